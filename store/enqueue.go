@@ -1,0 +1,131 @@
+package store
+
+import (
+	"errors"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// BulkMax is the most messages one bulk enqueue takes.
+const BulkMax = 1000
+
+// Enqueue validates m, stores it as queued (or scheduled when SendAt is in the
+// future) and returns it. When m carries an idempotency key already stored,
+// it returns the first message with created false and stores nothing.
+// It returns an EINVALID *Error naming the bad field.
+func (s *Store) Enqueue(m *Message) (stored *Message, created bool, err error) {
+	now := s.now()
+	if err := s.prepare(m, now); err != nil {
+		return nil, false, err
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		stored, created = m, true
+		if old, err := byKey(tx, bucketIdempotency, m.IdempotencyKey); old != nil || err != nil {
+			stored, created = old, false
+			return err
+		}
+		return save(tx, nil, m)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if created && stored.Status == Queued {
+		s.notifyReady()
+	}
+	return stored, created, nil
+}
+
+// EnqueueBulk stores every message of ms in one commit, or none of them. An
+// item whose idempotency key is already stored is not stored again; its id is
+// the first message's. It returns the ids in the order of ms, or an EINVALID
+// *Error whose Items name every bad item.
+func (s *Store) EnqueueBulk(ms []*Message) ([]string, error) {
+	if len(ms) > BulkMax {
+		return nil, FieldErrorf("messages", "holds %d messages; the most is %d", len(ms), BulkMax)
+	}
+	now := s.now()
+	var items []ItemError
+	for i, m := range ms {
+		var e *Error
+		if err := s.prepare(m, now); errors.As(err, &e) {
+			items = append(items, ItemError{Index: i, Field: e.Field, Message: e.Message})
+		}
+	}
+	if len(items) > 0 {
+		return nil, &Error{Code: EINVALID, Message: "some messages are invalid; none was stored", Items: items}
+	}
+	ids := make([]string, len(ms))
+	err := s.update(func(tx *bolt.Tx) error {
+		for i, m := range ms {
+			old, err := byKey(tx, bucketIdempotency, m.IdempotencyKey)
+			switch {
+			case err != nil:
+				return err
+			case old != nil:
+				ids[i] = old.ID
+				continue
+			}
+			ids[i] = m.ID
+			if err := save(tx, nil, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.notifyReady()
+	return ids, nil
+}
+
+// prepare fills the defaults of a new message, validates it and gives it an
+// id, a creation time and its first status.
+func (s *Store) prepare(m *Message, now time.Time) error {
+	if m.Type == "" {
+		m.Type = inferType(m)
+	}
+	if m.Priority == "" {
+		m.Priority = Normal
+	}
+	if m.MaxAttempts == 0 {
+		m.MaxAttempts = MaxAttemptsDefault
+	}
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	m.ID = s.ids.next(now)
+	m.CreatedAt = now
+	m.Attempts = 0
+	m.History = nil
+	st := Queued
+	if m.SendAt != nil && m.SendAt.After(now) {
+		st = Scheduled
+	}
+	m.setStatus(st, now, "")
+	return nil
+}
+
+func inferType(m *Message) string {
+	switch {
+	case m.Media != nil:
+		return TypeMedia
+	case m.Template != nil:
+		return TypeTemplate
+	}
+	return TypeText
+}
+
+// byKey follows a key -> id index to its message; it returns nil, nil for an
+// empty or unknown key.
+func byKey(tx *bolt.Tx, bucket []byte, key string) (*Message, error) {
+	if key == "" {
+		return nil, nil
+	}
+	id := tx.Bucket(bucket).Get([]byte(key))
+	if id == nil {
+		return nil, nil
+	}
+	return get(tx, string(id))
+}

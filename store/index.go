@@ -1,0 +1,169 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// An entry is one index record that a message's state implies. Every write
+// of a message removes the entries of its old version and adds those of the
+// new one, so the indexes cannot drift from the records.
+type entry struct {
+	bucket []byte
+	key    []byte
+	val    []byte
+}
+
+// entries lists the index records of m:
+//
+//	ready        rank(1) id               queued messages, by priority then age
+//	schedule     due(8) id                scheduled and retrying, by due time
+//	leases       deadline(8) id           sending, by lease deadline
+//	states       status(1) changed(8) id  every message, by state then change time
+//	gateway_ids  gateway id -> id
+//	idempotency  key -> id
+func entries(m *Message) []entry {
+	id := []byte(m.ID)
+	es := make([]entry, 0, 4)
+	switch m.Status {
+	case Queued:
+		es = append(es, entry{bucketReady, append([]byte{byte(m.Priority.rank())}, id...), nil})
+	case Scheduled, Retrying:
+		es = append(es, entry{bucketSchedule, timeKey(m.due(), id), nil})
+	case Sending:
+		if m.LeaseUntil != nil {
+			es = append(es, entry{bucketLeases, timeKey(*m.LeaseUntil, id), nil})
+		}
+	}
+	es = append(es, entry{bucketStates, stateKey(m.Status, m.UpdatedAt, id), nil})
+	if m.GatewayMessageID != "" {
+		es = append(es, entry{bucketGateway, []byte(m.GatewayMessageID), id})
+	}
+	if m.IdempotencyKey != "" {
+		es = append(es, entry{bucketIdempotency, []byte(m.IdempotencyKey), id})
+	}
+	return es
+}
+
+func timeKey(t time.Time, id []byte) []byte {
+	k := make([]byte, 8, 8+len(id))
+	binary.BigEndian.PutUint64(k, nanos(t))
+	return append(k, id...)
+}
+
+func stateKey(st Status, t time.Time, id []byte) []byte {
+	k := make([]byte, 9, 9+len(id))
+	k[0] = st.code()
+	binary.BigEndian.PutUint64(k[1:], nanos(t))
+	return append(k, id...)
+}
+
+func nanos(t time.Time) uint64 {
+	if n := t.UnixNano(); n > 0 {
+		return uint64(n)
+	}
+	return 0
+}
+
+func keyTime(k []byte) time.Time {
+	return time.Unix(0, int64(binary.BigEndian.Uint64(k[:8])))
+}
+
+// save writes m, replacing old (nil for a new message), with its indexes.
+func save(tx *bolt.Tx, old, m *Message) error {
+	if old != nil {
+		if err := unindex(tx, old); err != nil {
+			return err
+		}
+	}
+	for _, e := range entries(m) {
+		if err := tx.Bucket(e.bucket).Put(e.key, e.val); err != nil {
+			return fmt.Errorf("index %s: %w", e.bucket, err)
+		}
+	}
+	if err := addCounts(tx, m, 1); err != nil {
+		return err
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode message: %w", err)
+	}
+	return tx.Bucket(bucketMessages).Put([]byte(m.ID), data)
+}
+
+// remove deletes m and its indexes.
+func remove(tx *bolt.Tx, m *Message) error {
+	if err := unindex(tx, m); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketMessages).Delete([]byte(m.ID))
+}
+
+func unindex(tx *bolt.Tx, m *Message) error {
+	for _, e := range entries(m) {
+		if err := tx.Bucket(e.bucket).Delete(e.key); err != nil {
+			return fmt.Errorf("unindex %s: %w", e.bucket, err)
+		}
+	}
+	return addCounts(tx, m, -1)
+}
+
+// addCounts keeps the counters of m's state, and of its priority while
+// queued, so that counting the queue reads a few keys.
+func addCounts(tx *bolt.Tx, m *Message, delta int64) error {
+	if m.Status == Queued {
+		if err := addCount(tx, priorityCountKey(m.Priority), delta); err != nil {
+			return err
+		}
+	}
+	return addCount(tx, string(m.Status), delta)
+}
+
+func priorityCountKey(p Priority) string { return "queued:" + string(p) }
+
+func addCount(tx *bolt.Tx, key string, delta int64) error {
+	b := tx.Bucket(bucketCounts)
+	k := []byte(key)
+	var n int64
+	if v := b.Get(k); len(v) == 8 {
+		n = int64(binary.BigEndian.Uint64(v))
+	}
+	n += delta
+	if n < 0 {
+		n = 0
+	}
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], uint64(n))
+	return b.Put(k, v[:])
+}
+
+func getCount(tx *bolt.Tx, key string) int {
+	if v := tx.Bucket(bucketCounts).Get([]byte(key)); len(v) == 8 {
+		return int(binary.BigEndian.Uint64(v))
+	}
+	return 0
+}
+
+// get reads one message. It returns ENOTFOUND when there is none.
+func get(tx *bolt.Tx, id string) (*Message, error) {
+	var data []byte
+	if validID(id) {
+		data = tx.Bucket(bucketMessages).Get([]byte(id))
+	}
+	if data == nil {
+		return nil, Errorf(ENOTFOUND, "message %q not found", id)
+	}
+	return decode(data)
+}
+
+func decode(data []byte) (*Message, error) {
+	m := new(Message)
+	if err := json.Unmarshal(data, m); err != nil {
+		return nil, fmt.Errorf("decode message: %w", err)
+	}
+	return m, nil
+}

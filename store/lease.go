@@ -1,0 +1,184 @@
+package store
+
+import (
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Message returns the message with the given id, or ENOTFOUND.
+func (s *Store) Message(id string) (*Message, error) {
+	var m *Message
+	err := s.view(func(tx *bolt.Tx) (err error) {
+		m, err = get(tx, id)
+		return err
+	})
+	return m, err
+}
+
+// MessageByGatewayID returns the message a gateway knows by gid, or ENOTFOUND.
+func (s *Store) MessageByGatewayID(gid string) (*Message, error) {
+	var m *Message
+	err := s.view(func(tx *bolt.Tx) (err error) {
+		if m, err = byKey(tx, bucketGateway, gid); err == nil && m == nil {
+			err = Errorf(ENOTFOUND, "no message has gateway id %q", gid)
+		}
+		return err
+	})
+	return m, err
+}
+
+// Lease takes the oldest message of the highest non-empty priority and marks
+// it sending until deadline. It returns ErrEmpty when nothing is ready.
+func (s *Store) Lease(deadline time.Time) (*Message, error) {
+	var m *Message
+	err := s.update(func(tx *bolt.Tx) error {
+		m = nil
+		k, _ := tx.Bucket(bucketReady).Cursor().First()
+		if k == nil {
+			return nil
+		}
+		old, err := get(tx, string(k[1:]))
+		if err != nil {
+			return err
+		}
+		n := *old
+		n.LeaseUntil = &deadline
+		n.setStatus(Sending, s.now(), "")
+		m = &n
+		return save(tx, old, m)
+	})
+	if err == nil && m == nil {
+		err = ErrEmpty
+	}
+	return m, err
+}
+
+// transition applies fn to a copy of message id and stores the result with
+// its indexes, in one commit. fn returns an error to leave the message as it
+// was. It returns ENOTFOUND for an unknown id.
+func (s *Store) transition(id string, fn func(m *Message, now time.Time) error) (*Message, error) {
+	var m *Message
+	err := s.update(func(tx *bolt.Tx) error {
+		old, err := get(tx, id)
+		if err != nil {
+			return err
+		}
+		n := *old
+		if err := fn(&n, s.now()); err != nil {
+			return err
+		}
+		m = &n
+		return save(tx, old, m)
+	})
+	return m, err
+}
+
+// MarkSent records that the gateway accepted a leased message under gid.
+// A message whose lease expired meanwhile (queued again) is marked sent too,
+// so it is not sent twice. It returns ECONFLICT for any other state.
+func (s *Store) MarkSent(id, gid, sentAs string) (*Message, error) {
+	return s.transition(id, func(m *Message, now time.Time) error {
+		if m.Status != Sending && m.Status != Queued {
+			return Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
+		}
+		m.Attempts++
+		m.GatewayMessageID, m.SentAs = gid, sentAs
+		m.LeaseUntil, m.NextAttemptAt, m.LastError = nil, nil, ""
+		m.SentAt = &now
+		m.setStatus(Sent, now, "")
+		return nil
+	})
+}
+
+// Fail records a failed try of a leased message. The message goes to
+// retrying, due after backoff(tries so far), or to dead when permanent is
+// true or its attempts are spent. It returns ECONFLICT unless the message is
+// sending.
+func (s *Store) Fail(id, reason string, permanent bool, backoff func(attempt int) time.Duration) (*Message, error) {
+	return s.transition(id, func(m *Message, now time.Time) error {
+		if m.Status != Sending {
+			return Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
+		}
+		m.Attempts++
+		m.LastError, m.LeaseUntil = reason, nil
+		if permanent || m.Attempts >= m.MaxAttempts {
+			m.NextAttemptAt = nil
+			m.setStatus(Dead, now, reason)
+			return nil
+		}
+		at := now.Add(backoff(m.Attempts))
+		m.NextAttemptAt = &at
+		m.setStatus(Retrying, now, reason)
+		return nil
+	})
+}
+
+// Release puts a leased message back in the queue without counting a try:
+// the gateway could not be used (paused instance, shutdown), which is not
+// the message's fault. It returns ECONFLICT unless the message is sending.
+func (s *Store) Release(id, note string) (*Message, error) {
+	m, err := s.transition(id, func(m *Message, now time.Time) error {
+		if m.Status != Sending {
+			return Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
+		}
+		m.LeaseUntil = nil
+		m.setStatus(Queued, now, note)
+		return nil
+	})
+	if err == nil {
+		s.notifyReady()
+	}
+	return m, err
+}
+
+// progress ranks the states a gateway reports, which only move forward.
+var progress = map[Status]int{Sending: 0, Queued: 0, Sent: 1, Delivered: 2, Read: 3}
+
+// Advance records a status the gateway reported for a sent message: sent,
+// delivered, read or failed. Statuses only move forward; a repeated or late
+// report leaves the message as it is and returns changed false. failed is
+// taken only before delivery. It returns EINVALID for another status and
+// ENOTFOUND for an unknown id.
+func (s *Store) Advance(id string, st Status, at time.Time, reason string) (m *Message, changed bool, err error) {
+	switch st {
+	case Sent, Delivered, Read, Failed:
+	default:
+		return nil, false, FieldErrorf("status", "%q is not a status a gateway reports", st)
+	}
+	m, err = s.transition(id, func(m *Message, now time.Time) error {
+		cur, ok := progress[m.Status]
+		if !ok || (st == Failed && cur > progress[Sent]) || (st != Failed && progress[st] <= cur) {
+			return errUnchanged
+		}
+		advance(m, st, at, reason)
+		return nil
+	})
+	if err == errUnchanged {
+		m, err = s.Message(id)
+		return m, false, err
+	}
+	return m, err == nil, err
+}
+
+// errUnchanged aborts a transition that has nothing to do.
+var errUnchanged = Errorf(ECONFLICT, "unchanged")
+
+func advance(m *Message, st Status, at time.Time, reason string) {
+	if m.SentAt == nil {
+		m.SentAt = &at
+	}
+	switch st {
+	case Read:
+		m.ReadAt = &at
+		if m.DeliveredAt == nil {
+			m.DeliveredAt = &at // delivered may be skipped when read comes
+		}
+	case Delivered:
+		m.DeliveredAt = &at
+	case Failed:
+		m.LastError = reason
+	}
+	m.LeaseUntil = nil
+	m.setStatus(st, at, reason)
+}

@@ -1,0 +1,228 @@
+package store
+
+import (
+	"net/url"
+	"regexp"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits of a message, from the design.
+const (
+	TextMax            = 4096 // characters of text or caption
+	MaxAttemptsDefault = 4    // the first try and 3 retries
+	HistoryMax         = 50   // status changes kept per message
+)
+
+// Priority orders the ready queue: the sender always takes the oldest message
+// of the highest non-empty priority.
+type Priority string
+
+const (
+	Critical Priority = "critical"
+	High     Priority = "high"
+	Normal   Priority = "normal"
+	Low      Priority = "low"
+)
+
+// Priorities lists the priorities from the highest down.
+var Priorities = []Priority{Critical, High, Normal, Low}
+
+// rank returns the index of p in Priorities, or -1.
+func (p Priority) rank() int {
+	for i, q := range Priorities {
+		if p == q {
+			return i
+		}
+	}
+	return -1
+}
+
+// Status is a state of the message lifecycle.
+type Status string
+
+const (
+	Queued    Status = "queued"    // ready to send
+	Scheduled Status = "scheduled" // send_at in the future
+	Sending   Status = "sending"   // leased by the sender
+	Retrying  Status = "retrying"  // failed, waiting for its backoff
+	Sent      Status = "sent"      // accepted by the gateway
+	Delivered Status = "delivered"
+	Read      Status = "read"
+	Failed    Status = "failed" // accepted, then reported undeliverable
+	Dead      Status = "dead"   // in the dead-letter queue
+	Cancelled Status = "cancelled"
+	Held      Status = "held" // imported, waiting for cutover
+)
+
+// Statuses lists every state, in lifecycle order.
+var Statuses = []Status{Queued, Scheduled, Sending, Retrying, Sent, Delivered, Read, Failed, Dead, Cancelled, Held}
+
+func (s Status) code() byte {
+	for i, t := range Statuses {
+		if s == t {
+			return byte(i)
+		}
+	}
+	return 0xff
+}
+
+// Valid reports whether s is one of Statuses.
+func (s Status) Valid() bool { return s.code() != 0xff }
+
+// Message types.
+const (
+	TypeText     = "text"
+	TypeMedia    = "media"
+	TypeTemplate = "template"
+)
+
+// Message is one WhatsApp message and where it is in its lifecycle.
+type Message struct {
+	ID               string         `json:"id"`
+	To               string         `json:"to"`
+	Type             string         `json:"type"`
+	Text             string         `json:"text,omitempty"`
+	Media            *Media         `json:"media,omitempty"`
+	Template         *Template      `json:"template,omitempty"`
+	Priority         Priority       `json:"priority"`
+	Status           Status         `json:"status"`
+	Attempts         int            `json:"attempts"`
+	MaxAttempts      int            `json:"max_attempts"`
+	SendAt           *time.Time     `json:"send_at,omitempty"`
+	NextAttemptAt    *time.Time     `json:"next_attempt_at,omitempty"`
+	CreatedAt        time.Time      `json:"created_at"`
+	UpdatedAt        time.Time      `json:"updated_at"`
+	SentAt           *time.Time     `json:"sent_at,omitempty"`
+	DeliveredAt      *time.Time     `json:"delivered_at,omitempty"`
+	ReadAt           *time.Time     `json:"read_at,omitempty"`
+	LeaseUntil       *time.Time     `json:"lease_until,omitempty"`
+	LastError        string         `json:"last_error,omitempty"`
+	GatewayMessageID string         `json:"gateway_message_id,omitempty"`
+	Campaign         string         `json:"campaign,omitempty"`
+	Instance         string         `json:"instance,omitempty"`
+	IdempotencyKey   string         `json:"idempotency_key,omitempty"`
+	Metadata         map[string]any `json:"metadata,omitempty"`
+	CallbackURL      string         `json:"callback_url,omitempty"`
+	FallbackTemplate *Template      `json:"fallback_template,omitempty"`
+	SentAs           string         `json:"sent_as,omitempty"`
+	History          []Change       `json:"history,omitempty"`
+}
+
+// Media is the attachment of a media message.
+type Media struct {
+	URL      string `json:"url"`
+	Kind     string `json:"kind"` // image, video, audio, document
+	Caption  string `json:"caption,omitempty"`
+	Filename string `json:"filename,omitempty"`
+}
+
+// Template is a pre-approved WhatsApp template and its parameters.
+type Template struct {
+	Name       string `json:"name"`
+	Language   string `json:"language"`
+	Components []any  `json:"components"`
+}
+
+// Change is one entry of a message's status history.
+type Change struct {
+	Status Status    `json:"status"`
+	At     time.Time `json:"at"`
+	Note   string    `json:"note,omitempty"`
+}
+
+// due returns when a scheduled or retrying message is to be queued.
+func (m *Message) due() time.Time {
+	if m.Status == Retrying && m.NextAttemptAt != nil {
+		return *m.NextAttemptAt
+	}
+	if m.SendAt != nil {
+		return *m.SendAt
+	}
+	return m.CreatedAt
+}
+
+// setStatus moves m to st at t and records the change in its history.
+func (m *Message) setStatus(st Status, t time.Time, note string) {
+	m.Status = st
+	m.UpdatedAt = t
+	m.History = append(m.History, Change{Status: st, At: t, Note: note})
+	if n := len(m.History); n > HistoryMax {
+		m.History = append(m.History[:1], m.History[n-HistoryMax+1:]...)
+	}
+}
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// ValidPhone reports whether s is an E.164 number: a plus sign and 7 to 15
+// digits, the first not zero.
+func ValidPhone(s string) bool { return e164.MatchString(s) }
+
+var mediaKinds = map[string]bool{"image": true, "video": true, "audio": true, "document": true}
+
+// Validate checks a message a client asks to enqueue. It returns an EINVALID
+// *Error naming the first bad field.
+func (m *Message) Validate() error {
+	if !ValidPhone(m.To) {
+		return FieldErrorf("to", "must be an E.164 phone number such as +34600111222")
+	}
+	if m.Priority.rank() < 0 {
+		return FieldErrorf("priority", "must be one of critical, high, normal, low")
+	}
+	if m.MaxAttempts < 0 || m.MaxAttempts > 100 {
+		return FieldErrorf("max_attempts", "must be between 1 and 100")
+	}
+	if m.CallbackURL != "" && !validURL(m.CallbackURL) {
+		return FieldErrorf("callback_url", "must be an http or https URL")
+	}
+	if err := validTemplate("fallback_template", m.FallbackTemplate); err != nil {
+		return err
+	}
+	return m.validateContent()
+}
+
+func (m *Message) validateContent() error {
+	switch m.Type {
+	case TypeText:
+		if m.Text == "" {
+			return FieldErrorf("text", "is required for a text message")
+		}
+		if utf8.RuneCountInString(m.Text) > TextMax {
+			return FieldErrorf("text", "is longer than %d characters", TextMax)
+		}
+	case TypeMedia:
+		switch {
+		case m.Media == nil || !validURL(m.Media.URL):
+			return FieldErrorf("media.url", "must be an http or https URL")
+		case !mediaKinds[m.Media.Kind]:
+			return FieldErrorf("media.kind", "must be one of image, video, audio, document")
+		case utf8.RuneCountInString(m.Media.Caption) > TextMax:
+			return FieldErrorf("media.caption", "is longer than %d characters", TextMax)
+		}
+	case TypeTemplate:
+		if m.Template == nil {
+			return FieldErrorf("template", "is required for a template message")
+		}
+		return validTemplate("template", m.Template)
+	default:
+		return FieldErrorf("type", "must be one of text, media, template")
+	}
+	return nil
+}
+
+func validTemplate(field string, t *Template) error {
+	switch {
+	case t == nil:
+		return nil
+	case t.Name == "":
+		return FieldErrorf(field+".name", "is required")
+	case t.Language == "":
+		return FieldErrorf(field+".language", "is required")
+	}
+	return nil
+}
+
+func validURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

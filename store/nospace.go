@@ -1,0 +1,8 @@
+package store
+
+import (
+	"errors"
+	"syscall"
+)
+
+func isNoSpace(err error) bool { return errors.Is(err, syscall.ENOSPC) }

@@ -1,0 +1,223 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// FileName is the data file inside the data directory.
+const FileName = "waq.db"
+
+// MaxBatchDefault caps how many writes share one commit.
+const MaxBatchDefault = 1000
+
+// Bucket names. Index keys are described where they are built, in index.go.
+var (
+	bucketMessages    = []byte("messages")
+	bucketReady       = []byte("ready")
+	bucketSchedule    = []byte("schedule")
+	bucketLeases      = []byte("leases")
+	bucketStates      = []byte("states")
+	bucketGateway     = []byte("gateway_ids")
+	bucketIdempotency = []byte("idempotency")
+	bucketCounts      = []byte("counts")
+	bucketMeta        = []byte("meta")
+)
+
+var allBuckets = [][]byte{bucketMessages, bucketReady, bucketSchedule, bucketLeases,
+	bucketStates, bucketGateway, bucketIdempotency, bucketCounts, bucketMeta}
+
+// Options tune a Store; the zero value is ready to use.
+type Options struct {
+	Now      func() time.Time // time.Now when nil; a fake clock in tests
+	MaxBatch int              // MaxBatchDefault when 0
+	ReadOnly bool             // open for reading only, sharing the file lock
+}
+
+// Store is the bbolt file and the committer goroutine that writes to it.
+type Store struct {
+	db    *bolt.DB
+	now   func() time.Time
+	ids   idGen
+	max   int
+	mu    sync.RWMutex // held for writing only by Close
+	calls chan *call
+	done  chan struct{}
+	shut  bool
+	// Signal receives a value (without blocking) after every commit that made
+	// a message ready, so a waiting sender wakes at once.
+	signal chan struct{}
+}
+
+type call struct {
+	fn  func(*bolt.Tx) error
+	err chan error
+}
+
+// Open opens or creates the data file at path, creating its directory.
+// It fails with a message that says so when another process holds the file.
+func Open(path string, opts Options) (*Store, error) {
+	if !opts.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:         time.Second,
+		ReadOnly:        opts.ReadOnly,
+		NoFreelistSync:  true,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: 256 << 20,
+	})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("open store: %s is in use by another process (is waq serve running?)", path)
+	} else if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s := &Store{db: db, now: opts.Now, max: opts.MaxBatch, calls: make(chan *call, 4096),
+		done: make(chan struct{}), signal: make(chan struct{}, 1)}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.max <= 0 {
+		s.max = MaxBatchDefault
+	}
+	if !opts.ReadOnly {
+		if err := db.Update(createBuckets); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+	}
+	go s.commitLoop()
+	return s, nil
+}
+
+func createBuckets(tx *bolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Path returns the data file's path.
+func (s *Store) Path() string { return s.db.Path() }
+
+// Ready returns a channel that receives a value after a commit made a message
+// ready to send. It never blocks a writer: one pending value is enough.
+func (s *Store) Ready() <-chan struct{} { return s.signal }
+
+func (s *Store) notifyReady() {
+	select {
+	case s.signal <- struct{}{}:
+	default:
+	}
+}
+
+// Close finishes the writes already asked for and closes the file.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.shut {
+		s.mu.Unlock()
+		return nil
+	}
+	s.shut = true
+	close(s.calls)
+	s.mu.Unlock()
+	<-s.done
+	return s.db.Close()
+}
+
+// update runs fn in a write transaction shared with the other writers waiting
+// at the same moment, and returns once the commit is on disk. fn may run more
+// than once (when a neighbour in its batch fails), so it must assign, not
+// accumulate, whatever it reports to its caller.
+func (s *Store) update(fn func(*bolt.Tx) error) error {
+	c := &call{fn: fn, err: make(chan error, 1)}
+	s.mu.RLock()
+	if s.shut {
+		s.mu.RUnlock()
+		return ErrClosed
+	}
+	s.calls <- c
+	s.mu.RUnlock()
+	return <-c.err
+}
+
+// view runs fn in a read transaction.
+func (s *Store) view(fn func(*bolt.Tx) error) error {
+	err := s.db.View(fn)
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
+		return ErrClosed
+	}
+	return err
+}
+
+// commitLoop starts the next commit the moment the previous one ends, with
+// every write that queued meanwhile.
+func (s *Store) commitLoop() {
+	defer close(s.done)
+	batch := make([]*call, 0, s.max)
+	for c := range s.calls {
+		batch = append(batch[:0], c)
+	fill:
+		for len(batch) < s.max {
+			select {
+			case c, ok := <-s.calls:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, c)
+			default:
+				break fill
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction. A call that fails gets its error
+// alone; the others run again without it.
+func (s *Store) commit(batch []*call) {
+	for len(batch) > 0 {
+		failed, ferr := -1, error(nil)
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			for i, c := range batch {
+				if err := c.fn(tx); err != nil {
+					failed, ferr = i, err
+					return err
+				}
+			}
+			return nil
+		})
+		if failed < 0 {
+			for _, c := range batch {
+				c.err <- wrapCommit(err)
+			}
+			return
+		}
+		batch[failed].err <- ferr
+		batch = append(batch[:failed:failed], batch[failed+1:]...)
+	}
+}
+
+func wrapCommit(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, berrors.ErrDatabaseReadOnly) {
+		return Errorf(EUNAVAILABLE, "store is read-only")
+	}
+	if pe := (*os.PathError)(nil); errors.As(err, &pe) && isNoSpace(err) {
+		return Errorf(EFULL, "no space left on the data disk")
+	}
+	return fmt.Errorf("commit: %w", err)
+}
