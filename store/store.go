@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -51,6 +52,9 @@ type Store struct {
 	calls chan *call
 	done  chan struct{}
 	shut  bool
+	// commits and writes count transactions and the writes they carried,
+	// so the sharing of commits can be seen and tested.
+	commits, writes atomic.Uint64
 	// Signal receives a value (without blocking) after every commit that made
 	// a message ready, so a waiting sender wakes at once.
 	signal chan struct{}
@@ -136,6 +140,12 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
+// CommitStats returns how many commits the store made and how many writes
+// they carried since it was opened.
+func (s *Store) CommitStats() (commits, writes uint64) {
+	return s.commits.Load(), s.writes.Load()
+}
+
 // update runs fn in a write transaction shared with the other writers waiting
 // at the same moment, and returns once the commit is on disk. fn may run more
 // than once (when a neighbour in its batch fails), so it must assign, not
@@ -199,6 +209,8 @@ func (s *Store) commit(batch []*call) {
 			return nil
 		})
 		if failed < 0 {
+			s.commits.Add(1)
+			s.writes.Add(uint64(len(batch)))
 			for _, c := range batch {
 				c.err <- wrapCommit(err)
 			}
@@ -216,7 +228,7 @@ func wrapCommit(err error) error {
 	if errors.Is(err, berrors.ErrDatabaseReadOnly) {
 		return Errorf(EUNAVAILABLE, "store is read-only")
 	}
-	if pe := (*os.PathError)(nil); errors.As(err, &pe) && isNoSpace(err) {
+	if isNoSpace(err) {
 		return Errorf(EFULL, "no space left on the data disk")
 	}
 	return fmt.Errorf("commit: %w", err)

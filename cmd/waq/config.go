@@ -1,0 +1,241 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/waqhq/waq/store"
+)
+
+// Defaults of the settings, as the design's Configuration table gives them.
+const (
+	DataDirDefault        = "./waq-data"
+	HTTPAddrDefault       = "127.0.0.1:8088"
+	RESPAddrDefault       = "127.0.0.1:6380"
+	GatewayDefault        = GatewayNone
+	RateDefault           = "80/1m"
+	ConcurrencyDefault    = 5
+	RetryMaxDefault       = 3
+	RetryBaseDefault      = 2 * time.Second
+	SentRetentionDefault  = 24 * time.Hour
+	StatsRetentionDefault = 720 * time.Hour
+	TimezoneDefault       = "UTC"
+	BackupKeepDefault     = 7
+	ServerDefault         = "http://127.0.0.1:8088"
+	WhatsAppAPIURLDefault = "https://graph.facebook.com/v23.0"
+)
+
+// Gateways waq knows by name.
+const (
+	GatewayNone      = "none"      // no sender: messages wait
+	GatewayDemo      = "demo"      // the built-in simulated WhatsApp
+	GatewayEvolution = "evolution" // Evolution API
+	GatewayCloudAPI  = "cloudapi"  // Meta's WhatsApp Cloud API
+)
+
+// retryMaxLimit keeps RetryBase << RetryMax far from overflowing.
+const retryMaxLimit = 20
+
+// Config holds every setting of waq serve and of the client commands.
+type Config struct {
+	DataDir        string
+	HTTPAddr       string
+	RESPAddr       string // "" turns the RESP server off
+	APIKey         string
+	RESPPassword   string
+	WebhookToken   string
+	Gateway        string
+	Rate           string // COUNT/WINDOW, e.g. 80/1m
+	Concurrency    int
+	RetryMax       int // retries after the first try
+	RetryBase      time.Duration
+	SentRetention  time.Duration
+	StatsRetention time.Duration
+	Timezone       string
+	BackupDir      string // "" means no nightly backup
+	BackupKeep     int
+	CallbackURL    string
+	CallbackSecret string
+	Server         string // where the client commands find a running server
+
+	Evolution EvolutionConfig
+	WhatsApp  WhatsAppConfig
+}
+
+// EvolutionConfig reaches an Evolution API instance.
+type EvolutionConfig struct {
+	APIURL   string
+	APIKey   string
+	Instance string
+}
+
+// WhatsAppConfig reaches Meta's WhatsApp Cloud API.
+type WhatsAppConfig struct {
+	Token         string
+	PhoneNumberID string
+	AppSecret     string
+	VerifyToken   string
+	APIURL        string
+}
+
+// DefaultConfig returns the configuration with every default filled in.
+func DefaultConfig() Config {
+	return Config{
+		DataDir:        DataDirDefault,
+		HTTPAddr:       HTTPAddrDefault,
+		RESPAddr:       RESPAddrDefault,
+		Gateway:        GatewayDefault,
+		Rate:           RateDefault,
+		Concurrency:    ConcurrencyDefault,
+		RetryMax:       RetryMaxDefault,
+		RetryBase:      RetryBaseDefault,
+		SentRetention:  SentRetentionDefault,
+		StatsRetention: StatsRetentionDefault,
+		Timezone:       TimezoneDefault,
+		BackupKeep:     BackupKeepDefault,
+		Server:         ServerDefault,
+		WhatsApp:       WhatsAppConfig{APIURL: WhatsAppAPIURLDefault},
+	}
+}
+
+// DataFile returns the path of the data file inside DataDir.
+func (c *Config) DataFile() string { return filepath.Join(c.DataDir, store.FileName) }
+
+// Validate checks the settings waq serve needs and returns every problem
+// found, each saying which setting is wrong and how to fix it.
+func (c *Config) Validate() error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.DataDir == "" {
+		add("WAQ_DATA_DIR is empty: set it to the directory that holds %s", store.FileName)
+	}
+	errs = append(errs, checkListen("WAQ_HTTP_ADDR", c.HTTPAddr, c.APIKey, "WAQ_API_KEY (or --api-key)"))
+	if c.RESPAddr != "" {
+		errs = append(errs, checkListen("WAQ_RESP_ADDR", c.RESPAddr, c.RESPPassword, "WAQ_RESP_PASSWORD (or --resp-password)"))
+	}
+	if _, _, err := parseRate(c.Rate); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, c.validateNumbers()...)
+	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+		add("WAQ_TIMEZONE: %q is not a time zone such as UTC or Europe/Madrid", c.Timezone)
+	}
+	if c.CallbackURL != "" {
+		errs = append(errs, checkURL("WAQ_CALLBACK_URL", c.CallbackURL))
+	}
+	errs = append(errs, c.validateGateway()...)
+	return errors.Join(errs...)
+}
+
+func (c *Config) validateNumbers() []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.Concurrency < 1 {
+		add("WAQ_CONCURRENCY: %d is too small: allow at least 1 parallel gateway call", c.Concurrency)
+	}
+	if c.RetryMax < 0 || c.RetryMax > retryMaxLimit {
+		add("WAQ_RETRY_MAX: %d is out of range: use 0 (no retries) to %d", c.RetryMax, retryMaxLimit)
+	}
+	if c.RetryBase <= 0 {
+		add("WAQ_RETRY_BASE: %s is not a positive duration such as 2s", c.RetryBase)
+	}
+	if c.SentRetention <= 0 {
+		add("WAQ_SENT_RETENTION: %s is not a positive duration such as 24h", c.SentRetention)
+	}
+	if c.StatsRetention <= 0 {
+		add("WAQ_STATS_RETENTION: %s is not a positive duration such as 720h", c.StatsRetention)
+	}
+	if c.BackupKeep < 1 {
+		add("WAQ_BACKUP_KEEP: %d is too small: keep at least 1 backup", c.BackupKeep)
+	}
+	return errs
+}
+
+func (c *Config) validateGateway() []error {
+	var errs []error
+	need := func(env, v string) {
+		if v == "" {
+			errs = append(errs, fmt.Errorf("WAQ_GATEWAY is %s: set %s (or --%s)", c.Gateway, env, flagName(env)))
+		}
+	}
+	switch c.Gateway {
+	case GatewayNone, GatewayDemo:
+	case GatewayEvolution:
+		e := c.Evolution
+		need("EVOLUTION_API_URL", e.APIURL)
+		need("EVOLUTION_API_KEY", e.APIKey)
+		need("EVOLUTION_INSTANCE", e.Instance)
+		if e.APIURL != "" {
+			errs = append(errs, checkURL("EVOLUTION_API_URL", e.APIURL))
+		}
+	case GatewayCloudAPI:
+		w := c.WhatsApp
+		need("WHATSAPP_TOKEN", w.Token)
+		need("WHATSAPP_PHONE_NUMBER_ID", w.PhoneNumberID)
+		errs = append(errs, checkURL("WHATSAPP_API_URL", w.APIURL))
+	default:
+		errs = append(errs, fmt.Errorf("WAQ_GATEWAY: %q is not a gateway: use none, demo, evolution or cloudapi", c.Gateway))
+	}
+	return errs
+}
+
+// flagName returns the flag of the setting read from variable env.
+func flagName(env string) string {
+	for _, s := range settingTable(&Config{}) {
+		if s.Env == env {
+			return s.Flag
+		}
+	}
+	return strings.ToLower(strings.ReplaceAll(env, "_", "-"))
+}
+
+// checkListen checks a listen address and refuses a non-loopback one
+// without the secret that guards it.
+func checkListen(name, addr, secret, fix string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s: %q is not HOST:PORT such as 127.0.0.1:8088", name, addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%s: %q has no valid port (0 to 65535)", name, addr)
+	}
+	if secret == "" && !isLoopback(host) {
+		return fmt.Errorf("%s %s is not loopback: set %s", name, addr, fix)
+	}
+	return nil
+}
+
+// isLoopback reports whether host names this machine only. An empty host
+// listens on every interface.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func checkURL(name, s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s: %q is not an http(s) URL such as https://host/path", name, s)
+	}
+	return nil
+}
+
+// parseRate reads COUNT/WINDOW, e.g. 80/1m, 10/2s, 1000/1h.
+func parseRate(s string) (int, time.Duration, error) {
+	count, window, ok := strings.Cut(s, "/")
+	n, err1 := strconv.Atoi(count)
+	d, err2 := time.ParseDuration(window)
+	if !ok || err1 != nil || err2 != nil || n < 1 || d <= 0 {
+		return 0, 0, fmt.Errorf("WAQ_RATE: %q is not COUNT/WINDOW such as 80/1m", s)
+	}
+	return n, d, nil
+}

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Each enqueue returns only after its commit is fsynced; the callers share
+// commits. Run: go test ./store -run '^$' -bench . -benchtime 2s
+func BenchmarkEnqueue(b *testing.B) {
+	for _, callers := range []int{1, 8, 64} {
+		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {
+			bb := setup(b)
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			for c := 0; c < callers; c++ {
+				n := b.N / callers
+				if c < b.N%callers {
+					n++
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; i < n; i++ {
+						if _, _, err := bb.s.Enqueue(text("+34600111222", "Hola, su cita es mañana a las 10:00")); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.StopTimer()
+			commits, writes := bb.s.CommitStats()
+			b.ReportMetric(float64(writes)/float64(commits), "writes/commit")
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+		})
+	}
+}
+
+// One bulk request of 1000 messages: one commit.
+func BenchmarkEnqueueBulk1000(b *testing.B) {
+	bb := setup(b)
+	ms := make([]*Message, BulkMax)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j := range ms {
+			ms[j] = text("+34600111222", "Hola, su cita es mañana a las 10:00")
+		}
+		if _, err := bb.s.EnqueueBulk(ms); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*BulkMax)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// Dequeue is a lease and the record of its outcome, as the sender does it,
+// with 5 workers (the default concurrency) over a backlog.
+func BenchmarkDequeue(b *testing.B) {
+	bb := setup(b)
+	fill(b, bb.s, b.N)
+	deadline := time.Now().Add(time.Hour)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	for w := 0; w < 5; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				m, err := bb.s.Lease(deadline)
+				if err == ErrEmpty {
+					return
+				} else if err != nil {
+					b.Error(err)
+					return
+				}
+				if _, err := bb.s.MarkSent(m.ID, "g"+m.ID, TypeText); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+func fill(b *testing.B, s *Store, n int) {
+	for n > 0 {
+		ms := make([]*Message, min(n, BulkMax))
+		for j := range ms {
+			ms[j] = text("+34600111222", "x")
+		}
+		if _, err := s.EnqueueBulk(ms); err != nil {
+			b.Fatal(err)
+		}
+		n -= len(ms)
+	}
+}
+
+// Baselines, run in the same command as the benchmarks above so that the
+// figures can be read as ratios: a bare bbolt put of a message-sized value,
+// one Update (one fsync) per put, and the same through bbolt's own Batch
+// with its defaults.
+func BenchmarkBaselineBolt(b *testing.B) {
+	value := make([]byte, 420) // about the size of a stored text message
+	for _, c := range []struct {
+		name    string
+		callers int
+		batch   bool
+	}{{"update/callers=1", 1, false}, {"update/callers=64", 64, false}, {"batch/callers=64", 64, true}} {
+		b.Run(c.name, func(b *testing.B) {
+			bb := setup(b)
+			db := bb.s.db
+			var seq sync.Mutex
+			next := uint64(0)
+			put := func() error {
+				f := db.Update
+				if c.batch {
+					f = db.Batch
+				}
+				seq.Lock()
+				next++
+				k := []byte(fmt.Sprintf("%020d", next))
+				seq.Unlock()
+				return f(func(tx *bolt.Tx) error { return tx.Bucket(bucketMessages).Put(k, value) })
+			}
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			for w := 0; w < c.callers; w++ {
+				n := b.N / c.callers
+				if w < b.N%c.callers {
+					n++
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; i < n; i++ {
+						if err := put(); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+		})
+	}
+}

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// clock is a fake clock tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type bundle struct {
+	s     *Store
+	clock *clock
+	path  string
+}
+
+// setup opens a real bbolt file in a temp dir, closed when the test ends.
+func setup(t testing.TB) *bundle {
+	t.Helper()
+	b := &bundle{clock: newClock(), path: filepath.Join(t.TempDir(), FileName)}
+	b.s = b.open(t)
+	return b
+}
+
+func (b *bundle) open(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(b.path, Options{Now: b.clock.Now})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func (b *bundle) enqueue(t testing.TB, m *Message) *Message {
+	t.Helper()
+	got, _, err := b.s.Enqueue(m)
+	if err != nil {
+		t.Fatalf("enqueue %+v: %v", m, err)
+	}
+	return got
+}
+
+func text(to, body string) *Message { return &Message{To: to, Text: body} }
+
+func (b *bundle) lease(t testing.TB) *Message {
+	t.Helper()
+	m, err := b.s.Lease(b.clock.Now().Add(time.Minute))
+	if err != nil {
+		t.Fatalf("lease: %v", err)
+	}
+	return m
+}
+
+func (b *bundle) status(t testing.TB, id string) Status {
+	t.Helper()
+	m, err := b.s.Message(id)
+	if err != nil {
+		t.Fatalf("message %s: %v", id, err)
+	}
+	return m.Status
+}
+
+func (b *bundle) mustCheck(t testing.TB) {
+	t.Helper()
+	probs, err := b.s.Check()
+	if err != nil || len(probs) > 0 {
+		t.Fatalf("check: %v %v", err, probs)
+	}
+}
+
+func (b *bundle) counts(t testing.TB) map[Status]int {
+	t.Helper()
+	c, err := b.s.Counts()
+	if err != nil {
+		t.Fatalf("counts: %v", err)
+	}
+	return c.States
+}
+
+func backoff(n int) time.Duration { return time.Second << (n - 1) }
