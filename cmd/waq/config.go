@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/store"
 )
 
@@ -119,8 +120,8 @@ func (c *Config) Validate() error {
 	if c.RESPAddr != "" {
 		errs = append(errs, checkListen("WAQ_RESP_ADDR", c.RESPAddr, c.RESPPassword, "WAQ_RESP_PASSWORD (or --resp-password)"))
 	}
-	if _, _, err := parseRate(c.Rate); err != nil {
-		errs = append(errs, err)
+	if _, err := sender.ParseRate(c.Rate); err != nil {
+		add("WAQ_RATE: %q is not COUNT/WINDOW such as 80/1m", c.Rate)
 	}
 	errs = append(errs, c.validateNumbers()...)
 	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
@@ -227,15 +228,4 @@ func checkURL(name, s string) error {
 		return fmt.Errorf("%s: %q is not an http(s) URL such as https://host/path", name, s)
 	}
 	return nil
-}
-
-// parseRate reads COUNT/WINDOW, e.g. 80/1m, 10/2s, 1000/1h.
-func parseRate(s string) (int, time.Duration, error) {
-	count, window, ok := strings.Cut(s, "/")
-	n, err1 := strconv.Atoi(count)
-	d, err2 := time.ParseDuration(window)
-	if !ok || err1 != nil || err2 != nil || n < 1 || d <= 0 {
-		return 0, 0, fmt.Errorf("WAQ_RATE: %q is not COUNT/WINDOW such as 80/1m", s)
-	}
-	return n, d, nil
 }

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 )
 
@@ -176,22 +175,21 @@ func serverURL(addr string) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-// printSettings writes the help lines of the named settings.
+// printSettings writes the help of the named settings.
 func printSettings(w io.Writer, names []string) {
 	def := DefaultConfig()
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  --config FILE\t\tKEY=VALUE lines (systemd EnvironmentFile)\n")
+	fmt.Fprintf(w, "\nSettings (flag, environment variable, default):\n")
+	fmt.Fprintf(w, "  --config FILE\n        read settings from KEY=VALUE lines (systemd EnvironmentFile)\n")
 	for _, s := range settingTable(&def) {
 		if !slices.Contains(names, s.Flag) {
 			continue
 		}
-		d := showValue(s.Field)
-		if d != "" {
-			d = " (default " + d + ")"
+		fmt.Fprintf(w, "  --%s %s (%s", s.Flag, s.Arg, s.Env)
+		if d := showValue(s.Field); d != "" {
+			fmt.Fprintf(w, ", default %s", d)
 		}
-		fmt.Fprintf(tw, "  --%s %s\t%s\t%s%s\n", s.Flag, s.Arg, s.Env, s.Usage, d)
+		fmt.Fprintf(w, ")\n        %s\n", s.Usage)
 	}
-	tw.Flush()
 }
 
 func showValue(field any) string {

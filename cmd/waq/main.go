@@ -1,0 +1,257 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/waqhq/waq/scheduler"
+	"github.com/waqhq/waq/sender"
+	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/ui"
+)
+
+// Bounds of the HTTP server. No write timeout: GET /v1/backup streams the
+// whole data file.
+const (
+	ShutdownTimeoutDefault = 10 * time.Second
+	readHeaderTimeout      = 10 * time.Second
+	readTimeout            = 60 * time.Second
+	idleTimeout            = 120 * time.Second
+)
+
+// Main is waq serve: it opens the data file and runs the HTTP server, the
+// sender and the scheduler on it until Close.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+	// ShutdownTimeout bounds how long Close waits for HTTP requests.
+	ShutdownTimeout time.Duration
+
+	store  *store.Store
+	gw     sender.Gateway // closed after the sender stops, when it is an io.Closer
+	ui     *ui.Server
+	http   *http.Server
+	ln     net.Listener
+	cancel context.CancelFunc // stops the sender and the scheduler
+	wg     sync.WaitGroup
+	failed chan error // the first background part that ended by itself
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// NewMain returns a Main for cfg, which the caller has validated.
+func NewMain(cfg Config, logger *slog.Logger) *Main {
+	return &Main{Config: cfg, Logger: logger, ShutdownTimeout: ShutdownTimeoutDefault, failed: make(chan error, 1)}
+}
+
+// Run opens the data file, puts back in the queue what a previous run left
+// sending, and starts the sender, the scheduler and the HTTP server. It
+// returns once they run; a start that fails is undone. Stop with Close.
+func (m *Main) Run(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			m.Close()
+		}
+	}()
+	if err := m.openStore(); err != nil {
+		return err
+	}
+	snd, err := m.newSender()
+	if err != nil {
+		return err
+	}
+	sch := &scheduler.Scheduler{Store: m.store, SentRetention: m.Config.SentRetention, Logger: m.Logger.With("part", "scheduler")}
+	m.ui = ui.NewServer(m.store, ui.Options{
+		APIKey:       m.Config.APIKey,
+		WebhookToken: m.Config.WebhookToken,
+		Version:      resolveVersion(),
+		RetryMax:     m.Config.RetryMax,
+		Instances:    instances(snd),
+		Logger:       m.Logger.With("part", "http"),
+	})
+	if err := m.listen(); err != nil {
+		return err
+	}
+	m.start(context.WithoutCancel(ctx), snd, sch)
+	m.Logger.Info("waq started", "http", m.HTTPAddr(), "data", m.store.Path(), "gateway", m.Config.Gateway,
+		"rate", m.Config.Rate, "concurrency", m.Config.Concurrency, "version", resolveVersion())
+	return nil
+}
+
+// openStore opens the data file and queues again every message a previous
+// run left sending: only one process holds the file, so those leases are
+// orphans of a crash or of a stop that did not finish.
+func (m *Main) openStore() (err error) {
+	if m.store, err = store.Open(m.Config.DataFile(), store.Options{}); err != nil {
+		return err
+	}
+	n, err := m.store.RecoverAllLeases()
+	if err != nil {
+		return fmt.Errorf("recover leases: %w", err)
+	}
+	m.Logger.Info("recovered leases", "messages", n)
+	return nil
+}
+
+// listen binds the HTTP address before serving, so HTTPAddr knows the port.
+func (m *Main) listen() (err error) {
+	if m.ln, err = net.Listen("tcp", m.Config.HTTPAddr); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.http = &http.Server{
+		Handler:           m.ui.Handler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	return nil
+}
+
+// start runs the background parts; the sender and the scheduler stop when
+// Close cancels their context.
+func (m *Main) start(ctx context.Context, snd *sender.Sender, sch *scheduler.Scheduler) {
+	ctx, m.cancel = context.WithCancel(ctx)
+	if snd != nil {
+		m.goRun("sender", func() error { return snd.Run(ctx) })
+	} else {
+		m.Logger.Warn("no gateway configured: messages wait (set WAQ_GATEWAY)")
+	}
+	m.goRun("scheduler", func() error { return sch.Run(ctx) })
+	m.goRun("http", func() error {
+		if err := m.http.Serve(m.ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+}
+
+// goRun runs fn and reports its error, unless Close asked it to stop.
+func (m *Main) goRun(name string, fn func() error) {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		err := fn()
+		if err == nil || errors.Is(err, context.Canceled) {
+			return
+		}
+		select {
+		case m.failed <- fmt.Errorf("%s: %w", name, err):
+		default:
+		}
+	}()
+}
+
+// HTTPAddr returns the address the HTTP server listens on, with the port
+// chosen by the system when the configured one was 0.
+func (m *Main) HTTPAddr() string {
+	if m.ln == nil {
+		return ""
+	}
+	return m.ln.Addr().String()
+}
+
+// Wait blocks until ctx ends, which returns nil, or until a part of the
+// server fails, which returns its error.
+func (m *Main) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-m.failed:
+		return err
+	}
+}
+
+// Close stops gracefully: /readyz turns 503, HTTP requests get up to
+// ShutdownTimeout to finish, the sender stops leasing and waits for its
+// in-flight sends (up to its StopTimeout), the scheduler stops, and the data
+// file is closed. It is safe to call more than once.
+func (m *Main) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.close() })
+	return m.closeErr
+}
+
+func (m *Main) close() error {
+	var errs []error
+	if m.ui != nil {
+		m.ui.SetStopping()
+	}
+	if m.http != nil {
+		errs = append(errs, m.shutdownHTTP())
+	} else if m.ln != nil {
+		errs = append(errs, m.ln.Close())
+	}
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.wg.Wait()
+	if c, ok := m.gw.(io.Closer); ok {
+		errs = append(errs, c.Close()) // the demo's pending reports write to the store
+	}
+	if m.store != nil {
+		errs = append(errs, m.store.Close())
+		m.Logger.Info("waq stopped")
+	}
+	return errors.Join(errs...)
+}
+
+// shutdownHTTP lets requests finish for ShutdownTimeout, then cuts them.
+func (m *Main) shutdownHTTP() error {
+	ctx, cancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)
+	defer cancel()
+	if err := m.http.Shutdown(ctx); err != nil {
+		m.http.Close()
+		return fmt.Errorf("stop http: %w", err)
+	}
+	return nil
+}
+
+// newSender builds the sender of the configured gateway, or returns nil for
+// gateway none: then messages wait and the status page says why.
+func (m *Main) newSender() (*sender.Sender, error) {
+	cfg := m.Config
+	rate, err := sender.ParseRate(cfg.Rate) // Validate checked it
+	if err != nil {
+		return nil, err
+	}
+	logger := m.Logger.With("part", "gateway")
+	var instance string
+	switch cfg.Gateway {
+	case GatewayNone:
+		return nil, nil
+	case GatewayDemo:
+		m.gw, instance = sender.NewDemo(m.store, logger), "demo"
+	default:
+		// evolution and cloudapi validate already; their clients come next.
+		return nil, fmt.Errorf("gateway %s is not built into this version yet; use --gateway demo or none", cfg.Gateway)
+	}
+	sc := sender.Config{
+		Instance:    instance,
+		Gateway:     cfg.Gateway,
+		Rate:        rate,
+		Concurrency: cfg.Concurrency,
+		RetryBase:   cfg.RetryBase,
+		Logger:      m.Logger.With("part", "sender"),
+	}
+	if err := sc.Validate(); err != nil {
+		return nil, err
+	}
+	return sender.New(m.store, m.gw, sc), nil
+}
+
+// instances tells the API and the page the state of the sender; nil means
+// no gateway is configured.
+func instances(snd *sender.Sender) func() []ui.Instance {
+	if snd == nil {
+		return nil
+	}
+	return func() []ui.Instance { return []ui.Instance{ui.Instance(snd.Status())} }
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"text/tabwriter"
+	"time"
+
+	"github.com/waqhq/waq/store"
+)
+
+func queueUsage(w io.Writer) {
+	fmt.Fprint(w, `Usage:
+  waq queue [flags]
+
+Shows the queue of a running waq serve (GET /v1/queue): whether sending is
+paused, messages by state, queued messages by priority, and the gateway
+instances with their rate limit.
+
+Flags:
+  --json   print the server's answer as JSON
+`)
+	printSettings(w, clientFlags)
+}
+
+// queueStatus is the part of GET /v1/queue that waq queue shows.
+type queueStatus struct {
+	Paused     bool           `json:"paused"`
+	Counts     map[string]int `json:"counts"`
+	ByPriority map[string]int `json:"by_priority"`
+	Instances  []struct {
+		Name           string `json:"name"`
+		Gateway        string `json:"gateway"`
+		State          string `json:"state"`
+		PausedReason   string `json:"paused_reason"`
+		Rate           string `json:"rate"`
+		SentLastWindow int    `json:"sent_last_window"`
+	} `json:"instances"`
+	OldestQueuedAge float64 `json:"oldest_queued_age_seconds"`
+}
+
+func (c *cli) queue(ctx context.Context, args []string) error {
+	fs := newFlagSet("queue")
+	asJSON := fs.Bool("json", false, "")
+	b := bindConfig(fs, clientFlags...)
+	if err := c.noArgs(fs, args); err != nil {
+		return err
+	}
+	cl, _, err := c.loadClient(b)
+	if err != nil {
+		return err
+	}
+	var raw []byte
+	if _, err := cl.call(ctx, http.MethodGet, "/v1/queue", nil, &raw); err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(c.stdout, raw)
+	}
+	var q queueStatus
+	if err := json.Unmarshal(raw, &q); err != nil {
+		return fmt.Errorf("queue: decode answer: %w", err)
+	}
+	printQueue(c.stdout, &q)
+	return nil
+}
+
+func printQueue(w io.Writer, q *queueStatus) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	defer tw.Flush()
+	sending := "running"
+	if q.Paused {
+		sending = "paused (POST /v1/queue/resume restarts it)"
+	}
+	fmt.Fprintf(tw, "sending:\t%s\n", sending)
+	if q.OldestQueuedAge > 0 {
+		age := time.Duration(q.OldestQueuedAge * float64(time.Second)).Round(time.Second)
+		fmt.Fprintf(tw, "oldest queued:\t%s\n", age)
+	}
+	fmt.Fprintf(tw, "\nSTATE\tMESSAGES\n")
+	for _, st := range store.Statuses {
+		fmt.Fprintf(tw, "%s\t%d\n", st, q.Counts[string(st)])
+	}
+	fmt.Fprintf(tw, "\nPRIORITY\tQUEUED\n")
+	for _, p := range store.Priorities {
+		fmt.Fprintf(tw, "%s\t%d\n", p, q.ByPriority[string(p)])
+	}
+	fmt.Fprintln(tw)
+	if len(q.Instances) == 0 {
+		fmt.Fprintln(tw, "no gateway: messages wait (set WAQ_GATEWAY)")
+		return
+	}
+	fmt.Fprintf(tw, "INSTANCE\tGATEWAY\tSTATE\tRATE\tSENT IN WINDOW\n")
+	for _, in := range q.Instances {
+		state := in.State
+		if in.PausedReason != "" {
+			state += ": " + in.PausedReason
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", in.Name, in.Gateway, state, in.Rate, in.SentLastWindow)
+	}
+}

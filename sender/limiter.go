@@ -1,0 +1,94 @@
+package sender
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// limiter is a sliding-window rate limiter: it keeps the times of the last
+// Count permits and grants one only while fewer than Count were granted in
+// (now-Window, now]. Unlike a token bucket it never lets a burst through at
+// a refill boundary, so no window of that length, wherever it starts, holds
+// more than Count permits; with a backlog it grants exactly Count per window.
+//
+// One goroutine takes permits (the sender's loop); Count and Seed may be
+// called from any goroutine.
+type limiter struct {
+	mu    sync.Mutex
+	rate  Rate
+	now   func() time.Time
+	times []time.Time // ascending; only those still inside the window matter
+}
+
+func newLimiter(r Rate, now func() time.Time) *limiter {
+	return &limiter{rate: r, now: now, times: make([]time.Time, 0, min(max(r.Count, 0), 1024))}
+}
+
+// take grants a permit and records it at now, or returns how long to wait
+// until the oldest recorded permit leaves the window.
+func (l *limiter) take() (wait time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.expire(now)
+	if len(l.times) < l.rate.Count {
+		l.times = append(l.times, now)
+		return 0
+	}
+	oldest := l.times[len(l.times)-l.rate.Count]
+	return max(oldest.Add(l.rate.Window).Sub(now), time.Nanosecond)
+}
+
+// restamp moves the latest permit to now, the moment its gateway call
+// starts, so that the calls themselves, not only the permits, keep the rate.
+// It must follow take before the next take.
+func (l *limiter) restamp() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n := len(l.times); n > 0 {
+		if now := l.now(); now.After(l.times[n-1]) {
+			l.times[n-1] = now
+		}
+	}
+}
+
+// undo gives back the latest permit, which was not used (nothing to send).
+func (l *limiter) undo() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n := len(l.times); n > 0 {
+		l.times = l.times[:n-1]
+	}
+}
+
+// count returns the permits granted in (now-Window, now].
+func (l *limiter) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.expire(l.now())
+	return len(l.times)
+}
+
+// seed records permits granted before this limiter existed (sends of a
+// previous run), so the rate holds across a restart. ts need not be sorted.
+func (l *limiter) seed(ts []time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.times = append(l.times, ts...)
+	slices.SortFunc(l.times, time.Time.Compare)
+	l.expire(l.now())
+}
+
+// expire drops the permits at or before now-Window, and keeps the slice from
+// growing: a backlog never holds more than Count permits in the window.
+func (l *limiter) expire(now time.Time) {
+	edge := now.Add(-l.rate.Window)
+	i := 0
+	for i < len(l.times) && !l.times[i].After(edge) {
+		i++
+	}
+	if i > 0 {
+		l.times = append(l.times[:0], l.times[i:]...)
+	}
+}

@@ -1,0 +1,108 @@
+package sender
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+func TestLimiterBacklogUsesTheRateExactly(t *testing.T) {
+	c := newClock()
+	r := Rate{80, time.Minute}
+	l := newLimiter(r, c.Now)
+	var granted []time.Time
+	for len(granted) < 10000 {
+		if wait := l.take(); wait > 0 {
+			c.Add(wait)
+			continue
+		}
+		granted = append(granted, c.Now())
+	}
+	if got := maxInWindow(granted, r.Window); got != r.Count {
+		t.Fatalf("most sends in one window = %d, want exactly %d", got, r.Count)
+	}
+	for i := r.Count; i < len(granted); i++ {
+		if gap := granted[i].Sub(granted[i-r.Count]); gap != r.Window {
+			t.Fatalf("send %d came %s after send %d; a backlog should wait exactly %s", i, gap, i-r.Count, r.Window)
+		}
+	}
+	// 10 000 sends at 80 a minute: the last batch starts at minute 124.
+	if got, want := granted[len(granted)-1].Sub(granted[0]), 124*time.Minute; got != want {
+		t.Fatalf("10 000 sends took %s, want %s", got, want)
+	}
+}
+
+func TestLimiterRandomTrafficNeverExceedsTheRate(t *testing.T) {
+	c := newClock()
+	r := Rate{80, time.Minute}
+	l := newLimiter(r, c.Now)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var sent []time.Time
+	for len(sent) < 10000 {
+		c.Add(time.Duration(rng.Int64N(int64(2 * time.Second))))
+		if wait := l.take(); wait > 0 {
+			if rng.IntN(2) == 0 { // sometimes wait exactly, sometimes come back later
+				c.Add(wait)
+			}
+			continue
+		}
+		if rng.IntN(10) == 0 { // empty queue: the permit is given back
+			l.undo()
+			continue
+		}
+		c.Add(time.Duration(rng.Int64N(int64(5 * time.Millisecond))))
+		l.restamp() // the call starts a little after the permit
+		sent = append(sent, c.Now())
+	}
+	if got := maxInWindow(sent, r.Window); got > r.Count {
+		t.Fatalf("%d sends in one window of %s, the rate is %s", got, r.Window, r)
+	}
+}
+
+func TestLimiterCount(t *testing.T) {
+	c := newClock()
+	l := newLimiter(Rate{3, time.Second}, c.Now)
+	f := func(advance time.Duration, take bool, want int) {
+		t.Helper()
+		c.Add(advance)
+		if take && l.take() != 0 {
+			t.Fatalf("take refused after %s", advance)
+		}
+		if got := l.count(); got != want {
+			t.Fatalf("count = %d, want %d", got, want)
+		}
+	}
+	f(0, true, 1)
+	f(400*time.Millisecond, true, 2)
+	f(599*time.Millisecond, false, 2)
+	f(time.Millisecond, false, 1) // the first left: the window is (now-1s, now]
+	f(400*time.Millisecond, false, 0)
+}
+
+func TestLimiterWaitsForTheOldest(t *testing.T) {
+	c := newClock()
+	l := newLimiter(Rate{2, time.Second}, c.Now)
+	l.take()
+	c.Add(300 * time.Millisecond)
+	l.take()
+	if got := l.take(); got != 700*time.Millisecond {
+		t.Fatalf("wait = %s, want 700ms (until the first permit leaves)", got)
+	}
+	l.undo() // gives back the second
+	if got := l.take(); got != 0 {
+		t.Fatalf("after undo, wait = %s, want 0", got)
+	}
+}
+
+func TestLimiterSeed(t *testing.T) {
+	c := newClock()
+	now := c.Now()
+	l := newLimiter(Rate{3, time.Minute}, c.Now)
+	l.seed([]time.Time{now.Add(-10 * time.Second), now.Add(-2 * time.Minute), now.Add(-30 * time.Second), now.Add(-50 * time.Second)})
+	if got := l.count(); got != 3 {
+		t.Fatalf("count after seed = %d, want 3 (the old one is outside the window)", got)
+	}
+	if got := l.take(); got != 10*time.Second {
+		t.Fatalf("wait = %s, want 10s (until the send 50s ago leaves)", got)
+	}
+}

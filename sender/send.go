@@ -1,0 +1,93 @@
+package sender
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/waqhq/waq/store"
+)
+
+// send makes one gateway call for a leased message and records its outcome.
+// It closes started just before the call and frees the concurrency slot when
+// the outcome is stored. ctx is cancelled only when a stop times out.
+func (s *Sender) send(ctx context.Context, m *store.Message, started chan<- struct{}) {
+	defer func() { <-s.slots }()
+	call, cancel := context.WithTimeout(ctx, s.cfg.callTimeout())
+	defer cancel()
+	s.lim.restamp()
+	close(started)
+	begin := time.Now()
+	gid, err := s.call(call, m)
+	s.log.Debug("gateway call", "id", m.ID, "ms", time.Since(begin).Milliseconds(), "err", err)
+	s.record(ctx, m, gid, err)
+}
+
+// call runs the gateway, turning a panic into a retryable failure so one
+// bad message cannot take the process down.
+func (s *Sender) call(ctx context.Context, m *store.Message) (gid string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			gid, err = "", &SendError{Kind: Retryable, Reason: fmt.Sprintf("gateway panicked: %v", p)}
+		}
+	}()
+	return s.gw.Send(ctx, m)
+}
+
+// record stores what a gateway call did to the message: sent, retrying,
+// dead, or back in the queue when the instance (not the message) failed or
+// the sender stopped before the gateway answered.
+func (s *Sender) record(ctx context.Context, m *store.Message, gid string, err error) {
+	var se *SendError
+	switch {
+	case err == nil:
+		s.sent(m, gid)
+	case ctx.Err() != nil:
+		s.release(m, "sender stopped before the gateway answered")
+	case errors.As(err, &se) && se.Kind == Pause:
+		s.pause(se.reason())
+		s.release(m, "instance paused: "+se.reason())
+	case errors.As(err, &se):
+		s.fail(m, se.reason(), se.Kind == Permanent)
+	case errors.Is(err, context.DeadlineExceeded):
+		s.fail(m, fmt.Sprintf("gateway did not answer within %s", s.cfg.callTimeout()), false)
+	default:
+		s.fail(m, err.Error(), false)
+	}
+}
+
+func (s *Sender) sent(m *store.Message, gid string) {
+	as := m.SentAs
+	if as == "" {
+		as = m.Type
+	}
+	if as == "" {
+		as = store.TypeText
+	}
+	if _, err := s.st.MarkSent(m.ID, gid, as); err != nil {
+		s.log.Error("sender: record sent", "id", m.ID, "gateway_id", gid, "err", err)
+		return
+	}
+	s.log.Debug("sent", "id", m.ID, "gateway_id", gid)
+}
+
+func (s *Sender) fail(m *store.Message, reason string, permanent bool) {
+	got, err := s.st.Fail(m.ID, reason, permanent, s.cfg.backoff)
+	switch {
+	case err != nil:
+		s.log.Error("sender: record failure", "id", m.ID, "reason", reason, "err", err)
+	case got.Status == store.Dead:
+		s.log.Warn("send failed; message is dead", "id", m.ID, "attempts", got.Attempts, "permanent", permanent, "reason", reason)
+	default:
+		s.log.Info("send failed; will retry", "id", m.ID, "attempts", got.Attempts, "next_attempt_at", got.NextAttemptAt, "reason", reason)
+	}
+}
+
+func (s *Sender) release(m *store.Message, note string) {
+	if _, err := s.st.Release(m.ID, note); err != nil {
+		s.log.Error("sender: release", "id", m.ID, "err", err)
+		return
+	}
+	s.log.Info("message back in the queue", "id", m.ID, "note", note)
+}

@@ -1,0 +1,280 @@
+package sender
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/waqhq/waq/store"
+)
+
+// States of an instance as Status reports them.
+const (
+	StateActive = "active"
+	StatePaused = "paused"
+)
+
+// Waits of the sending loop.
+const (
+	pausePoll = 200 * time.Millisecond // how often a paused loop looks again
+	idleWait  = time.Second            // longest wait on an empty queue without a wake-up
+	errorWait = time.Second            // pause after the store failed
+	stopGrace = 2 * time.Second        // after StopTimeout, for cancelled calls to record their outcome
+)
+
+// Instance is one gateway instance's state as /v1/queue and the page show it.
+type Instance struct {
+	Name           string `json:"name"`
+	Gateway        string `json:"gateway"`
+	State          string `json:"state"` // "active" or "paused"
+	PausedReason   string `json:"paused_reason,omitempty"`
+	Rate           string `json:"rate"`
+	SentLastWindow int    `json:"sent_last_window"`
+}
+
+// Sender sends the store's ready messages through one gateway instance,
+// within the instance's rate and concurrency.
+type Sender struct {
+	st    *store.Store
+	gw    Gateway
+	cfg   Config
+	log   *slog.Logger
+	lim   *limiter
+	slots chan struct{} // a semaphore of Concurrency gateway calls
+	wake  chan struct{} // Resume wakes a paused loop
+
+	mu     sync.Mutex
+	paused bool
+	reason string
+}
+
+// New returns a Sender for gateway gw; zero fields of cfg take their
+// defaults. Run checks cfg and starts sending.
+func New(st *store.Store, gw Gateway, cfg Config) *Sender {
+	cfg = cfg.withDefaults()
+	lim := newLimiter(cfg.Rate, cfg.Now)
+	return &Sender{
+		st: st, gw: gw, cfg: cfg, lim: lim,
+		log:   cfg.Logger.With("instance", cfg.Instance, "gateway", cfg.Gateway),
+		slots: make(chan struct{}, max(cfg.Concurrency, 1)),
+		wake:  make(chan struct{}, 1),
+	}
+}
+
+// Run sends messages until ctx ends, then waits up to StopTimeout for the
+// sends in flight, whose gateway calls are not cancelled before then. It
+// returns an error only when the Config is invalid or there is no gateway;
+// store failures are logged and retried. Call Run once per Sender.
+func (s *Sender) Run(ctx context.Context) error {
+	if err := s.cfg.Validate(); err != nil {
+		return err
+	}
+	if s.gw == nil {
+		return fmt.Errorf("sender %s: no gateway", s.cfg.Instance)
+	}
+	s.seed()
+	calls, cancelCalls := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelCalls()
+	var wg sync.WaitGroup
+	s.log.Info("sender started", "rate", s.cfg.Rate.String(), "concurrency", s.cfg.Concurrency)
+	for ctx.Err() == nil {
+		m, err := s.next(ctx)
+		switch {
+		case m != nil:
+			started := make(chan struct{})
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.send(calls, m, started)
+			}()
+			<-started // the next permit is taken after this call started
+		case err != nil && ctx.Err() == nil:
+			s.log.Error("sender: store failed; retrying", "err", err)
+			_ = sleep(ctx, errorWait)
+		}
+	}
+	s.stop(&wg, cancelCalls)
+	return nil
+}
+
+// next waits until the instance may send, then holds a concurrency slot and
+// a rate permit and leases the highest-priority ready message, in that
+// order, so the message leased is the most urgent one at the moment it can
+// go. It returns nil, nil when there was nothing to send.
+func (s *Sender) next(ctx context.Context) (*store.Message, error) {
+	if err := s.waitActive(ctx); err != nil {
+		return nil, err
+	}
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	m, err := s.lease(ctx)
+	if m != nil {
+		return m, nil
+	}
+	<-s.slots
+	if errors.Is(err, store.ErrEmpty) {
+		s.idle(ctx)
+		return nil, nil
+	}
+	return nil, err
+}
+
+// lease waits for a rate permit and leases a message. A permit that finds
+// the queue empty, or the sending paused meanwhile, is given back.
+func (s *Sender) lease(ctx context.Context) (*store.Message, error) {
+	if err := s.waitPermit(ctx); err != nil {
+		return nil, err
+	}
+	if ok, err := s.active(); !ok || err != nil {
+		s.lim.undo()
+		return nil, err
+	}
+	m, err := s.st.Lease(s.cfg.Now().Add(s.cfg.LeaseTimeout))
+	if err != nil {
+		s.lim.undo()
+		if !errors.Is(err, store.ErrEmpty) {
+			err = fmt.Errorf("lease: %w", err)
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+func (s *Sender) waitPermit(ctx context.Context) error {
+	for {
+		wait := s.lim.take()
+		if wait == 0 {
+			return nil
+		}
+		if err := s.cfg.Sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// active reports whether neither the operator (store pause) nor the gateway
+// (instance pause) stopped the sending.
+func (s *Sender) active() (bool, error) {
+	if s.instancePaused() {
+		return false, nil
+	}
+	paused, err := s.st.Paused()
+	if err != nil {
+		return false, fmt.Errorf("read pause: %w", err)
+	}
+	return !paused, nil
+}
+
+func (s *Sender) waitActive(ctx context.Context) error {
+	for {
+		if ok, err := s.active(); ok || err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.wake:
+		case <-s.st.Ready(): // SetPaused(false) signals it
+		case <-time.After(pausePoll):
+		}
+	}
+}
+
+// idle waits for the store's signal that a message is ready. Every idleWait
+// it also reads the queue's counters, in case a signal was missed: a read,
+// where an empty Lease would cost a commit.
+func (s *Sender) idle(ctx context.Context) {
+	t := time.NewTimer(idleWait)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.st.Ready():
+			return
+		case <-s.wake:
+			return
+		case <-t.C:
+		}
+		c, err := s.st.Counts()
+		if err != nil || c.States[store.Queued] > 0 {
+			return
+		}
+		t.Reset(idleWait)
+	}
+}
+
+// stop waits for the sends in flight up to StopTimeout, then cancels their
+// gateway calls and gives them stopGrace to record what happened. A send
+// still running after that keeps its lease, which the next start recovers.
+func (s *Sender) stop(wg *sync.WaitGroup, cancelCalls context.CancelFunc) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	t := time.NewTimer(s.cfg.StopTimeout)
+	defer t.Stop()
+	select {
+	case <-done:
+		s.log.Info("sender stopped")
+		return
+	case <-t.C:
+	}
+	s.log.Warn("sender: stop timeout; cancelling the gateway calls in flight", "stop_timeout", s.cfg.StopTimeout)
+	cancelCalls()
+	select {
+	case <-done:
+		s.log.Info("sender stopped")
+	case <-time.After(stopGrace):
+		s.log.Error("sender: gateway calls did not return after cancelling; their leases are recovered at the next start")
+	}
+}
+
+// Status returns the instance's state, rate and sends in the current window.
+func (s *Sender) Status() Instance {
+	in := Instance{Name: s.cfg.Instance, Gateway: s.cfg.Gateway, State: StateActive,
+		Rate: s.cfg.Rate.String(), SentLastWindow: s.lim.count()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.paused {
+		in.State, in.PausedReason = StatePaused, s.reason
+	}
+	return in
+}
+
+// Resume clears a pause the gateway caused (bad key, logged out), for when
+// the operator or a gateway event says the instance works again.
+func (s *Sender) Resume() {
+	s.mu.Lock()
+	was := s.paused
+	s.paused, s.reason = false, ""
+	s.mu.Unlock()
+	if was {
+		s.log.Info("sender: instance resumed")
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// pause stops the instance's sending until Resume; the reason is the alert.
+func (s *Sender) pause(reason string) {
+	s.mu.Lock()
+	was := s.paused
+	s.paused, s.reason = true, reason
+	s.mu.Unlock()
+	if !was {
+		s.log.Error("sender: instance paused by a gateway failure; sending stops until it is resumed", "reason", reason)
+	}
+}
+
+func (s *Sender) instancePaused() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.paused
+}

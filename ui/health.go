@@ -1,0 +1,104 @@
+package ui
+
+import (
+	_ "embed"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/julienschmidt/httprouter"
+
+	"github.com/waqhq/waq/store"
+)
+
+// health is the answer of GET /healthz.
+type health struct {
+	Status    string     `json:"status"` // "ok" while the process serves: alerts do not fail liveness
+	Version   string     `json:"version"`
+	Paused    bool       `json:"paused"`
+	Instances []Instance `json:"instances"`
+	Alerts    []alert    `json:"alerts"`
+}
+
+// alert is something an operator should look at.
+type alert struct {
+	Kind     string `json:"kind"` // no_gateway, queue_paused, instance_paused
+	Instance string `json:"instance,omitempty"`
+	Message  string `json:"message"`
+}
+
+// healthz answers GET /healthz, without authentication: 200 while the
+// process serves, with the instances and the alerts (no gateway, sending
+// paused, an instance paused by a gateway failure).
+func (s *Server) healthz(*http.Request, httprouter.Params) (any, error) {
+	h := &health{Status: "ok", Version: s.opts.Version, Instances: s.instances(), Alerts: []alert{}}
+	if h.Version == "" {
+		h.Version = "dev"
+	}
+	if s.opts.Instances == nil {
+		h.Alerts = append(h.Alerts, alert{Kind: "no_gateway", Message: "no gateway is configured: messages wait (set WAQ_GATEWAY)"})
+	}
+	if p, err := s.store.Paused(); err == nil && p {
+		h.Paused = true
+		h.Alerts = append(h.Alerts, alert{Kind: "queue_paused", Message: "sending is paused (POST /v1/queue/resume restarts it)"})
+	}
+	for _, in := range h.Instances {
+		if in.State == "paused" {
+			h.Alerts = append(h.Alerts, alert{Kind: "instance_paused", Instance: in.Name, Message: "paused: " + in.PausedReason})
+		}
+	}
+	return h, nil
+}
+
+var errStoreDown = store.Errorf(store.EUNAVAILABLE, "the store does not answer")
+
+// readyz answers GET /readyz, without authentication: 200 {"status":
+// "ready"} when the store answers a read, else an EUNAVAILABLE error (503),
+// as it is once SetStopping was called.
+func (s *Server) readyz(*http.Request, httprouter.Params) (any, error) {
+	if s.stopping.Load() {
+		return nil, store.Errorf(store.EUNAVAILABLE, "waq is stopping")
+	}
+	if _, err := s.store.Paused(); err != nil {
+		return nil, fmt.Errorf("%w: %w", errStoreDown, err) // the log gets both, the client the first
+	}
+	return map[string]string{"status": "ready"}, nil
+}
+
+// backup answers GET /v1/backup with a consistent snapshot of the data file,
+// streamed as waq-<UTC time>.db.
+func (s *Server) backup(*http.Request, httprouter.Params) (any, error) {
+	name := "waq-" + s.now().UTC().Format("20060102T150405Z") + ".db"
+	return download{name: name, write: func(w io.Writer) error {
+		_, err := s.store.Backup(w)
+		return err
+	}}, nil
+}
+
+//go:embed openapi.json
+var openapiDoc []byte
+
+// openapi answers GET /v1/openapi.json with the OpenAPI 3 description of
+// this API.
+func (s *Server) openapi(*http.Request, httprouter.Params) (any, error) {
+	return rawJSON(openapiDoc), nil
+}
+
+// index answers GET / with a placeholder page that links to the API; the
+// status page replaces it.
+func (s *Server) index(*http.Request, httprouter.Params) (any, error) {
+	var b strings.Builder
+	b.WriteString(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>waq</title></head>
+<body><h1>waq</h1>
+<p>WhatsApp queue ` + html.EscapeString(s.opts.Version) + `. The status page comes later; the API is here:</p>
+<ul>
+`)
+	for _, l := range []string{"/v1/queue", "/v1/messages", "/v1/dlq", "/v1/openapi.json", "/healthz", "/readyz", "/metrics"} {
+		b.WriteString(`<li><a href="` + l + `">` + l + "</a></li>\n")
+	}
+	b.WriteString("</ul>\n</body></html>\n")
+	return page(b.String()), nil
+}

@@ -1,0 +1,287 @@
+// Package ui is waq's HTTP surface: the JSON API under /v1 (messages, queue,
+// dead letters, backup), liveness and readiness, and the status page. Every
+// handler returns a value or an error, and one function writes both, mapping
+// the codes of store.Error to HTTP statuses in one place. Routes whose
+// feature has not landed yet answer 501 not_implemented in the same shape.
+package ui
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/julienschmidt/httprouter"
+
+	"github.com/waqhq/waq/store"
+)
+
+// Instance is one gateway instance's state as /v1/queue and /healthz show
+// it. It has the fields and tags of sender.Instance, so a sender.Instance
+// converts to it with ui.Instance(x).
+type Instance struct {
+	Name           string `json:"name"`
+	Gateway        string `json:"gateway"`
+	State          string `json:"state"` // "active" or "paused"
+	PausedReason   string `json:"paused_reason,omitempty"`
+	Rate           string `json:"rate"` // "80/1m"
+	SentLastWindow int    `json:"sent_last_window"`
+}
+
+// Options configure a Server; the zero value serves an open API.
+type Options struct {
+	APIKey       string            // when set, every route but /healthz and /readyz needs "Authorization: Bearer <key>"
+	WebhookToken string            // when set, webhooks also accept it in X-Waq-Webhook-Token or ?token=
+	Version      string            // shown by /healthz
+	RetryMax     int               // retries after the first try; max_attempts defaults to RetryMax+1 when > 0
+	Instances    func() []Instance // the gateway instances; nil when no gateway is configured
+	Metrics      http.Handler      // served at GET /metrics; 501 when nil
+	Now          func() time.Time  // time.Now when nil
+	Logger       *slog.Logger      // discards when nil
+}
+
+// Server answers waq's HTTP API from a store.
+type Server struct {
+	store    *store.Store
+	opts     Options
+	now      func() time.Time
+	log      *slog.Logger
+	router   *httprouter.Router
+	routes   []route
+	stopping atomic.Bool
+}
+
+// route is one registered method and path, in httprouter's syntax.
+type route struct{ method, path string }
+
+// handlerFunc is the shape of every handler: a value to answer as JSON (or a
+// reply, download, page or rawJSON), or an error, usually a *store.Error.
+type handlerFunc func(r *http.Request, p httprouter.Params) (any, error)
+
+// NewServer returns a Server that answers from st.
+func NewServer(st *store.Store, opts Options) *Server {
+	s := &Server{store: st, opts: opts, now: opts.Now, log: opts.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.router = &httprouter.Router{
+		HandleMethodNotAllowed: true,
+		NotFound:               http.HandlerFunc(s.notFound),
+		MethodNotAllowed:       http.HandlerFunc(s.methodNotAllowed),
+	}
+	s.register()
+	return s
+}
+
+// Handler returns the whole HTTP surface: authentication, the body limit,
+// panic recovery and request logging around the routes.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
+// SetStopping makes /readyz answer 503 from now on, so a load balancer or
+// systemd stops sending work while the process shuts down.
+func (s *Server) SetStopping() { s.stopping.Store(true) }
+
+func (s *Server) register() {
+	s.handle(http.MethodPost, "/v1/messages", s.enqueue)
+	s.handle(http.MethodPost, "/v1/messages/bulk", s.enqueueBulk)
+	s.handle(http.MethodGet, "/v1/messages", s.listMessages)
+	s.handle(http.MethodGet, "/v1/messages/:id", s.getMessage)
+	s.handle(http.MethodDelete, "/v1/messages/:id", s.cancelMessage)
+	s.handle(http.MethodGet, "/v1/queue", s.queue)
+	s.handle(http.MethodPost, "/v1/queue/pause", s.pause)
+	s.handle(http.MethodPost, "/v1/queue/resume", s.resume)
+	s.handle(http.MethodPost, "/v1/queue/drain", s.drain)
+	s.handle(http.MethodPost, "/v1/queue/clean", s.clean)
+	s.handle(http.MethodGet, "/v1/dlq", s.listDead)
+	s.handle(http.MethodPost, "/v1/dlq/retry", s.retryDead)
+	s.handle(http.MethodDelete, "/v1/dlq/:id", s.deleteDead)
+	s.handle(http.MethodGet, "/v1/backup", s.backup)
+	s.handle(http.MethodGet, "/v1/openapi.json", s.openapi)
+	s.handle(http.MethodGet, "/healthz", s.healthz)
+	s.handle(http.MethodGet, "/readyz", s.readyz)
+	s.handle(http.MethodGet, "/", s.index)
+	s.registerMetrics()
+	s.notImplementedRoutes(notImplemented...)
+}
+
+// notImplemented lists the routes of the design whose features come later.
+var notImplemented = []route{
+	{http.MethodPost, "/v1/webhooks/evolution"},
+	{http.MethodGet, "/v1/webhooks/whatsapp"},
+	{http.MethodPost, "/v1/webhooks/whatsapp"},
+	{http.MethodPost, "/v1/events"},
+	{http.MethodGet, "/v1/stats/messages"},
+	{http.MethodGet, "/v1/stats/conversations"},
+	{http.MethodGet, "/v1/stats/conversions"},
+	{http.MethodGet, "/v1/stats/performance"},
+	{http.MethodGet, "/v1/stats/campaigns"},
+	{http.MethodGet, "/v1/stats/campaigns/:name"},
+	{http.MethodGet, "/v1/stats/timeseries"},
+	{http.MethodGet, "/v1/reports/:period"},
+	{http.MethodPut, "/v1/campaigns/:name"},
+	{http.MethodGet, "/v1/optouts"},
+	{http.MethodPost, "/v1/optouts"},
+	{http.MethodDelete, "/v1/optouts/:contact"},
+}
+
+func (s *Server) handle(method, path string, h handlerFunc) {
+	s.routes = append(s.routes, route{method, path})
+	s.router.Handle(method, path, func(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+		requestInfo(r).route = path
+		v, err := h(r, p)
+		s.respond(w, r, v, err)
+	})
+}
+
+func (s *Server) registerMetrics() {
+	if s.opts.Metrics == nil {
+		s.notImplementedRoutes(route{http.MethodGet, "/metrics"})
+		return
+	}
+	s.routes = append(s.routes, route{http.MethodGet, "/metrics"})
+	s.router.GET("/metrics", func(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
+		requestInfo(r).route = "/metrics"
+		s.opts.Metrics.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) notImplementedRoutes(rs ...route) {
+	for _, r := range rs {
+		s.handle(r.method, r.path, s.notImplemented(r))
+	}
+}
+
+func (s *Server) notImplemented(rt route) handlerFunc {
+	return func(*http.Request, httprouter.Params) (any, error) {
+		return nil, store.Errorf(store.ENOTIMPLEMENTED, "%s %s is not implemented yet", rt.method, rt.path)
+	}
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.respond(w, r, nil, store.Errorf(store.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.respond(w, r, nil, store.Errorf(codeMethod, "%s is not allowed here; allowed: %s", r.Method, w.Header().Get("Allow")))
+}
+
+// reqInfo carries what the logging around a request learns inside it.
+type reqInfo struct{ route string }
+
+type infoKey struct{}
+
+func requestInfo(r *http.Request) *reqInfo {
+	if ri, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
+		return ri
+	}
+	return &reqInfo{}
+}
+
+// serve wraps the router: one log line per request, the body limit,
+// authentication, and a 500 for a panic.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	ri := &reqInfo{}
+	r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
+	rec := &recorder{ResponseWriter: w}
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.log.Error("panic in handler", "method", r.Method, "route", ri.route, "panic", p, "stack", string(debug.Stack()))
+			if rec.status == 0 {
+				s.writeJSON(rec, http.StatusInternalServerError, errorBody{errInternal})
+			}
+		}
+		s.log.Debug("request", "method", r.Method, "route", ri.logRoute(r), "status", rec.status,
+			"bytes", rec.bytes, "duration", time.Since(start))
+	}()
+	r.Body = http.MaxBytesReader(w, r.Body, BodyMax)
+	if err := s.authorize(r); err != nil {
+		s.respond(rec, r, nil, err)
+		return
+	}
+	s.router.ServeHTTP(rec, r)
+}
+
+// logRoute names the route of a request for the log: the pattern, which
+// holds no phone number, or the path with its long digit runs masked.
+func (ri *reqInfo) logRoute(r *http.Request) string {
+	if ri.route != "" {
+		return ri.route
+	}
+	return maskDigits(r.URL.Path)
+}
+
+// maskDigits hides runs of five or more digits, which may be phone numbers.
+func maskDigits(s string) string {
+	b := []byte(s)
+	for i := 0; i < len(b); {
+		j := i
+		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+			j++
+		}
+		if j-i >= 5 {
+			for k := i; k < j; k++ {
+				b[k] = '*'
+			}
+		}
+		i = max(j, i+1)
+	}
+	return string(b)
+}
+
+var errUnauthorized = store.Errorf(store.EUNAUTHORIZED, "missing or wrong API key: send Authorization: Bearer <key>")
+
+// authorize checks the credentials a path needs: none for /healthz and
+// /readyz, the webhook token or the API key for webhooks, the API key for
+// the rest. It returns an EUNAUTHORIZED *store.Error.
+func (s *Server) authorize(r *http.Request) error {
+	switch p := r.URL.Path; {
+	case p == "/healthz" || p == "/readyz":
+		return nil
+	case strings.HasPrefix(p, "/v1/webhooks/"):
+		if s.webhookAllowed(r) {
+			return nil
+		}
+	case s.opts.APIKey == "" || s.bearerOK(r):
+		return nil
+	}
+	return errUnauthorized
+}
+
+func (s *Server) webhookAllowed(r *http.Request) bool {
+	tok := s.opts.WebhookToken
+	if tok != "" {
+		if got := r.Header.Get("X-Waq-Webhook-Token"); got != "" && equal(got, tok) {
+			return true
+		}
+		if got := r.URL.Query().Get("token"); got != "" && equal(got, tok) {
+			return true
+		}
+	}
+	if s.opts.APIKey == "" {
+		return tok == ""
+	}
+	return s.bearerOK(r)
+}
+
+func (s *Server) bearerOK(r *http.Request) bool {
+	scheme, key, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	return ok && strings.EqualFold(scheme, "Bearer") && equal(strings.TrimSpace(key), s.opts.APIKey)
+}
+
+// equal compares secrets in constant time; hashing first hides their length.
+func equal(a, b string) bool {
+	ha, hb := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
+	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
+}
