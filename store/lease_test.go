@@ -38,8 +38,8 @@ func TestLeaseOrder(t *testing.T) {
 
 func TestLifecycle(t *testing.T) {
 	b := setup(t)
-	m := b.enqueue(t, text("+34600111222", "Hola"))
-	m = b.lease(t)
+	b.enqueue(t, text("+34600111222", "Hola"))
+	m := b.lease(t)
 	if m.Status != Sending || m.LeaseUntil == nil {
 		t.Fatalf("leased: %+v", m)
 	}

@@ -140,10 +140,8 @@ func TestCountsAndOldest(t *testing.T) {
 
 func TestMessagesPaging(t *testing.T) {
 	b := setup(t)
-	var ids []string
 	for i := 0; i < 25; i++ {
-		m := b.enqueue(t, &Message{To: "+34600111222", Text: "x", Campaign: []string{"a", "b"}[i%2]})
-		ids = append(ids, m.ID)
+		b.enqueue(t, &Message{To: "+34600111222", Text: "x", Campaign: []string{"a", "b"}[i%2]})
 		b.clock.Add(time.Second)
 	}
 	f := func(fl Filter, want int) {
