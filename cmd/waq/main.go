@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/waqhq/waq/stats"
 	"io"
 	"log/slog"
 	"net"
@@ -75,6 +76,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Version:      resolveVersion(),
 		RetryMax:     m.Config.RetryMax,
 		Instances:    instances(snd),
+		Metrics:      &stats.Metrics{Store: m.store, Now: time.Now},
 		Logger:       m.Logger.With("part", "http"),
 	})
 	if err := m.listen(); err != nil {
