@@ -10,6 +10,7 @@ package sender
 
 import (
 	"context"
+	"time"
 
 	"github.com/waqhq/waq/store"
 )
@@ -60,6 +61,10 @@ type SendError struct {
 	Kind   Kind
 	Reason string
 	Err    error // the underlying error, if any
+	// RetryAfter, when above zero, is the least wait before the next try
+	// that the gateway asked for (Cloud API pair rate limit, maintenance);
+	// the sender waits the longer of it and the message's backoff.
+	RetryAfter time.Duration
 }
 
 func (e *SendError) Error() string {

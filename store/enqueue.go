@@ -99,6 +99,9 @@ func (s *Store) prepare(m *Message, now time.Time) error {
 	m.CreatedAt = now
 	m.Attempts = 0
 	m.History = nil
+	// Lifecycle fields are the store's: a client cannot set them.
+	m.NextAttemptAt, m.SentAt, m.DeliveredAt, m.ReadAt, m.LeaseUntil = nil, nil, nil, nil, nil
+	m.LastError, m.GatewayMessageID, m.SentAs = "", "", ""
 	st := Queued
 	if m.SendAt != nil && m.SendAt.After(now) {
 		st = Scheduled

@@ -74,19 +74,49 @@ func (s *Store) transition(id string, fn func(m *Message, now time.Time) error) 
 	return m, err
 }
 
-// MarkSent records that the gateway accepted a leased message under gid.
-// A message whose lease expired meanwhile (queued again) is marked sent too,
-// so it is not sent twice. It returns ECONFLICT for any other state.
+// MarkSent records that the gateway accepted a leased message under gid,
+// then applies the statuses the gateway reported for gid before this call
+// (see Report). A message whose lease expired meanwhile (queued again) is
+// marked sent too, so it is not sent twice. It returns ECONFLICT for any
+// other state.
 func (s *Store) MarkSent(id, gid, sentAs string) (*Message, error) {
+	var m *Message
+	err := s.update(func(tx *bolt.Tx) error {
+		old, err := get(tx, id)
+		if err != nil {
+			return err
+		}
+		if old.Status != Sending && old.Status != Queued {
+			return Errorf(ECONFLICT, "message %s is %s, not sending", id, old.Status)
+		}
+		n, now := *old, s.now()
+		n.Attempts++
+		n.GatewayMessageID, n.SentAs = gid, sentAs
+		n.LeaseUntil, n.NextAttemptAt, n.LastError = nil, nil, ""
+		n.SentAt = &now
+		n.setStatus(Sent, now, "")
+		if gid != "" {
+			if err := applyPending(tx, &n); err != nil {
+				return err
+			}
+		}
+		m = &n
+		return save(tx, old, m)
+	})
+	return m, err
+}
+
+// Defer takes a leased message out of the queue until at without counting
+// a try: the sender's pacing (a send window, a recipient's gap) holds it.
+// It waits as scheduled, with next_attempt_at set to at and note in its
+// history. It returns ECONFLICT unless the message is sending.
+func (s *Store) Defer(id string, at time.Time, note string) (*Message, error) {
 	return s.transition(id, func(m *Message, now time.Time) error {
-		if m.Status != Sending && m.Status != Queued {
+		if m.Status != Sending {
 			return Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
 		}
-		m.Attempts++
-		m.GatewayMessageID, m.SentAs = gid, sentAs
-		m.LeaseUntil, m.NextAttemptAt, m.LastError = nil, nil, ""
-		m.SentAt = &now
-		m.setStatus(Sent, now, "")
+		m.LeaseUntil, m.NextAttemptAt = nil, &at
+		m.setStatus(Scheduled, now, note)
 		return nil
 	})
 }
@@ -147,11 +177,9 @@ func (s *Store) Advance(id string, st Status, at time.Time, reason string) (m *M
 		return nil, false, FieldErrorf("status", "%q is not a status a gateway reports", st)
 	}
 	m, err = s.transition(id, func(m *Message, now time.Time) error {
-		cur, ok := progress[m.Status]
-		if !ok || (st == Failed && cur > progress[Sent]) || (st != Failed && progress[st] <= cur) {
+		if !forward(m, st, at, reason) {
 			return errUnchanged
 		}
-		advance(m, st, at, reason)
 		return nil
 	})
 	if err == errUnchanged {

@@ -133,7 +133,9 @@ type Change struct {
 
 // due returns when a scheduled or retrying message is to be queued.
 func (m *Message) due() time.Time {
-	if m.Status == Retrying && m.NextAttemptAt != nil {
+	// A scheduled message has next_attempt_at only when the sender's pacing
+	// deferred it (Defer); then that is when it may go.
+	if (m.Status == Retrying || m.Status == Scheduled) && m.NextAttemptAt != nil {
 		return *m.NextAttemptAt
 	}
 	if m.SendAt != nil {

@@ -30,10 +30,15 @@ var (
 	bucketIdempotency = []byte("idempotency")
 	bucketCounts      = []byte("counts")
 	bucketMeta        = []byte("meta")
+	bucketPending     = []byte("pending")     // gateway id -> reports that came before the id was stored
+	bucketInbound     = []byte("inbound")     // received(8) seq -> an inbound message
+	bucketInboundIDs  = []byte("inbound_ids") // gateway id -> key in inbound, for deduplication
+	bucketInstances   = []byte("instances")   // instance name -> its persisted state
 )
 
 var allBuckets = [][]byte{bucketMessages, bucketReady, bucketSchedule, bucketLeases,
-	bucketStates, bucketGateway, bucketIdempotency, bucketCounts, bucketMeta}
+	bucketStates, bucketGateway, bucketIdempotency, bucketCounts, bucketMeta,
+	bucketPending, bucketInbound, bucketInboundIDs, bucketInstances}
 
 // Options tune a Store; the zero value is ready to use.
 type Options struct {
