@@ -27,6 +27,7 @@ type Config struct {
 	RetryBase    time.Duration // backoff base; delay after try n is RetryBase << (n-1)
 	LeaseTimeout time.Duration // a send's lease; a gateway call gets half of it
 	StopTimeout  time.Duration // how long Run waits for in-flight sends after ctx ends
+	Pacing       Pacing        // gaps, daily cap, warm-up, send window; none when zero
 	Now          func() time.Time
 	Sleep        func(ctx context.Context, d time.Duration) error // injectable for tests; nil = real timer
 	Logger       *slog.Logger
@@ -77,6 +78,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("sender %s: lease timeout %s: must be above zero", c.Instance, c.LeaseTimeout)
 	case c.StopTimeout < 0:
 		return fmt.Errorf("sender %s: stop timeout %s: must be above zero", c.Instance, c.StopTimeout)
+	}
+	if err := c.Pacing.Validate(); err != nil {
+		return fmt.Errorf("sender %s: %w", c.Instance, err)
 	}
 	return nil
 }

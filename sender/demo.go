@@ -12,12 +12,8 @@ import (
 	"github.com/waqhq/waq/store"
 )
 
-// Chances and delays of the simulated WhatsApp.
-const (
-	demoReplyChance = 0.1                   // of read messages that get an answer
-	demoLookupTries = 40                    // waits for the sender to mark a message sent
-	demoLookupWait  = 25 * time.Millisecond // between those lookups
-)
+// demoReplyChance is the share of read messages whose contact answers.
+const demoReplyChance = 0.1
 
 // span is a range of random delays.
 type span struct{ min, max time.Duration }
@@ -31,15 +27,11 @@ func (s span) pick() time.Duration {
 
 // Demo is a simulated WhatsApp gateway for trying waq out: it accepts every
 // message after a few milliseconds, then reports it delivered and read after
-// short random delays, and now and then has the contact answer. Close stops
-// its background reports.
+// short random delays, and now and then has the contact answer. Its reports
+// are Events applied by the same Receiver as the real gateways' webhooks.
+// Close stops its background reports.
 type Demo struct {
-	// OnReply, when set before the first Send, is called with each message a
-	// simulated contact answered, so the analytics can record an inbound
-	// message. Without it the reply is only logged.
-	OnReply func(m *store.Message)
-
-	st   *store.Store
+	rcv  *Receiver
 	log  *slog.Logger
 	call span    // how long Send takes
 	ack  span    // from the send to delivered
@@ -54,14 +46,14 @@ type Demo struct {
 	wg     sync.WaitGroup
 }
 
-// NewDemo returns the demo gateway, which reports statuses into st.
-func NewDemo(st *store.Store, logger *slog.Logger) *Demo {
+// NewDemo returns the demo gateway, which reports through rcv.
+func NewDemo(rcv *Receiver, logger *slog.Logger) *Demo {
 	if logger == nil {
 		logger = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Demo{
-		st: st, log: logger.With("gateway", "demo"), ctx: ctx, cancel: cancel,
+		rcv: rcv, log: logger.With("gateway", "demo"), ctx: ctx, cancel: cancel,
 		call: span{2 * time.Millisecond, 20 * time.Millisecond},
 		ack:  span{100 * time.Millisecond, 600 * time.Millisecond},
 		read: span{200 * time.Millisecond, 1200 * time.Millisecond},
@@ -85,7 +77,7 @@ func (d *Demo) Send(ctx context.Context, m *store.Message) (string, error) {
 		return "", &SendError{Kind: Retryable, Reason: "demo gateway closed"}
 	}
 	d.wg.Add(1)
-	go d.follow(gid)
+	go d.follow(gid, m.To)
 	return gid, nil
 }
 
@@ -99,49 +91,31 @@ func (d *Demo) Close() error {
 	return nil
 }
 
-// follow plays what WhatsApp would report about one sent message.
-func (d *Demo) follow(gid string) {
+// follow plays what WhatsApp would report about one sent message: the
+// sender has not stored gid yet when the first report comes, which the
+// Receiver handles as it does for real webhooks.
+func (d *Demo) follow(gid, to string) {
 	defer d.wg.Done()
 	if sleep(d.ctx, d.ack.pick()) != nil {
 		return
 	}
-	m := d.report(gid, store.Delivered)
-	if m == nil || sleep(d.ctx, d.read.pick()) != nil {
+	d.report(Event{Kind: EventStatus, Name: "messages.update", GatewayID: gid, Status: store.Delivered, RawStatus: "DELIVERY_ACK"})
+	if sleep(d.ctx, d.read.pick()) != nil {
 		return
 	}
-	if m = d.report(gid, store.Read); m == nil || rand.Float64() >= d.odds {
+	d.report(Event{Kind: EventStatus, Name: "messages.update", GatewayID: gid, Status: store.Read, RawStatus: "READ"})
+	if rand.Float64() >= d.odds || sleep(d.ctx, d.ans.pick()) != nil {
 		return
 	}
-	if sleep(d.ctx, d.ans.pick()) != nil {
-		return
-	}
-	d.log.Info("demo: the contact replied", "id", m.ID, "gateway_id", gid)
-	if d.OnReply != nil {
-		d.OnReply(m)
-	}
+	var b [8]byte
+	_, _ = crand.Read(b[:])
+	d.report(Event{Kind: EventInbound, Name: "messages.upsert", GatewayID: "demo-in-" + hex.EncodeToString(b[:]),
+		From: to, Type: "text", Text: "Gracias, ¿podemos vernos el jueves?", ReplyTo: gid})
 }
 
-// report advances the message known by gid to st. Send returns before the
-// sender marks the message sent (which stores the gateway id), so an unknown
-// id is looked up again for a while.
-func (d *Demo) report(gid string, st store.Status) *store.Message {
-	for try := 0; ; try++ {
-		m, err := d.st.MessageByGatewayID(gid)
-		if store.ErrorCode(err) == store.ENOTFOUND && try < demoLookupTries {
-			if sleep(d.ctx, demoLookupWait) != nil {
-				return nil
-			}
-			continue
-		}
-		if err != nil {
-			d.log.Warn("demo: cannot report a status", "gateway_id", gid, "status", st, "err", err)
-			return nil
-		}
-		got, _, err := d.st.Advance(m.ID, st, time.Now(), "")
-		if err != nil {
-			d.log.Warn("demo: cannot report a status", "id", m.ID, "status", st, "err", err)
-			return nil
-		}
-		return got
+func (d *Demo) report(ev Event) {
+	ev.Source, ev.Instance = "demo", "demo"
+	if _, err := d.rcv.Apply([]Event{ev}); err != nil {
+		d.log.Warn("demo: cannot report", "gateway_id", ev.GatewayID, "err", err)
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 func TestDemoReachesRead(t *testing.T) {
 	st := openStore(t, time.Now)
-	d := NewDemo(st, quiet())
+	d := NewDemo(&Receiver{Store: st, Logger: quiet()}, quiet())
 	t.Cleanup(func() { d.Close() })
 	cfg := fastConfig()
 	cfg.Gateway = "demo"
@@ -35,18 +35,29 @@ func TestDemoReachesRead(t *testing.T) {
 
 func TestDemoReplyHookAndClose(t *testing.T) {
 	st := openStore(t, time.Now)
-	d := NewDemo(st, quiet())
+	var replied atomic.Value
+	rcv := &Receiver{Store: st, Logger: quiet(), OnEvent: func(ev Event, _ *store.Message, created bool) {
+		if ev.Kind == EventInbound && created {
+			replied.Store(ev.ReplyTo)
+		}
+	}}
+	d := NewDemo(rcv, quiet())
 	d.ack, d.read, d.ans = span{0, 10 * time.Millisecond}, span{0, 10 * time.Millisecond}, span{0, 10 * time.Millisecond}
 	d.odds = 1
-	var replied atomic.Value
-	d.OnReply = func(m *store.Message) { replied.Store(m.ID) }
 	start(t, New(st, d, fastConfig()))
 	id := enqueue(t, st, store.Normal, "hi")
-	waitFor(t, 5*time.Second, "a reply", func() bool { return replied.Load() == id })
+	waitFor(t, 5*time.Second, "a reply", func() bool {
+		gid, _ := replied.Load().(string)
+		return gid != "" && gid == message(t, st, id).GatewayMessageID
+	})
+	in, err := st.InboundSince(time.Time{}, 10)
+	if err != nil || len(in) != 1 || in[0].MessageID != id || in[0].Source != "demo" {
+		t.Fatalf("inbound = %+v, %v; want one reply linked to %s", in, err, id)
+	}
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
-	_, err := d.Send(context.Background(), &store.Message{ID: "x"})
+	_, err = d.Send(context.Background(), &store.Message{ID: "x"})
 	var se *SendError
 	if !errors.As(err, &se) || se.Kind != Retryable {
 		t.Fatalf("Send after Close = %v, want a retryable *SendError", err)

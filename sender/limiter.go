@@ -31,13 +31,35 @@ func (l *limiter) take() (wait time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	if wait = l.wait(now); wait == 0 {
+		l.times = append(l.times, now)
+	}
+	return wait
+}
+
+// wait returns how long until a permit is free at now; l.mu is held.
+func (l *limiter) wait(now time.Time) time.Duration {
 	l.expire(now)
 	if len(l.times) < l.rate.Count {
-		l.times = append(l.times, now)
 		return 0
 	}
 	oldest := l.times[len(l.times)-l.rate.Count]
 	return max(oldest.Add(l.rate.Window).Sub(now), time.Nanosecond)
+}
+
+// peek returns how long until take would grant a permit, without taking it.
+func (l *limiter) peek() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.wait(l.now())
+}
+
+// setCount changes the permits a window holds (a daily cap that grows with
+// the warm-up).
+func (l *limiter) setCount(n int) {
+	l.mu.Lock()
+	l.rate.Count = n
+	l.mu.Unlock()
 }
 
 // restamp moves the latest permit to now, the moment its gateway call

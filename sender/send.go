@@ -16,7 +16,7 @@ func (s *Sender) send(ctx context.Context, m *store.Message, started chan<- stru
 	defer func() { <-s.slots }()
 	call, cancel := context.WithTimeout(ctx, s.cfg.callTimeout())
 	defer cancel()
-	s.lim.restamp()
+	s.started(m)
 	close(started)
 	begin := time.Now()
 	gid, err := s.call(call, m)
@@ -46,14 +46,14 @@ func (s *Sender) record(ctx context.Context, m *store.Message, gid string, err e
 	case ctx.Err() != nil:
 		s.release(m, "sender stopped before the gateway answered")
 	case errors.As(err, &se) && se.Kind == Pause:
-		s.pause(se.reason())
+		s.Pause(se.reason())
 		s.release(m, "instance paused: "+se.reason())
 	case errors.As(err, &se):
-		s.fail(m, se.reason(), se.Kind == Permanent)
+		s.fail(m, se.reason(), se.Kind == Permanent, se.RetryAfter)
 	case errors.Is(err, context.DeadlineExceeded):
-		s.fail(m, fmt.Sprintf("gateway did not answer within %s", s.cfg.callTimeout()), false)
+		s.fail(m, fmt.Sprintf("gateway did not answer within %s", s.cfg.callTimeout()), false, 0)
 	default:
-		s.fail(m, err.Error(), false)
+		s.fail(m, err.Error(), false, 0)
 	}
 }
 
@@ -72,8 +72,11 @@ func (s *Sender) sent(m *store.Message, gid string) {
 	s.log.Debug("sent", "id", m.ID, "gateway_id", gid)
 }
 
-func (s *Sender) fail(m *store.Message, reason string, permanent bool) {
-	got, err := s.st.Fail(m.ID, reason, permanent, s.cfg.backoff)
+// fail records a failed try; the next waits the message's backoff, or
+// longer when the gateway asked for it (after).
+func (s *Sender) fail(m *store.Message, reason string, permanent bool, after time.Duration) {
+	backoff := func(n int) time.Duration { return max(s.cfg.backoff(n), after) }
+	got, err := s.st.Fail(m.ID, reason, permanent, backoff)
 	switch {
 	case err != nil:
 		s.log.Error("sender: record failure", "id", m.ID, "reason", reason, "err", err)

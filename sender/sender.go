@@ -33,6 +33,9 @@ type Instance struct {
 	PausedReason   string `json:"paused_reason,omitempty"`
 	Rate           string `json:"rate"`
 	SentLastWindow int    `json:"sent_last_window"`
+	DailyCap       int    `json:"daily_cap,omitempty"`     // today's cap, with the warm-up
+	SentLastDay    int    `json:"sent_last_day,omitempty"` // sends in the last 24 hours, when capped
+	Waiting        string `json:"waiting,omitempty"`       // why sending waits, when pacing holds it
 }
 
 // Sender sends the store's ready messages through one gateway instance,
@@ -42,26 +45,36 @@ type Sender struct {
 	gw    Gateway
 	cfg   Config
 	log   *slog.Logger
-	lim   *limiter
+	lim   *limiter // the rate
+	day   *limiter // the daily cap, over 24 hours; nil without one
 	slots chan struct{} // a semaphore of Concurrency gateway calls
 	wake  chan struct{} // Resume wakes a paused loop
 
-	mu     sync.Mutex
-	paused bool
-	reason string
+	mu        sync.Mutex
+	paused    bool
+	reason    string
+	holdUntil time.Time            // a pause that ends by itself (connection lost, not logged out)
+	gapUntil  time.Time            // the random gap: no send starts before it
+	lastTo    map[string]time.Time // the last send to each contact, for the recipient gap
+	warmFrom  *time.Time           // when the warm-up began
+	waiting   string
 }
 
 // New returns a Sender for gateway gw; zero fields of cfg take their
 // defaults. Run checks cfg and starts sending.
 func New(st *store.Store, gw Gateway, cfg Config) *Sender {
 	cfg = cfg.withDefaults()
-	lim := newLimiter(cfg.Rate, cfg.Now)
-	return &Sender{
-		st: st, gw: gw, cfg: cfg, lim: lim,
-		log:   cfg.Logger.With("instance", cfg.Instance, "gateway", cfg.Gateway),
-		slots: make(chan struct{}, max(cfg.Concurrency, 1)),
-		wake:  make(chan struct{}, 1),
+	s := &Sender{
+		st: st, gw: gw, cfg: cfg, lim: newLimiter(cfg.Rate, cfg.Now),
+		log:    cfg.Logger.With("instance", cfg.Instance, "gateway", cfg.Gateway),
+		slots:  make(chan struct{}, max(cfg.Concurrency, 1)),
+		wake:   make(chan struct{}, 1),
+		lastTo: make(map[string]time.Time),
 	}
+	if cfg.Pacing.DailyCap > 0 {
+		s.day = newLimiter(Rate{Count: cfg.Pacing.DailyCap, Window: day}, cfg.Now)
+	}
+	return s
 }
 
 // Run sends messages until ctx ends, then waits up to StopTimeout for the
@@ -75,11 +88,12 @@ func (s *Sender) Run(ctx context.Context) error {
 	if s.gw == nil {
 		return fmt.Errorf("sender %s: no gateway", s.cfg.Instance)
 	}
+	s.restore()
 	s.seed()
 	calls, cancelCalls := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelCalls()
 	var wg sync.WaitGroup
-	s.log.Info("sender started", "rate", s.cfg.Rate.String(), "concurrency", s.cfg.Concurrency)
+	s.log.Info("sender started", "rate", s.cfg.Rate.String(), "concurrency", s.cfg.Concurrency, "pacing", s.cfg.Pacing.String())
 	for ctx.Err() == nil {
 		m, err := s.next(ctx)
 		switch {
@@ -118,6 +132,9 @@ func (s *Sender) next(ctx context.Context) (*store.Message, error) {
 		return m, nil
 	}
 	<-s.slots
+	if errors.Is(err, errDeferred) {
+		return nil, nil
+	}
 	if errors.Is(err, store.ErrEmpty) {
 		s.idle(ctx)
 		return nil, nil
@@ -132,29 +149,56 @@ func (s *Sender) lease(ctx context.Context) (*store.Message, error) {
 		return nil, err
 	}
 	if ok, err := s.active(); !ok || err != nil {
-		s.lim.undo()
+		s.undo()
 		return nil, err
 	}
 	m, err := s.st.Lease(s.cfg.Now().Add(s.cfg.LeaseTimeout))
 	if err != nil {
-		s.lim.undo()
+		s.undo()
 		if !errors.Is(err, store.ErrEmpty) {
 			err = fmt.Errorf("lease: %w", err)
 		}
 		return nil, err
 	}
+	if until, note := s.hold(m); !until.IsZero() {
+		s.undo()
+		if _, err := s.st.Defer(m.ID, until, note); err != nil {
+			return nil, fmt.Errorf("defer: %w", err)
+		}
+		s.log.Debug("message deferred by pacing", "id", m.ID, "until", until, "note", note)
+		return nil, errDeferred
+	}
 	return m, nil
 }
 
+// errDeferred tells next that the leased message went back to wait, so it
+// looks for another one at once.
+var errDeferred = errors.New("deferred")
+
+// waitPermit waits for the pacing (gap, daily cap) and then takes a rate
+// permit, and a daily one with it.
 func (s *Sender) waitPermit(ctx context.Context) error {
 	for {
-		wait := s.lim.take()
+		wait := s.paceWait()
 		if wait == 0 {
-			return nil
+			if wait = s.lim.take(); wait == 0 {
+				if s.day != nil {
+					s.day.take()
+				}
+				return nil
+			}
 		}
 		if err := s.cfg.Sleep(ctx, wait); err != nil {
 			return err
 		}
+	}
+}
+
+// undo gives back the permits of a send that did not happen.
+func (s *Sender) undo() {
+	s.lim.undo()
+	if s.day != nil {
+		s.day.undo()
 	}
 }
 
@@ -232,49 +276,4 @@ func (s *Sender) stop(wg *sync.WaitGroup, cancelCalls context.CancelFunc) {
 	case <-time.After(stopGrace):
 		s.log.Error("sender: gateway calls did not return after cancelling; their leases are recovered at the next start")
 	}
-}
-
-// Status returns the instance's state, rate and sends in the current window.
-func (s *Sender) Status() Instance {
-	in := Instance{Name: s.cfg.Instance, Gateway: s.cfg.Gateway, State: StateActive,
-		Rate: s.cfg.Rate.String(), SentLastWindow: s.lim.count()}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.paused {
-		in.State, in.PausedReason = StatePaused, s.reason
-	}
-	return in
-}
-
-// Resume clears a pause the gateway caused (bad key, logged out), for when
-// the operator or a gateway event says the instance works again.
-func (s *Sender) Resume() {
-	s.mu.Lock()
-	was := s.paused
-	s.paused, s.reason = false, ""
-	s.mu.Unlock()
-	if was {
-		s.log.Info("sender: instance resumed")
-	}
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
-
-// pause stops the instance's sending until Resume; the reason is the alert.
-func (s *Sender) pause(reason string) {
-	s.mu.Lock()
-	was := s.paused
-	s.paused, s.reason = true, reason
-	s.mu.Unlock()
-	if !was {
-		s.log.Error("sender: instance paused by a gateway failure; sending stops until it is resumed", "reason", reason)
-	}
-}
-
-func (s *Sender) instancePaused() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.paused
 }

@@ -9,6 +9,7 @@ import (
 const (
 	EBADREQUEST     = "bad_request"     // 400: malformed JSON, wrong types
 	EUNAUTHORIZED   = "unauthorized"    // 401: missing or wrong key
+	EFORBIDDEN      = "forbidden"       // 403: a check that is not a key failed (webhook verification)
 	ENOTFOUND       = "not_found"       // 404
 	ECONFLICT       = "conflict"        // 409: e.g. cancelling a sent message
 	ETOOLARGE       = "too_large"       // 413: body over its limit

@@ -1,0 +1,155 @@
+package sender
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/waqhq/waq/store"
+)
+
+// HoldMax is how long a lost connection holds an instance's sending when
+// the gateway says it reconnects by itself. If its "open" event never comes,
+// sending tries again after this; a send that finds the connection still
+// closed fails as retryable.
+const HoldMax = 2 * time.Minute
+
+// Receiver applies what gateways report (statuses, inbound messages,
+// connection changes) to the store and the senders. The webhooks of every
+// gateway and the demo gateway's simulated reports go through Apply, so
+// they share one behaviour: statuses only move forward, repeats change
+// nothing, and an id no message carries yet is kept for later.
+type Receiver struct {
+	Store *store.Store
+	// Sender finds the sender of an instance by name; nil, or a nil
+	// result, when none sends through it (connection events are then
+	// only counted).
+	Sender func(instance string) *Sender
+	// OnEvent, when set, sees every event after it was applied, with the
+	// message it changed (nil when none), for the analytics.
+	OnEvent func(ev Event, m *store.Message, changed bool)
+	Now     func() time.Time
+	Logger  *slog.Logger
+}
+
+// Result counts what Apply did with a delivery's events.
+type Result struct {
+	Applied    int `json:"applied"`    // changed a message, or stored an inbound one
+	Duplicates int `json:"duplicates"` // repeated or late: nothing to change
+	Pending    int `json:"pending"`    // for a message id not stored yet; kept
+	Ignored    int `json:"ignored"`    // events waq does not act on
+}
+
+// Apply applies evs in order. It stops at the first store failure and
+// returns it wrapped, so the webhook answers 5xx and the gateway delivers
+// again; what was applied before stays, and a redelivery only repeats it.
+func (r *Receiver) Apply(evs []Event) (Result, error) {
+	var res Result
+	for i := range evs {
+		if err := r.apply(&evs[i], &res); err != nil {
+			return res, fmt.Errorf("apply %s event: %w", evs[i].Name, err)
+		}
+	}
+	return res, nil
+}
+
+func (r *Receiver) apply(ev *Event, res *Result) error {
+	if ev.At.IsZero() {
+		ev.At = r.now()
+	}
+	switch ev.Kind {
+	case EventStatus:
+		return r.status(ev, res)
+	case EventInbound:
+		return r.inbound(ev, res)
+	case EventConnection:
+		r.connection(ev)
+		res.Applied++
+	default:
+		res.Ignored++
+	}
+	r.observe(*ev, nil, false)
+	return nil
+}
+
+func (r *Receiver) status(ev *Event, res *Result) error {
+	m, changed, err := r.Store.Report(ev.GatewayID, ev.Status, ev.At, ev.Reason)
+	switch {
+	case store.ErrorCode(err) == store.EINVALID:
+		res.Ignored++
+		return nil
+	case err != nil:
+		return err
+	case m == nil:
+		res.Pending++
+	case changed:
+		res.Applied++
+		r.log().Debug("status reported", "source", ev.Source, "id", m.ID, "status", m.Status)
+	default:
+		res.Duplicates++
+	}
+	r.observe(*ev, m, changed)
+	return nil
+}
+
+func (r *Receiver) inbound(ev *Event, res *Result) error {
+	in, created, err := r.Store.RecordInbound(store.Inbound{GatewayID: ev.GatewayID, Source: ev.Source,
+		Instance: ev.Instance, From: ev.From, Type: ev.Type, ReplyTo: ev.ReplyTo, At: ev.At})
+	switch {
+	case store.ErrorCode(err) == store.EINVALID:
+		res.Ignored++
+		return nil
+	case err != nil:
+		return err
+	case created:
+		res.Applied++
+		r.log().Debug("inbound message", "source", ev.Source, "gateway_id", ev.GatewayID, "reply_to", in.MessageID)
+	default:
+		res.Duplicates++
+	}
+	r.observe(*ev, nil, created)
+	return nil
+}
+
+// connection resumes the instance when its gateway connected, pauses it
+// when the gateway will not reconnect (logged out, banned), and holds it
+// for a while when it will.
+func (r *Receiver) connection(ev *Event) {
+	var s *Sender
+	if r.Sender != nil {
+		s = r.Sender(ev.Instance)
+	}
+	if s == nil {
+		r.log().Info("connection event for an instance waq does not send through", "instance", ev.Instance, "connected", ev.Connected)
+		return
+	}
+	why := fmt.Sprintf("%s: connection closed (code %d)", ev.Source, ev.Code)
+	switch {
+	case ev.Connected:
+		s.Resume()
+	case ev.Terminal:
+		s.Pause(why + ": the number is logged out or blocked; reconnect it, then resume")
+	default:
+		s.Hold(why+"; waiting for it to reconnect", HoldMax)
+	}
+}
+
+func (r *Receiver) observe(ev Event, m *store.Message, changed bool) {
+	if r.OnEvent != nil {
+		r.OnEvent(ev, m, changed)
+	}
+}
+
+func (r *Receiver) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Receiver) log() *slog.Logger {
+	if r.Logger != nil {
+		return r.Logger
+	}
+	return slog.Default()
+}

@@ -1,0 +1,100 @@
+package sender
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waqhq/waq/store"
+)
+
+func TestReceiverStatuses(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c.Now)
+	r := &Receiver{Store: st, Now: c.Now, Logger: quiet()}
+	id := enqueue(t, st, store.Normal, "hi")
+	if _, err := st.Lease(c.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	status := func(gid string, s store.Status) Event {
+		return Event{Kind: EventStatus, Source: "evolution", Name: "messages.update", GatewayID: gid, Status: s}
+	}
+	f := func(evs []Event, want Result) {
+		t.Helper()
+		got, err := r.Apply(evs)
+		if err != nil || got != want {
+			t.Fatalf("apply: %+v %v, want %+v", got, err, want)
+		}
+	}
+	// The webhook outruns the sender: kept until the id is stored.
+	f([]Event{status("gw-1", store.Delivered)}, Result{Pending: 1})
+	if m, err := st.MarkSent(id, "gw-1", store.TypeText); err != nil || m.Status != store.Delivered {
+		t.Fatalf("mark sent after an early delivered: %v %v", m.Status, err)
+	}
+	f([]Event{status("gw-1", store.Sent), status("gw-1", store.Delivered)}, Result{Duplicates: 2})
+	f([]Event{status("gw-1", store.Read), status("gw-1", store.Read)}, Result{Applied: 1, Duplicates: 1})
+	f([]Event{{Kind: EventOther, Name: "presence.update"}}, Result{Ignored: 1})
+	f([]Event{{Kind: EventStatus, GatewayID: "", Status: store.Read}}, Result{Ignored: 1})
+	inbound := Event{Kind: EventInbound, Source: "evolution", GatewayID: "in-1", From: "+34600111222", ReplyTo: "gw-1"}
+	f([]Event{inbound, inbound}, Result{Applied: 1, Duplicates: 1})
+	if m := message(t, st, id); m.Status != store.Read || m.ReadAt == nil {
+		t.Fatalf("message = %s", m.Status)
+	}
+}
+
+func TestReceiverConnection(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c.Now)
+	cfg := fastConfig()
+	cfg.Now = c.Now
+	s := New(st, &fakeGateway{}, cfg)
+	r := &Receiver{Store: st, Now: c.Now, Logger: quiet(), Sender: func(string) *Sender { return s }}
+	conn := func(connected, terminal bool, code int) {
+		t.Helper()
+		if _, err := r.Apply([]Event{{Kind: EventConnection, Source: "evolution", Connected: connected, Terminal: terminal, Code: code}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn(false, false, 428)
+	if in := s.Status(); in.State != StatePaused || !strings.Contains(in.PausedReason, "428") {
+		t.Fatalf("after a lost connection: %+v", in)
+	}
+	c.Add(HoldMax)
+	if in := s.Status(); in.State != StateActive {
+		t.Fatalf("a hold must end by itself after %s: %+v", HoldMax, in)
+	}
+	conn(false, true, 401)
+	conn(false, false, 428) // a hold does not shorten a pause
+	c.Add(HoldMax)
+	if in := s.Status(); in.State != StatePaused || !strings.Contains(in.PausedReason, "401") {
+		t.Fatalf("after a logout: %+v", in)
+	}
+	// The pause survives a restart; an "open" event resumes it.
+	s = New(st, &fakeGateway{}, cfg)
+	stop := start(t, s)
+	waitFor(t, 5*time.Second, "the stored pause restored", func() bool { return s.Status().State == StatePaused })
+	conn(true, false, 200)
+	if in := s.Status(); in.State != StateActive {
+		t.Fatalf("after open: %+v", in)
+	}
+	stop()
+	if is, _ := st.Instance(cfg.Instance); is.PausedReason != "" {
+		t.Fatalf("resume must clear the stored pause: %+v", is)
+	}
+}
+
+// A gateway's RetryAfter stretches the backoff.
+func TestRetryAfter(t *testing.T) {
+	st := openStore(t, time.Now)
+	gw := &fakeGateway{fn: func(context.Context, *store.Message, int) (string, error) {
+		return "", &SendError{Kind: Retryable, Reason: "pair rate limit", RetryAfter: time.Minute}
+	}}
+	id := enqueue(t, st, store.Normal, "hi")
+	start(t, New(st, gw, fastConfig()))
+	var m *store.Message
+	waitFor(t, 5*time.Second, "retrying", func() bool { m = message(t, st, id); return m.Status == store.Retrying })
+	if got := m.NextAttemptAt.Sub(m.UpdatedAt); got != time.Minute {
+		t.Fatalf("backoff %s, want the gateway's 1m", got)
+	}
+}
