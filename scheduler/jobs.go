@@ -100,12 +100,40 @@ func (s *Scheduler) CleanSent(now time.Time) (int, error) {
 	return total, nil
 }
 
+// PendingRetention is how long a gateway's report for an id no message
+// carries is kept: the sender stores an id within seconds of the send, so
+// an older report is about a message sent by something else.
+const PendingRetention = 24 * time.Hour
+
 func (s *Scheduler) cleanSentJob(ctx context.Context) error {
-	n, err := s.CleanSent(s.now())
+	now := s.now()
+	n, err := s.CleanSent(now)
 	if n > 0 {
 		s.logger().Info("scheduler: finished messages cleaned", "count", n, "retention", s.retention())
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.CleanReceived(now)
+}
+
+// CleanReceived forgets the inbound messages older than
+// store.InboundRetention and the gateway reports older than PendingRetention
+// whose message never showed up.
+func (s *Scheduler) CleanReceived(now time.Time) error {
+	for {
+		n, err := s.Store.CleanInbound(now.Add(-store.InboundRetention), cleanBatch)
+		if err != nil {
+			return fmt.Errorf("clean inbound messages: %w", err)
+		}
+		if n < cleanBatch {
+			break
+		}
+	}
+	if _, err := s.Store.CleanPending(now.Add(-PendingRetention)); err != nil {
+		return fmt.Errorf("clean pending reports: %w", err)
+	}
+	return nil
 }
 
 // cronLogger sends cron's own messages (skipped runs, recovered panics) to

@@ -166,3 +166,30 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func TestCleanReceived(t *testing.T) {
+	c := newClock()
+	st, s := setup(t, c)
+	record := func(gid string) {
+		t.Helper()
+		if _, _, err := st.RecordInbound(store.Inbound{GatewayID: gid, From: "+34600111222"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := st.Report("orphan-"+gid, store.Delivered, c.Now(), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record("old")
+	c.Add(store.InboundRetention)
+	record("new")
+	if err := s.CleanReceived(c.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	in, err := st.InboundSince(time.Time{}, 10)
+	if err != nil || len(in) != 1 || in[0].GatewayID != "new" {
+		t.Fatalf("inbound left = %+v, %v; want only new", in, err)
+	}
+	if n, _ := st.Pending(); n != 1 {
+		t.Fatalf("pending reports left = %d, want 1", n)
+	}
+}
