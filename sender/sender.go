@@ -45,8 +45,8 @@ type Sender struct {
 	gw    Gateway
 	cfg   Config
 	log   *slog.Logger
-	lim   *limiter // the rate
-	day   *limiter // the daily cap, over 24 hours; nil without one
+	lim   *limiter      // the rate
+	day   *limiter      // the daily cap, over 24 hours; nil without one
 	slots chan struct{} // a semaphore of Concurrency gateway calls
 	wake  chan struct{} // Resume wakes a paused loop
 

@@ -16,8 +16,9 @@ import (
 // Metrics writes waq's gauges, read from the store at scrape time, and the
 // Go and process metrics.
 type Metrics struct {
-	Store *store.Store
-	Now   func() time.Time
+	Store  *store.Store
+	Now    func() time.Time
+	Paused func() map[string]bool // instance name -> paused by its gateway; nil without a gateway
 }
 
 // ServeHTTP answers a Prometheus scrape.
@@ -44,5 +45,14 @@ func (m *Metrics) write(w io.Writer) error {
 		age = m.Now().Sub(c.OldestQueued).Seconds()
 	}
 	metrics.WriteGaugeFloat64(w, "waq_oldest_queued_age_seconds", age)
+	if m.Paused != nil {
+		for name, p := range m.Paused() {
+			v := uint64(0)
+			if p {
+				v = 1
+			}
+			metrics.WriteGaugeUint64(w, fmt.Sprintf(`waq_instance_paused{instance=%q}`, name), v)
+		}
+	}
 	return nil
 }

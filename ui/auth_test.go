@@ -58,19 +58,19 @@ func TestWebhookAuth(t *testing.T) {
 			r.wantError(t, 401, "unauthorized", "")
 			return
 		}
-		r.wantError(t, code, "not_implemented", "") // authorized: the route answers
+		r.wantError(t, code, "bad_request", "") // authorized: the route reads the body
 	}
 	hook := "/v1/webhooks/evolution"
-	f("", "", hook, nil, 501)
+	f("", "", hook, nil, 400)
 	f("k", "", hook, nil, 401)
-	f("k", "", hook, []string{"Authorization", "Bearer k"}, 501)
-	f("k", "t", hook, []string{"X-Waq-Webhook-Token", "t"}, 501)
-	f("k", "t", hook+"?token=t", nil, 501)
-	f("k", "t", hook, []string{"Authorization", "Bearer k"}, 501)
+	f("k", "", hook, []string{"Authorization", "Bearer k"}, 400)
+	f("k", "t", hook, []string{"X-Waq-Webhook-Token", "t"}, 400)
+	f("k", "t", hook+"?token=t", nil, 400)
+	f("k", "t", hook, []string{"Authorization", "Bearer k"}, 400)
 	f("k", "t", hook, []string{"X-Waq-Webhook-Token", "k"}, 401)
 	f("k", "t", hook+"?token=wrong", nil, 401)
-	f("k", "t", "/v1/webhooks/whatsapp?token=t", nil, 501)
+	f("k", "t", "/v1/webhooks/whatsapp?token=t", nil, 400)
 	f("", "t", hook, nil, 401)
-	f("", "t", hook, []string{"X-Waq-Webhook-Token", "t"}, 501)
+	f("", "t", hook, []string{"X-Waq-Webhook-Token", "t"}, 400)
 	f("k", "t", "/v1/queue?token=t", nil, 401) // the token opens webhooks only
 }

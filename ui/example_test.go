@@ -20,7 +20,7 @@ func Example() {
 		return
 	}
 	defer st.Close()
-	h := ui.NewServer(st, ui.Options{APIKey: "secret", RetryMax: 3}).Handler()
+	h := ui.NewServer(st, ui.Options{APIKey: "secret", MaxAttempts: 4}).Handler()
 
 	req := httptest.NewRequest("POST", "/v1/messages", strings.NewReader(`{"to":"+34600111222","text":"Hola","delay":"90s"}`))
 	req.Header.Set("Authorization", "Bearer secret")

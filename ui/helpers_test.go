@@ -3,6 +3,7 @@ package ui_test
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/ui"
 )
@@ -46,7 +48,8 @@ func setup(t *testing.T, opts ...func(*ui.Options)) *bundle {
 		t.Fatalf("open: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	o := ui.Options{Version: "test", RetryMax: 3, Now: b.clock.Now}
+	o := ui.Options{Version: "test", MaxAttempts: 4, Now: b.clock.Now,
+		Receiver: &sender.Receiver{Store: st, Now: b.clock.Now, Logger: slog.New(slog.DiscardHandler)}}
 	for _, f := range opts {
 		f(&o)
 	}

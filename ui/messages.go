@@ -209,13 +209,11 @@ func (s *Server) sendAt(sendAt, delay string) (*time.Time, error) {
 }
 
 // maxAttempts returns the max_attempts of a new message: the client's, else
-// RetryMax+1, else 0 for the store's default.
+// the server's MaxAttempts (0 leaves the store's default).
 func (s *Server) maxAttempts(n *int) (int, error) {
 	switch {
-	case n == nil && s.opts.RetryMax > 0:
-		return s.opts.RetryMax + 1, nil
 	case n == nil:
-		return 0, nil
+		return s.opts.MaxAttempts, nil
 	case *n < 1:
 		return 0, store.FieldErrorf("max_attempts", "must be between 1 and 100")
 	}

@@ -45,16 +45,17 @@ func TestEnqueue(t *testing.T) {
 }
 
 func TestMaxAttemptsDefault(t *testing.T) {
-	f := func(retryMax, want int) {
+	f := func(maxAttempts, want int) {
 		t.Helper()
-		b := setup(t, func(o *ui.Options) { o.RetryMax = retryMax })
+		b := setup(t, func(o *ui.Options) { o.MaxAttempts = maxAttempts })
 		if m := b.message(t, `{"to":"+34600111222","text":"x"}`); m.MaxAttempts != want {
-			t.Fatalf("RetryMax %d: max_attempts %d, want %d", retryMax, m.MaxAttempts, want)
+			t.Fatalf("MaxAttempts %d: max_attempts %d, want %d", maxAttempts, m.MaxAttempts, want)
 		}
 	}
 	f(0, store.MaxAttemptsDefault)
-	f(3, 4)
-	f(7, 8)
+	f(1, 1) // WAQ_RETRY_MAX=0: one try, no retries
+	f(4, 4)
+	f(8, 8)
 }
 
 func TestIdempotency(t *testing.T) {

@@ -120,8 +120,13 @@ func (s *Server) pause(*http.Request, httprouter.Params) (any, error) {
 }
 
 // resume answers POST /v1/queue/resume with {"paused": false}.
+// It also clears the pauses that gateway failures caused on instances.
 func (s *Server) resume(*http.Request, httprouter.Params) (any, error) {
-	return s.setPaused(false)
+	v, err := s.setPaused(false)
+	if err == nil && s.opts.ResumeInstances != nil {
+		s.opts.ResumeInstances()
+	}
+	return v, err
 }
 
 func (s *Server) setPaused(p bool) (any, error) {

@@ -17,6 +17,7 @@ const codeMethod = "method_not_allowed"
 var statusOf = map[string]int{
 	store.EBADREQUEST:     http.StatusBadRequest,
 	store.EUNAUTHORIZED:   http.StatusUnauthorized,
+	store.EFORBIDDEN:      http.StatusForbidden,
 	store.ENOTFOUND:       http.StatusNotFound,
 	codeMethod:            http.StatusMethodNotAllowed,
 	store.ECONFLICT:       http.StatusConflict,
@@ -47,6 +48,9 @@ type download struct {
 // page is an HTML answer.
 type page string
 
+// text is a plain-text answer (the Cloud API's verification challenge).
+type text string
+
 // rawJSON is a JSON answer already encoded.
 type rawJSON []byte
 
@@ -69,6 +73,9 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, v any, err erro
 		s.writeDownload(w, r, v)
 	case page:
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, string(v))
+	case text:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, string(v))
 	case rawJSON:
 		w.Header().Set("Content-Type", "application/json")

@@ -31,6 +31,9 @@ type Instance struct {
 	PausedReason   string `json:"paused_reason,omitempty"`
 	Rate           string `json:"rate"` // "80/1m"
 	SentLastWindow int    `json:"sent_last_window"`
+	DailyCap       int    `json:"daily_cap,omitempty"`
+	SentLastDay    int    `json:"sent_last_day,omitempty"`
+	Waiting        string `json:"waiting,omitempty"`
 }
 
 // Options configure a Server; the zero value serves an open API.
@@ -38,11 +41,18 @@ type Options struct {
 	APIKey       string            // when set, every route but /healthz and /readyz needs "Authorization: Bearer <key>"
 	WebhookToken string            // when set, webhooks also accept it in X-Waq-Webhook-Token or ?token=
 	Version      string            // shown by /healthz
-	RetryMax     int               // retries after the first try; max_attempts defaults to RetryMax+1 when > 0
+	MaxAttempts  int               // max_attempts of a message that sets none (WAQ_RETRY_MAX+1); the store's default when 0
 	Instances    func() []Instance // the gateway instances; nil when no gateway is configured
 	Metrics      http.Handler      // served at GET /metrics; 501 when nil
-	Now          func() time.Time  // time.Now when nil
-	Logger       *slog.Logger      // discards when nil
+	// Receiver applies webhook events; the webhook routes answer 503 when nil.
+	Receiver Receiver
+	// ResumeInstances, when set, is called by POST /v1/queue/resume to clear
+	// the pauses gateway failures caused as well.
+	ResumeInstances     func()
+	WhatsAppAppSecret   string           // checks X-Hub-Signature-256 of Cloud API webhooks
+	WhatsAppVerifyToken string           // answers the Cloud API's verification challenge
+	Now                 func() time.Time // time.Now when nil
+	Logger              *slog.Logger     // discards when nil
 }
 
 // Server answers waq's HTTP API from a store.
@@ -103,6 +113,10 @@ func (s *Server) register() {
 	s.handle(http.MethodGet, "/v1/dlq", s.listDead)
 	s.handle(http.MethodPost, "/v1/dlq/retry", s.retryDead)
 	s.handle(http.MethodDelete, "/v1/dlq/:id", s.deleteDead)
+	s.handle(http.MethodPost, "/v1/webhooks/evolution", s.evolutionWebhook)
+	s.handle(http.MethodPost, "/v1/webhooks/evolution/:event", s.evolutionWebhook) // Evolution's byEvents: true
+	s.handle(http.MethodGet, "/v1/webhooks/whatsapp", s.whatsappVerify)
+	s.handle(http.MethodPost, "/v1/webhooks/whatsapp", s.whatsappWebhook)
 	s.handle(http.MethodGet, "/v1/backup", s.backup)
 	s.handle(http.MethodGet, "/v1/openapi.json", s.openapi)
 	s.handle(http.MethodGet, "/healthz", s.healthz)
@@ -114,9 +128,6 @@ func (s *Server) register() {
 
 // notImplemented lists the routes of the design whose features come later.
 var notImplemented = []route{
-	{http.MethodPost, "/v1/webhooks/evolution"},
-	{http.MethodGet, "/v1/webhooks/whatsapp"},
-	{http.MethodPost, "/v1/webhooks/whatsapp"},
 	{http.MethodPost, "/v1/events"},
 	{http.MethodGet, "/v1/stats/messages"},
 	{http.MethodGet, "/v1/stats/conversations"},
@@ -249,6 +260,8 @@ func (s *Server) authorize(r *http.Request) error {
 	switch p := r.URL.Path; {
 	case p == "/healthz" || p == "/readyz":
 		return nil
+	case p == "/v1/webhooks/whatsapp" && (r.Method == http.MethodGet || s.opts.WhatsAppAppSecret != ""):
+		return nil // Meta's verify token and body signature authenticate it
 	case strings.HasPrefix(p, "/v1/webhooks/"):
 		if s.webhookAllowed(r) {
 			return nil

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/sender"
+	"github.com/waqhq/waq/sender/cloudapi"
 	"github.com/waqhq/waq/store"
 )
 
@@ -29,7 +30,7 @@ const (
 	TimezoneDefault       = "UTC"
 	BackupKeepDefault     = 7
 	ServerDefault         = "http://127.0.0.1:8088"
-	WhatsAppAPIURLDefault = "https://graph.facebook.com/v23.0"
+	WhatsAppAPIURLDefault = cloudapi.DefaultURL
 )
 
 // Gateways waq knows by name.
@@ -64,6 +65,14 @@ type Config struct {
 	CallbackURL    string
 	CallbackSecret string
 	Server         string // where the client commands find a running server
+
+	// Pacing of the instance (docs/sender.md): none by default.
+	SendGap      string        // "8s-30s": a random gap between sends
+	DailyCap     int           // sends in any 24 hours; 0 for none
+	WarmupStart  int           // the daily cap on the first day of a new number
+	WarmupDays   int           // days to grow from WarmupStart to DailyCap
+	RecipientGap time.Duration // least time between two messages to one contact
+	SendWindow   string        // "09:00-21:00" in Timezone, for campaign and low-priority messages
 
 	Evolution EvolutionConfig
 	WhatsApp  WhatsAppConfig
@@ -101,6 +110,7 @@ func DefaultConfig() Config {
 		Timezone:       TimezoneDefault,
 		BackupKeep:     BackupKeepDefault,
 		Server:         ServerDefault,
+		WarmupDays:     sender.WarmupDaysDefault,
 		WhatsApp:       WhatsAppConfig{APIURL: WhatsAppAPIURLDefault},
 	}
 }
@@ -131,7 +141,31 @@ func (c *Config) Validate() error {
 		errs = append(errs, checkURL("WAQ_CALLBACK_URL", c.CallbackURL))
 	}
 	errs = append(errs, c.validateGateway()...)
+	if _, err := c.Pacing(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// Pacing returns the sender's pacing from the settings, or an error that
+// names the setting to fix.
+func (c *Config) Pacing() (sender.Pacing, error) {
+	var p sender.Pacing
+	var err error
+	if p.GapMin, p.GapMax, err = sender.ParseGap(c.SendGap); err != nil {
+		return p, fmt.Errorf("WAQ_SEND_GAP: %w", err)
+	}
+	p.DailyCap, p.WarmupStart, p.WarmupDays, p.RecipientGap = c.DailyCap, c.WarmupStart, c.WarmupDays, c.RecipientGap
+	if c.SendWindow != "" {
+		loc, lerr := time.LoadLocation(c.Timezone)
+		if lerr != nil {
+			return p, fmt.Errorf("WAQ_SEND_WINDOW: needs a valid WAQ_TIMEZONE: %w", lerr)
+		}
+		if p.Window, err = sender.ParseWindow(c.SendWindow, loc); err != nil {
+			return p, fmt.Errorf("WAQ_SEND_WINDOW: %w", err)
+		}
+	}
+	return p, p.Validate()
 }
 
 func (c *Config) validateNumbers() []error {
@@ -179,6 +213,8 @@ func (c *Config) validateGateway() []error {
 		w := c.WhatsApp
 		need("WHATSAPP_TOKEN", w.Token)
 		need("WHATSAPP_PHONE_NUMBER_ID", w.PhoneNumberID)
+		need("WHATSAPP_APP_SECRET", w.AppSecret)     // unsigned webhooks could forge statuses
+		need("WHATSAPP_VERIFY_TOKEN", w.VerifyToken) // Meta's subscription asks for it
 		errs = append(errs, checkURL("WHATSAPP_API_URL", w.APIURL))
 	default:
 		errs = append(errs, fmt.Errorf("WAQ_GATEWAY: %q is not a gateway: use none, demo, evolution or cloudapi", c.Gateway))

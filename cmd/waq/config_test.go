@@ -184,14 +184,25 @@ func TestValidate(t *testing.T) {
 	}, ok)
 	f(func(c *Config) { c.Gateway = GatewayCloudAPI }, "WAQ_GATEWAY is cloudapi: set WHATSAPP_TOKEN (or --whatsapp-token)")
 	f(func(c *Config) { c.Gateway = GatewayCloudAPI }, "set WHATSAPP_PHONE_NUMBER_ID (or --whatsapp-phone-number-id)")
-	f(func(c *Config) {
+	f(func(c *Config) { c.Gateway = GatewayCloudAPI }, "set WHATSAPP_APP_SECRET (or --whatsapp-app-secret)")
+	f(func(c *Config) { c.Gateway = GatewayCloudAPI }, "set WHATSAPP_VERIFY_TOKEN (or --whatsapp-verify-token)")
+	cloud := func(c *Config) {
 		c.Gateway = GatewayCloudAPI
-		c.WhatsApp.Token, c.WhatsApp.PhoneNumberID = "t", "123"
+		c.WhatsApp.Token, c.WhatsApp.PhoneNumberID, c.WhatsApp.AppSecret, c.WhatsApp.VerifyToken = "t", "123", "s", "v"
+	}
+	f(cloud, ok)
+	f(func(c *Config) { cloud(c); c.WhatsApp.APIURL = "" }, "WHATSAPP_API_URL")
+
+	f(func(c *Config) {
+		c.SendGap = "8s-30s"
+		c.DailyCap = 50
+		c.WarmupStart = 20
+		c.SendWindow = "09:00-21:00"
 	}, ok)
-	f(func(c *Config) {
-		c.Gateway = GatewayCloudAPI
-		c.WhatsApp.Token, c.WhatsApp.PhoneNumberID, c.WhatsApp.APIURL = "t", "123", ""
-	}, "WHATSAPP_API_URL")
+	f(func(c *Config) { c.SendGap = "30s-8s" }, "WAQ_SEND_GAP")
+	f(func(c *Config) { c.SendWindow = "9 to 5" }, "WAQ_SEND_WINDOW")
+	f(func(c *Config) { c.WarmupStart = 20 }, "WAQ_DAILY_CAP")
+	f(func(c *Config) { c.RecipientGap = -time.Second }, "WAQ_RECIPIENT_GAP")
 
 	f(func(c *Config) { c.Timezone = "Europe/Madrid" }, ok)
 	f(func(c *Config) { c.Timezone = "Mars/Olympus" }, `WAQ_TIMEZONE: "Mars/Olympus" is not a time zone`)

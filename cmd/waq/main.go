@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/waqhq/waq/stats"
 	"io"
 	"log/slog"
 	"net"
@@ -14,6 +13,9 @@ import (
 
 	"github.com/waqhq/waq/scheduler"
 	"github.com/waqhq/waq/sender"
+	"github.com/waqhq/waq/sender/cloudapi"
+	"github.com/waqhq/waq/sender/evolution"
+	"github.com/waqhq/waq/stats"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/ui"
 )
@@ -37,6 +39,8 @@ type Main struct {
 
 	store  *store.Store
 	gw     sender.Gateway // closed after the sender stops, when it is an io.Closer
+	snd    *sender.Sender // nil without a gateway
+	rcv    *sender.Receiver
 	ui     *ui.Server
 	http   *http.Server
 	ln     net.Listener
@@ -65,19 +69,26 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.openStore(); err != nil {
 		return err
 	}
+	m.rcv = &sender.Receiver{Store: m.store, Sender: m.sender, Logger: m.Logger.With("part", "webhooks")}
 	snd, err := m.newSender()
 	if err != nil {
 		return err
 	}
+	m.snd = snd
 	sch := &scheduler.Scheduler{Store: m.store, SentRetention: m.Config.SentRetention, Logger: m.Logger.With("part", "scheduler")}
 	m.ui = ui.NewServer(m.store, ui.Options{
 		APIKey:       m.Config.APIKey,
 		WebhookToken: m.Config.WebhookToken,
 		Version:      resolveVersion(),
-		RetryMax:     m.Config.RetryMax,
+		MaxAttempts:  m.Config.RetryMax + 1,
 		Instances:    instances(snd),
-		Metrics:      &stats.Metrics{Store: m.store, Now: time.Now},
+		Metrics:      &stats.Metrics{Store: m.store, Now: time.Now, Paused: paused(snd)},
 		Logger:       m.Logger.With("part", "http"),
+
+		Receiver:            m.rcv,
+		ResumeInstances:     func() { m.resumeInstances() },
+		WhatsAppAppSecret:   m.Config.WhatsApp.AppSecret,
+		WhatsAppVerifyToken: m.Config.WhatsApp.VerifyToken,
 	})
 	if err := m.listen(); err != nil {
 		return err
@@ -224,16 +235,13 @@ func (m *Main) newSender() (*sender.Sender, error) {
 	if err != nil {
 		return nil, err
 	}
-	logger := m.Logger.With("part", "gateway")
+	pacing, err := cfg.Pacing()
+	if err != nil {
+		return nil, err
+	}
 	var instance string
-	switch cfg.Gateway {
-	case GatewayNone:
+	if m.gw, instance = m.newGateway(); m.gw == nil {
 		return nil, nil
-	case GatewayDemo:
-		m.gw, instance = sender.NewDemo(m.store, logger), "demo"
-	default:
-		// evolution and cloudapi validate already; their clients come next.
-		return nil, fmt.Errorf("gateway %s is not built into this version yet; use --gateway demo or none", cfg.Gateway)
 	}
 	sc := sender.Config{
 		Instance:    instance,
@@ -241,12 +249,46 @@ func (m *Main) newSender() (*sender.Sender, error) {
 		Rate:        rate,
 		Concurrency: cfg.Concurrency,
 		RetryBase:   cfg.RetryBase,
+		Pacing:      pacing,
 		Logger:      m.Logger.With("part", "sender"),
 	}
 	if err := sc.Validate(); err != nil {
 		return nil, err
 	}
 	return sender.New(m.store, m.gw, sc), nil
+}
+
+// newGateway returns the configured gateway and the name of its instance,
+// or nil for gateway none. Validate checked the settings it needs.
+func (m *Main) newGateway() (sender.Gateway, string) {
+	cfg, logger := m.Config, m.Logger.With("part", "gateway")
+	switch cfg.Gateway {
+	case GatewayDemo:
+		return sender.NewDemo(m.rcv, logger), "demo"
+	case GatewayEvolution:
+		e := cfg.Evolution
+		return evolution.New(evolution.Config{URL: e.APIURL, APIKey: e.APIKey, Instance: e.Instance}), e.Instance
+	case GatewayCloudAPI:
+		w := cfg.WhatsApp
+		return cloudapi.New(cloudapi.Config{URL: w.APIURL, Token: w.Token, PhoneNumberID: w.PhoneNumberID}), w.PhoneNumberID
+	}
+	return nil, ""
+}
+
+// sender returns the sender of the named instance for the webhooks'
+// connection events: the one sender, when the name matches or is not given.
+func (m *Main) sender(instance string) *sender.Sender {
+	if m.snd == nil || (instance != "" && instance != m.snd.Status().Name) {
+		return nil
+	}
+	return m.snd
+}
+
+// resumeInstances clears the pause of the sender, for POST /v1/queue/resume.
+func (m *Main) resumeInstances() {
+	if m.snd != nil {
+		m.snd.Resume()
+	}
 }
 
 // instances tells the API and the page the state of the sender; nil means
@@ -256,4 +298,15 @@ func instances(snd *sender.Sender) func() []ui.Instance {
 		return nil
 	}
 	return func() []ui.Instance { return []ui.Instance{ui.Instance(snd.Status())} }
+}
+
+// paused tells the metrics whether each instance is paused.
+func paused(snd *sender.Sender) func() map[string]bool {
+	if snd == nil {
+		return nil
+	}
+	return func() map[string]bool {
+		in := snd.Status()
+		return map[string]bool{in.Name: in.State == sender.StatePaused}
+	}
 }

@@ -154,21 +154,3 @@ func TestServeCommand(t *testing.T) {
 		t.Fatalf("serve exited %d", code)
 	}
 }
-
-func TestServeRefusesUnbuiltGateway(t *testing.T) {
-	cfg := testConfig(t.TempDir(), GatewayEvolution)
-	cfg.Evolution = EvolutionConfig{APIURL: "http://127.0.0.1:1", APIKey: "k", Instance: "sales-1"}
-	m := NewMain(cfg, slog.New(slog.DiscardHandler))
-	err := m.Run(t.Context())
-	if err == nil || err.Error() != "gateway evolution is not built into this version yet; use --gateway demo or none" {
-		t.Fatalf("run: %v", err)
-	}
-	if err := m.Close(); err != nil { // the file was closed by the failed start
-		t.Fatal(err)
-	}
-	if st, err := store.Open(cfg.DataFile(), store.Options{}); err != nil {
-		t.Fatalf("data file still held: %v", err)
-	} else {
-		st.Close()
-	}
-}

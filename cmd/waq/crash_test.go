@@ -1,0 +1,104 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/waqhq/waq/sender/evolution/evolutiontest"
+	"github.com/waqhq/waq/store"
+)
+
+// TestMain lets a test run this binary as waq itself: with WAQ_TEST_MAIN=1
+// the process is "waq <args>", so a test can kill a real waq serve.
+func TestMain(m *testing.M) {
+	if os.Getenv("WAQ_TEST_MAIN") == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+// serveProcess starts waq serve as a child process on dir and evo.
+func serveProcess(t *testing.T, dir, evoURL string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "serve")
+	cmd.Env = append(os.Environ(), "WAQ_TEST_MAIN=1", "WAQ_DATA_DIR="+dir, "WAQ_HTTP_ADDR=127.0.0.1:0",
+		"WAQ_RESP_ADDR=", "WAQ_GATEWAY=evolution", "EVOLUTION_API_URL="+evoURL, "EVOLUTION_API_KEY=k",
+		"EVOLUTION_INSTANCE=sales-1")
+	cmd.Stderr = t.Output()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+// A crash after Evolution accepted a message and before waq recorded it:
+// the message stays leased, is queued again at the next start and sent a
+// second time. Delivery is at-least-once; the test counts the duplicate.
+func TestCrashBetweenAcceptAndRecord(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, store.FileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _, err := st.Enqueue(&store.Message{To: "+34600111222", Text: "Su cita es mañana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	evo := evolutiontest.New("k", "sales-1")
+	t.Cleanup(evo.Close)
+	var mu sync.Mutex
+	var victim *exec.Cmd
+	killed := make(chan struct{})
+	evo.SetOnAccept(func(keyID, number string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if victim != nil {
+			_ = victim.Process.Kill() // before Evolution's answer is written
+			_ = victim.Wait()
+			victim = nil
+			close(killed)
+		}
+	})
+	mu.Lock()
+	victim = serveProcess(t, dir, evo.URL)
+	mu.Unlock()
+	select {
+	case <-killed:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the first waq never sent")
+	}
+
+	second := serveProcess(t, dir, evo.URL)
+	waitFor(t, "the send after the restart", func() bool { return evo.Sends() == 2 })
+	time.Sleep(200 * time.Millisecond) // let waq record the answer
+	_ = second.Process.Signal(syscall.SIGTERM)
+	if err := second.Wait(); err != nil {
+		t.Fatalf("waq serve after SIGTERM: %v", err)
+	}
+	st, err = store.Open(filepath.Join(dir, store.FileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got, err := st.Message(msg.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := evo.Requests()
+	if got.Status != store.Sent || got.Attempts != 1 || len(reqs) != 2 {
+		t.Fatalf("after the crash: %s, %d attempts, %d requests; want sent once on record and 2 requests", got.Status, got.Attempts, len(reqs))
+	}
+	for _, r := range reqs {
+		if r.Body["number"] != "34600111222" || r.Body["text"] != msg.Text {
+			t.Fatalf("request %+v is not the message", r)
+		}
+	}
+	t.Logf("at-least-once: 1 message, %d gateway sends, 1 duplicate after a crash between accept and record", len(reqs))
+}
