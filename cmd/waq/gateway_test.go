@@ -162,3 +162,32 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// Retries on the real clock: Evolution's "Connection Closed" is retried
+// after RetryBase, twice that, four times that, then the message is dead
+// with the last error, each wait measured at the fake gateway.
+func TestEvolutionRetryTimings(t *testing.T) {
+	evo := evolutiontest.New("evo-key", "sales-1")
+	t.Cleanup(evo.Close)
+	cfg := testConfig(t.TempDir(), GatewayEvolution)
+	cfg.RetryBase = 200 * time.Millisecond
+	cfg.Evolution = EvolutionConfig{APIURL: evo.URL, APIKey: "evo-key", Instance: "sales-1"}
+	evo.Script(evolutiontest.ConnectionClosed400(), evolutiontest.ConnectionClosed500(),
+		evolutiontest.ConnectionClosed400(), evolutiontest.TimedOut400())
+	_, cl := startMain(t, cfg)
+	id := enqueueN(t, cl, 1)[0]
+	dead := waitStatus(t, cl, id, store.Dead)
+	if dead.Attempts != 4 || !strings.Contains(dead.LastError, "Timed Out") {
+		t.Fatalf("dead after %d attempts with %q", dead.Attempts, dead.LastError)
+	}
+	reqs := evo.Requests()
+	if len(reqs) != 4 {
+		t.Fatalf("%d gateway calls, want 4", len(reqs))
+	}
+	for i, want := range []time.Duration{200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond} {
+		got := reqs[i+1].At.Sub(reqs[i].At)
+		if got < want || got > want+400*time.Millisecond {
+			t.Fatalf("retry %d came %s after the try before, want %s (the scheduler ticks every 50ms)", i+1, got, want)
+		}
+	}
+}
