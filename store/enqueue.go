@@ -30,8 +30,11 @@ func (s *Store) Enqueue(m *Message) (stored *Message, created bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if created && stored.Status == Queued {
-		s.notifyReady()
+	if created {
+		s.changed(nil, stored)
+		if stored.Status == Queued {
+			s.notifyReady()
+		}
 	}
 	return stored, created, nil
 }
@@ -75,6 +78,11 @@ func (s *Store) EnqueueBulk(ms []*Message) ([]string, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	for i, m := range ms {
+		if ids[i] == m.ID {
+			s.changed(nil, m)
+		}
 	}
 	s.notifyReady()
 	return ids, nil

@@ -58,10 +58,9 @@ func (s *Store) Lease(deadline time.Time) (*Message, error) {
 // its indexes, in one commit. fn returns an error to leave the message as it
 // was. It returns ENOTFOUND for an unknown id.
 func (s *Store) transition(id string, fn func(m *Message, now time.Time) error) (*Message, error) {
-	var m *Message
-	err := s.update(func(tx *bolt.Tx) error {
-		old, err := get(tx, id)
-		if err != nil {
+	var old, m *Message
+	err := s.update(func(tx *bolt.Tx) (err error) {
+		if old, err = get(tx, id); err != nil {
 			return err
 		}
 		n := *old
@@ -71,6 +70,9 @@ func (s *Store) transition(id string, fn func(m *Message, now time.Time) error) 
 		m = &n
 		return save(tx, old, m)
 	})
+	if err == nil {
+		s.changed(old, m)
+	}
 	return m, err
 }
 
@@ -80,7 +82,7 @@ func (s *Store) transition(id string, fn func(m *Message, now time.Time) error) 
 // marked sent too, so it is not sent twice. It returns ECONFLICT for any
 // other state.
 func (s *Store) MarkSent(id, gid, sentAs string) (*Message, error) {
-	var m *Message
+	var before, m *Message
 	err := s.update(func(tx *bolt.Tx) error {
 		old, err := get(tx, id)
 		if err != nil {
@@ -89,6 +91,7 @@ func (s *Store) MarkSent(id, gid, sentAs string) (*Message, error) {
 		if old.Status != Sending && old.Status != Queued {
 			return Errorf(ECONFLICT, "message %s is %s, not sending", id, old.Status)
 		}
+		before = old
 		n, now := *old, s.now()
 		n.Attempts++
 		n.GatewayMessageID, n.SentAs = gid, sentAs
@@ -103,6 +106,9 @@ func (s *Store) MarkSent(id, gid, sentAs string) (*Message, error) {
 		m = &n
 		return save(tx, old, m)
 	})
+	if err == nil {
+		s.changed(before, m)
+	}
 	return m, err
 }
 

@@ -34,8 +34,9 @@ func (s *Store) Report(gid string, st Status, at time.Time, reason string) (m *M
 	if !reportable(st) {
 		return nil, false, FieldErrorf("status", "%q is not a status a gateway reports", st)
 	}
+	var before *Message
 	err = s.update(func(tx *bolt.Tx) error {
-		m, changed = nil, false
+		m, changed, before = nil, false, nil
 		id := tx.Bucket(bucketGateway).Get([]byte(gid))
 		if id == nil {
 			changed, err = keepPending(tx, gid, pending{Status: st, At: at, Reason: reason, Seen: s.now()})
@@ -50,9 +51,12 @@ func (s *Store) Report(gid string, st Status, at time.Time, reason string) (m *M
 			m = old
 			return nil
 		}
-		m, changed = &n, true
+		m, changed, before = &n, true, old
 		return save(tx, old, &n)
 	})
+	if err == nil && changed && m != nil {
+		s.changed(before, m)
+	}
 	return m, changed, err
 }
 

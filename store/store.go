@@ -45,6 +45,12 @@ type Options struct {
 	Now      func() time.Time // time.Now when nil; a fake clock in tests
 	MaxBatch int              // MaxBatchDefault when 0
 	ReadOnly bool             // open for reading only, sharing the file lock
+	// OnChange, when set, is called after each commit that created or moved
+	// a message through the lifecycle the analytics count (enqueue, sent,
+	// failed tries, dead, delivered, read, delivery failures), with the
+	// message before (nil for a new one) and after. It runs on the caller's
+	// goroutine and must not block or call the store's writers.
+	OnChange func(old, m *Message)
 }
 
 // Store is the bbolt file and the committer goroutine that writes to it.
@@ -53,6 +59,7 @@ type Store struct {
 	now   func() time.Time
 	ids   idGen
 	max   int
+	hook  func(old, m *Message)
 	mu    sync.RWMutex // held for writing only by Close
 	calls chan *call
 	done  chan struct{}
@@ -90,7 +97,7 @@ func Open(path string, opts Options) (*Store, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{db: db, now: opts.Now, max: opts.MaxBatch, calls: make(chan *call, 4096),
+	s := &Store{db: db, now: opts.Now, max: opts.MaxBatch, hook: opts.OnChange, calls: make(chan *call, 4096),
 		done: make(chan struct{}), signal: make(chan struct{}, 1)}
 	if s.now == nil {
 		s.now = time.Now
@@ -109,12 +116,24 @@ func Open(path string, opts Options) (*Store, error) {
 }
 
 func createBuckets(tx *bolt.Tx) error {
+	for _, b := range statsBuckets {
+		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+			return err
+		}
+	}
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// changed reports a committed change to the OnChange hook.
+func (s *Store) changed(old, m *Message) {
+	if s.hook != nil && m != nil {
+		s.hook(old, m)
+	}
 }
 
 // Path returns the data file's path.
