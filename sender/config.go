@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/waqhq/waq/store"
 )
 
 // Defaults of a Config, from the design.
@@ -28,9 +30,14 @@ type Config struct {
 	LeaseTimeout time.Duration // a send's lease; a gateway call gets half of it
 	StopTimeout  time.Duration // how long Run waits for in-flight sends after ctx ends
 	Pacing       Pacing        // gaps, daily cap, warm-up, send window; none when zero
-	Now          func() time.Time
-	Sleep        func(ctx context.Context, d time.Duration) error // injectable for tests; nil = real timer
-	Logger       *slog.Logger
+	// OnCall, when set, sees every gateway call's duration and outcome (the
+	// analytics' gateway latency); OnWait every wait for the rate or the
+	// pacing. Both run on the sender's goroutines and must not block.
+	OnCall func(m *store.Message, d time.Duration, err error)
+	OnWait func(d time.Duration)
+	Now    func() time.Time
+	Sleep  func(ctx context.Context, d time.Duration) error // injectable for tests; nil = real timer
+	Logger *slog.Logger
 }
 
 // withDefaults returns c with its zero fields set to their defaults.

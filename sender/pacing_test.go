@@ -2,6 +2,7 @@ package sender
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -262,5 +263,24 @@ func TestPacingValidate(t *testing.T) {
 		if _, _, err := ParseGap(s); err == nil {
 			t.Fatalf("ParseGap(%q) accepted", s)
 		}
+	}
+}
+
+func TestOnCallAndOnWait(t *testing.T) {
+	v := setupVirtual(t)
+	cfg := v.config(Rate{2, time.Minute})
+	var mu sync.Mutex
+	var calls int
+	var waited time.Duration
+	cfg.OnCall = func(m *store.Message, d time.Duration, err error) { mu.Lock(); calls++; mu.Unlock() }
+	cfg.OnWait = func(d time.Duration) { mu.Lock(); waited += d; mu.Unlock() }
+	v.enqueueN(t, 4, store.Message{To: "+34600111222", Text: "hola"})
+	start(t, New(v.st, v.gw, cfg))
+	waitFor(t, 5*time.Second, "4 sends", func() bool { return len(v.times()) == 4 })
+	waitFor(t, 5*time.Second, "4 calls seen", func() bool { mu.Lock(); defer mu.Unlock(); return calls == 4 })
+	mu.Lock()
+	defer mu.Unlock()
+	if waited < time.Minute {
+		t.Fatalf("waited %s for the rate; 4 sends at 2/1m wait a minute", waited)
 	}
 }

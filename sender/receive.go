@@ -28,8 +28,11 @@ type Receiver struct {
 	// OnEvent, when set, sees every event after it was applied, with the
 	// message it changed (nil when none), for the analytics.
 	OnEvent func(ev Event, m *store.Message, changed bool)
-	Now     func() time.Time
-	Logger  *slog.Logger
+	// OnInbound, when set, sees each inbound message the first time it is
+	// stored, linked to the message it answers (the analytics' replies).
+	OnInbound func(in store.Inbound)
+	Now       func() time.Time
+	Logger    *slog.Logger
 }
 
 // Result counts what Apply did with a delivery's events.
@@ -103,6 +106,9 @@ func (r *Receiver) inbound(ev *Event, res *Result) error {
 		return err
 	case created:
 		res.Applied++
+		if r.OnInbound != nil {
+			r.OnInbound(in)
+		}
 		r.log().Debug("inbound message", "source", ev.Source, "gateway_id", ev.GatewayID, "reply_to", in.MessageID)
 	default:
 		res.Duplicates++

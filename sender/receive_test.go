@@ -98,3 +98,16 @@ func TestRetryAfter(t *testing.T) {
 		t.Fatalf("backoff %s, want the gateway's 1m", got)
 	}
 }
+
+func TestReceiverOnInbound(t *testing.T) {
+	st := openStore(t, time.Now)
+	var got []store.Inbound
+	r := &Receiver{Store: st, Logger: quiet(), OnInbound: func(in store.Inbound) { got = append(got, in) }}
+	ev := Event{Kind: EventInbound, Source: "cloudapi", GatewayID: "wamid.IN", From: "+34600111222"}
+	if _, err := r.Apply([]Event{ev, ev}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].GatewayID != "wamid.IN" || got[0].ReceivedAt.IsZero() {
+		t.Fatalf("OnInbound saw %+v; want the one stored message", got)
+	}
+}

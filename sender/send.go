@@ -20,7 +20,11 @@ func (s *Sender) send(ctx context.Context, m *store.Message, started chan<- stru
 	close(started)
 	begin := time.Now()
 	gid, err := s.call(call, m)
-	s.log.Debug("gateway call", "id", m.ID, "ms", time.Since(begin).Milliseconds(), "err", err)
+	took := time.Since(begin)
+	s.log.Debug("gateway call", "id", m.ID, "ms", took.Milliseconds(), "err", err)
+	if s.cfg.OnCall != nil {
+		s.cfg.OnCall(m, took, err)
+	}
 	s.record(ctx, m, gid, err)
 }
 

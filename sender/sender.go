@@ -188,6 +188,9 @@ func (s *Sender) waitPermit(ctx context.Context) error {
 				return nil
 			}
 		}
+		if s.cfg.OnWait != nil {
+			s.cfg.OnWait(wait)
+		}
 		if err := s.cfg.Sleep(ctx, wait); err != nil {
 			return err
 		}
