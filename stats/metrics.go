@@ -1,6 +1,7 @@
-// Package stats keeps the analytics of waq's traffic. For now it serves the
-// queue's gauges in Prometheus text format at /metrics; the counters and
-// reports of the analytics issue grow here.
+// Package stats keeps the analytics of waq's traffic: counters per minute,
+// hour and day in the data file, fed by the tracker from the pipeline and
+// from POST /v1/events, read by the queries and reports of the stats routes;
+// and the Prometheus metrics at /metrics.
 package stats
 
 import (
@@ -13,8 +14,9 @@ import (
 	"github.com/waqhq/waq/store"
 )
 
-// Metrics writes waq's gauges, read from the store at scrape time, and the
-// Go and process metrics.
+// Metrics writes waq's gauges, read from the store at scrape time, bbolt's
+// own figures, the counters and histograms registered by the tracker, the
+// sender and the webhooks, and the Go and process metrics.
 type Metrics struct {
 	Store  *store.Store
 	Now    func() time.Time
@@ -28,6 +30,7 @@ func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "metrics: "+err.Error(), http.StatusServiceUnavailable)
 		return
 	}
+	m.writeDB(w)
 	metrics.WritePrometheus(w, true)
 }
 
@@ -56,3 +59,25 @@ func (m *Metrics) write(w io.Writer) error {
 	}
 	return nil
 }
+
+// writeDB writes bbolt's figures about the data file.
+func (m *Metrics) writeDB(w io.Writer) {
+	d := m.Store.DBStats()
+	metrics.WriteGaugeUint64(w, "waq_bbolt_file_bytes", uint64(d.FileBytes))
+	metrics.WriteGaugeUint64(w, "waq_bbolt_free_pages", uint64(d.FreePages))
+	metrics.WriteGaugeUint64(w, "waq_bbolt_pending_pages", uint64(d.PendingPages))
+	metrics.WriteGaugeUint64(w, "waq_bbolt_free_bytes", uint64(d.FreeBytes))
+	metrics.WriteGaugeUint64(w, "waq_bbolt_open_read_tx", uint64(d.OpenReadTxs))
+	metrics.WriteCounterUint64(w, "waq_bbolt_read_tx_total", uint64(d.ReadTxs))
+	metrics.WriteCounterUint64(w, "waq_bbolt_commits_total", d.Commits)
+	metrics.WriteCounterUint64(w, "waq_bbolt_commit_writes_total", d.CommitWrites)
+	metrics.WriteCounterUint64(w, "waq_bbolt_page_writes_total", uint64(d.PageWrites))
+	metrics.WriteCounterFloat64(w, "waq_bbolt_write_seconds_total", float64(d.WriteDuration)/1e9)
+}
+
+// rateLimitWait is waq_rate_limit_wait_seconds: how long the sender waited
+// for the rate or the pacing before a send.
+var rateLimitWait = metrics.NewHistogram("waq_rate_limit_wait_seconds")
+
+// ObserveRateLimitWait records one wait of the sender (sender.Config.OnWait).
+func ObserveRateLimitWait(d time.Duration) { rateLimitWait.Update(d.Seconds()) }
