@@ -27,6 +27,7 @@ const (
 	RetryBaseDefault      = 2 * time.Second
 	SentRetentionDefault  = 24 * time.Hour
 	StatsRetentionDefault = 720 * time.Hour
+	HourRetentionDefault  = 365 * 24 * time.Hour
 	TimezoneDefault       = "UTC"
 	BackupKeepDefault     = 7
 	ServerDefault         = "http://127.0.0.1:8088"
@@ -58,7 +59,8 @@ type Config struct {
 	RetryMax       int // retries after the first try
 	RetryBase      time.Duration
 	SentRetention  time.Duration
-	StatsRetention time.Duration
+	StatsRetention time.Duration // minute buckets
+	HourRetention  time.Duration // hour buckets; day totals are kept for ever
 	Timezone       string
 	BackupDir      string // "" means no nightly backup
 	BackupKeep     int
@@ -107,6 +109,7 @@ func DefaultConfig() Config {
 		RetryBase:      RetryBaseDefault,
 		SentRetention:  SentRetentionDefault,
 		StatsRetention: StatsRetentionDefault,
+		HourRetention:  HourRetentionDefault,
 		Timezone:       TimezoneDefault,
 		BackupKeep:     BackupKeepDefault,
 		Server:         ServerDefault,
@@ -185,6 +188,9 @@ func (c *Config) validateNumbers() []error {
 	}
 	if c.StatsRetention <= 0 {
 		add("WAQ_STATS_RETENTION: %s is not a positive duration such as 720h", c.StatsRetention)
+	}
+	if c.HourRetention < c.StatsRetention {
+		add("WAQ_STATS_HOUR_RETENTION: %s is shorter than WAQ_STATS_RETENTION (%s): keep hour buckets at least as long as minute buckets", c.HourRetention, c.StatsRetention)
 	}
 	if c.BackupKeep < 1 {
 		add("WAQ_BACKUP_KEEP: %d is too small: keep at least 1 backup", c.BackupKeep)
