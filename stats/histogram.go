@@ -17,8 +17,9 @@ const (
 // Histogram counts durations in fixed log-scale buckets, so histograms of
 // any buckets and dimensions add up exactly.
 type Histogram struct {
-	Buckets [histBuckets]uint64
+	buckets [histBuckets]uint64
 	SumMS   uint64 // for exact averages
+	n       uint64 // the count, so adding an empty histogram costs nothing
 }
 
 // bucketOf returns the bucket of d: the smallest i with d <= 2^(i/4) ms.
@@ -39,26 +40,25 @@ func upper(i int) time.Duration {
 // Observe counts one duration; negative ones count as zero.
 func (h *Histogram) Observe(d time.Duration) {
 	d = max(d, 0)
-	h.Buckets[bucketOf(d)]++
+	h.buckets[bucketOf(d)]++
 	h.SumMS += uint64(d / time.Millisecond)
+	h.n++
 }
 
 // Add adds o to h.
 func (h *Histogram) Add(o *Histogram) {
-	for i, n := range o.Buckets {
-		h.Buckets[i] += n
+	if o.n == 0 {
+		return
+	}
+	for i, n := range o.buckets {
+		h.buckets[i] += n
 	}
 	h.SumMS += o.SumMS
+	h.n += o.n
 }
 
 // Count returns how many durations h holds.
-func (h *Histogram) Count() uint64 {
-	var n uint64
-	for _, c := range h.Buckets {
-		n += c
-	}
-	return n
-}
+func (h *Histogram) Count() uint64 { return h.n }
 
 // Mean returns the average duration, 0 for an empty histogram.
 func (h *Histogram) Mean() time.Duration {
@@ -78,7 +78,7 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 	}
 	rank := uint64(math.Ceil(q * float64(n)))
 	var seen uint64
-	for i, c := range h.Buckets {
+	for i, c := range h.buckets {
 		if seen += c; seen >= max(rank, 1) {
 			return upper(i)
 		}
@@ -91,13 +91,13 @@ func (h *Histogram) Quantile(q float64) time.Duration {
 func (h *Histogram) appendTo(b []byte) []byte {
 	b = binary.AppendUvarint(b, h.SumMS)
 	n := 0
-	for _, c := range h.Buckets {
+	for _, c := range h.buckets {
 		if c != 0 {
 			n++
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(n))
-	for i, c := range h.Buckets {
+	for i, c := range h.buckets {
 		if c != 0 {
 			b = binary.AppendUvarint(b, uint64(i))
 			b = binary.AppendUvarint(b, c)
@@ -115,6 +115,7 @@ func (h *Histogram) readFrom(r *reader) {
 			r.err = errCorrupt
 			return
 		}
-		h.Buckets[i] = c
+		h.buckets[i] = c
+		h.n += c
 	}
 }
