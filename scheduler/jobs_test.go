@@ -29,7 +29,7 @@ func finish(t testing.TB, st *store.Store, c *clock, to store.Status) string {
 		}
 	default:
 		if _, err = st.Lease(c.Now().Add(time.Minute)); err == nil {
-			_, err = st.MarkSent(id, "gw-"+id, "text")
+			_, err = st.MarkSent(id, "gw-"+id, "text", "")
 		}
 		if err == nil && to != store.Sent {
 			_, _, err = st.Advance(id, to, c.Now(), "")

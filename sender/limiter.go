@@ -63,16 +63,34 @@ func (l *limiter) setCount(n int) {
 }
 
 // restamp moves the latest permit to now, the moment its gateway call
-// starts, so that the calls themselves, not only the permits, keep the rate.
-// It must follow take before the next take.
-func (l *limiter) restamp() {
+// starts, and returns that time for settle. It must follow take before the
+// next take.
+func (l *limiter) restamp() time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := l.now()
 	if n := len(l.times); n > 0 {
-		if now := l.now(); now.After(l.times[n-1]) {
+		if now.After(l.times[n-1]) {
 			l.times[n-1] = now
 		}
+		return l.times[n-1]
 	}
+	return now
+}
+
+// settle moves the permit stamped at start to end, when its gateway call
+// returned. The request reached the gateway somewhere between the two, so
+// counting the permit from its end keeps the gateway's own view of any
+// window within the count, whatever the network's delays. A permit that
+// already left the window is counted again from end.
+func (l *limiter) settle(start, end time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i := slices.IndexFunc(l.times, start.Equal); i >= 0 {
+		l.times = slices.Delete(l.times, i, i+1)
+	}
+	i, _ := slices.BinarySearchFunc(l.times, end, time.Time.Compare)
+	l.times = slices.Insert(l.times, i, end)
 }
 
 // undo gives back the latest permit, which was not used (nothing to send).

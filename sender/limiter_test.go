@@ -106,3 +106,28 @@ func TestLimiterSeed(t *testing.T) {
 		t.Fatalf("wait = %s, want 10s (until the send 50s ago leaves)", got)
 	}
 }
+
+// A permit counts from the end of its call: the gateway saw the request at
+// some moment between start and end.
+func TestLimiterSettle(t *testing.T) {
+	c := newClock()
+	l := newLimiter(Rate{2, time.Second}, c.Now)
+	l.take()
+	a := l.restamp()
+	l.take()
+	b := l.restamp()
+	c.Add(300 * time.Millisecond)
+	l.settle(a, c.Now()) // the first call took 300ms
+	c.Add(800 * time.Millisecond)
+	// 1.1s after the starts: without settle both permits would be free.
+	if got := l.count(); got != 1 {
+		t.Fatalf("permits in the window = %d, want 1 (the settled one)", got)
+	}
+	if w := l.take(); w != 0 {
+		t.Fatalf("take waited %s; the unsettled permit left the window", w)
+	}
+	l.settle(b, c.Now()) // a call longer than the window counts again from its end
+	if got := l.count(); got != 3 {
+		t.Fatalf("permits = %d, want 3", got)
+	}
+}

@@ -91,11 +91,13 @@ func (s *Sender) hold(m *store.Message) (time.Time, string) {
 }
 
 // started records that a send to m's contact starts now: the rate permits
-// move to this moment, the random gap begins, and the contact's gap too.
-func (s *Sender) started(m *store.Message) {
-	s.lim.restamp()
+// move to this moment, the random gap begins, and the contact's gap too. It
+// returns the permits' stamps for settled.
+func (s *Sender) started(m *store.Message) stamps {
+	var st stamps
+	st.rate = s.lim.restamp()
 	if s.day != nil {
-		s.day.restamp()
+		st.day = s.day.restamp()
 	}
 	now := s.cfg.Now()
 	s.mu.Lock()
@@ -105,6 +107,20 @@ func (s *Sender) started(m *store.Message) {
 	}
 	if s.cfg.Pacing.RecipientGap > 0 {
 		s.remember(m.To, now)
+	}
+	return st
+}
+
+// stamps are the times a send's permits carry while its call runs.
+type stamps struct{ rate, day time.Time }
+
+// settled moves the send's permits from their start to now, when the
+// gateway call returned (see limiter.settle).
+func (s *Sender) settled(st stamps) {
+	now := s.cfg.Now()
+	s.lim.settle(st.rate, now)
+	if s.day != nil {
+		s.day.settle(st.day, now)
 	}
 }
 

@@ -29,7 +29,7 @@ func TestReceiverStatuses(t *testing.T) {
 	}
 	// The webhook outruns the sender: kept until the id is stored.
 	f([]Event{status("gw-1", store.Delivered)}, Result{Pending: 1})
-	if m, err := st.MarkSent(id, "gw-1", store.TypeText); err != nil || m.Status != store.Delivered {
+	if m, err := st.MarkSent(id, "gw-1", store.TypeText, ""); err != nil || m.Status != store.Delivered {
 		t.Fatalf("mark sent after an early delivered: %v %v", m.Status, err)
 	}
 	f([]Event{status("gw-1", store.Sent), status("gw-1", store.Delivered)}, Result{Duplicates: 2})

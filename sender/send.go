@@ -16,11 +16,12 @@ func (s *Sender) send(ctx context.Context, m *store.Message, started chan<- stru
 	defer func() { <-s.slots }()
 	call, cancel := context.WithTimeout(ctx, s.cfg.callTimeout())
 	defer cancel()
-	s.started(m)
+	stamp := s.started(m)
 	close(started)
 	begin := time.Now()
 	gid, err := s.call(call, m)
 	took := time.Since(begin)
+	s.settled(stamp)
 	s.log.Debug("gateway call", "id", m.ID, "ms", took.Milliseconds(), "err", err)
 	if s.cfg.OnCall != nil {
 		s.cfg.OnCall(m, took, err)
@@ -69,7 +70,7 @@ func (s *Sender) sent(m *store.Message, gid string) {
 	if as == "" {
 		as = store.TypeText
 	}
-	if _, err := s.st.MarkSent(m.ID, gid, as); err != nil {
+	if _, err := s.st.MarkSent(m.ID, gid, as, s.cfg.Instance); err != nil {
 		s.log.Error("sender: record sent", "id", m.ID, "gateway_id", gid, "err", err)
 		return
 	}

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/waqhq/waq/store"
@@ -44,22 +45,25 @@ func (b batch) add(d *Delta, loc *time.Location) {
 
 // write adds the batch to the stored records in one transaction.
 func (b batch) write(st *store.Store) error {
-	return st.StatsUpdate(func(tx store.StatsTx) error {
-		for id, c := range b {
-			k := recordKey(time.Unix(id.start, 0), id.dim)
-			var cur Counters
-			if v := tx.Get(id.level.bucket(), k); v != nil {
-				if err := cur.Unmarshal(v); err != nil {
-					return err
-				}
-			}
-			cur.Add(c)
-			if err := tx.Put(id.level.bucket(), k, cur.Marshal()); err != nil {
-				return err
+	return st.StatsUpdate(b.put)
+}
+
+// put adds the batch to the stored records inside tx.
+func (b batch) put(tx store.StatsTx) error {
+	for id, c := range b {
+		k := recordKey(time.Unix(id.start, 0), id.dim)
+		var cur Counters
+		if v := tx.Get(id.level.bucket(), k); v != nil {
+			if err := cur.Unmarshal(v); err != nil {
+				return fmt.Errorf("%s record %x: %w", id.level, k, err)
 			}
 		}
-		return nil
-	})
+		cur.Add(c)
+		if err := tx.Put(id.level.bucket(), k, cur.Marshal()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AddDeltas adds deltas to the stored counters in one commit: each into its

@@ -78,7 +78,7 @@ func BenchmarkDequeue(b *testing.B) {
 					b.Error(err)
 					return
 				}
-				if _, err := bb.s.MarkSent(m.ID, "g"+m.ID, TypeText); err != nil {
+				if _, err := bb.s.MarkSent(m.ID, "g"+m.ID, TypeText, ""); err != nil {
 					b.Error(err)
 					return
 				}

@@ -76,12 +76,13 @@ func (s *Store) transition(id string, fn func(m *Message, now time.Time) error) 
 	return m, err
 }
 
-// MarkSent records that the gateway accepted a leased message under gid,
+// MarkSent records that the gateway accepted a leased message under gid
+// (through instance, when given),
 // then applies the statuses the gateway reported for gid before this call
 // (see Report). A message whose lease expired meanwhile (queued again) is
 // marked sent too, so it is not sent twice. It returns ECONFLICT for any
 // other state.
-func (s *Store) MarkSent(id, gid, sentAs string) (*Message, error) {
+func (s *Store) MarkSent(id, gid, sentAs, instance string) (*Message, error) {
 	var before, m *Message
 	err := s.update(func(tx *bolt.Tx) error {
 		old, err := get(tx, id)
@@ -95,6 +96,9 @@ func (s *Store) MarkSent(id, gid, sentAs string) (*Message, error) {
 		n, now := *old, s.now()
 		n.Attempts++
 		n.GatewayMessageID, n.SentAs = gid, sentAs
+		if instance != "" {
+			n.Instance = instance // the instance that sent it, for the analytics
+		}
 		n.LeaseUntil, n.NextAttemptAt, n.LastError = nil, nil, ""
 		n.SentAt = &now
 		n.setStatus(Sent, now, "")

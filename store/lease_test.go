@@ -43,7 +43,7 @@ func TestLifecycle(t *testing.T) {
 	if m.Status != Sending || m.LeaseUntil == nil {
 		t.Fatalf("leased: %+v", m)
 	}
-	if _, err := b.s.MarkSent(m.ID, "wamid.1", TypeText); err != nil {
+	if _, err := b.s.MarkSent(m.ID, "wamid.1", TypeText, ""); err != nil {
 		t.Fatal(err)
 	}
 	f := func(st Status, wantChanged bool, want Status) {
@@ -74,7 +74,7 @@ func TestReadSkipsDelivered(t *testing.T) {
 	b := setup(t)
 	m := b.enqueue(t, text("+34600111222", "Hola"))
 	b.lease(t)
-	b.s.MarkSent(m.ID, "g", TypeText)
+	b.s.MarkSent(m.ID, "g", TypeText, "")
 	got, changed, err := b.s.Advance(m.ID, Read, b.clock.Now(), "")
 	if err != nil || !changed || got.DeliveredAt == nil {
 		t.Fatalf("read without delivered: %+v %v", got, err)

@@ -102,7 +102,7 @@ func TestClean(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		m := b.enqueue(t, &Message{To: "+34600111222", Text: "x", IdempotencyKey: fmt.Sprint(i)})
 		b.lease(t)
-		b.s.MarkSent(m.ID, fmt.Sprint("g", i), TypeText)
+		b.s.MarkSent(m.ID, fmt.Sprint("g", i), TypeText, "")
 		b.clock.Add(time.Hour)
 	}
 	// Sent at 10:00 ... 14:00; now 15:00. Older than 2h: 10:00, 11:00, 12:00.

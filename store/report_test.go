@@ -9,7 +9,7 @@ func (b *bundle) sent(t testing.TB, to, gid string) *Message {
 	t.Helper()
 	m := b.enqueue(t, text(to, "hola"))
 	b.lease(t)
-	if _, err := b.s.MarkSent(m.ID, gid, TypeText); err != nil {
+	if _, err := b.s.MarkSent(m.ID, gid, TypeText, ""); err != nil {
 		t.Fatalf("mark sent: %v", err)
 	}
 	return m
@@ -60,7 +60,7 @@ func TestReportBeforeMarkSent(t *testing.T) {
 	if n, _ := b.s.Pending(); n != 1 {
 		t.Fatalf("pending ids = %d, want 1", n)
 	}
-	got, err := b.s.MarkSent(m.ID, "early", TypeText)
+	got, err := b.s.MarkSent(m.ID, "early", TypeText, "")
 	if err != nil || got.Status != Delivered || got.DeliveredAt == nil {
 		t.Fatalf("mark sent: %+v %v; want delivered", got, err)
 	}

@@ -64,7 +64,7 @@ func TestOnChange(t *testing.T) {
 	b.s = s
 	m := b.enqueue(t, text("+34600111222", "hola"))
 	b.lease(t)
-	if _, err := s.MarkSent(m.ID, "gw", TypeText); err != nil {
+	if _, err := s.MarkSent(m.ID, "gw", TypeText, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.Report("gw", Read, b.clock.Now(), ""); err != nil {

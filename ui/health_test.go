@@ -116,10 +116,8 @@ func TestIndexPage(t *testing.T) {
 func TestNotImplemented(t *testing.T) {
 	b := setup(t)
 	for _, rt := range []string{
-		"POST /v1/events",
-		"GET /v1/stats/messages", "GET /v1/stats/conversations", "GET /v1/stats/conversions", "GET /v1/stats/performance",
-		"GET /v1/stats/campaigns", "GET /v1/stats/campaigns/spring", "GET /v1/stats/timeseries", "GET /v1/reports/day",
-		"PUT /v1/campaigns/spring", "GET /v1/optouts", "POST /v1/optouts", "DELETE /v1/optouts/+34600111222", "GET /metrics",
+		// The analytics routes answer 501 only without a stats.Reader: stats_test.go.
+		"GET /v1/optouts", "POST /v1/optouts", "DELETE /v1/optouts/+34600111222", "GET /metrics",
 	} {
 		method, path, _ := strings.Cut(rt, " ")
 		b.do(t, method, path, `{}`).wantError(t, http.StatusNotImplemented, "not_implemented", "")

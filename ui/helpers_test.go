@@ -181,7 +181,7 @@ func (b *bundle) sent(t *testing.T) *store.Message {
 		t.Fatal(err)
 	}
 	b.leaseOnly(t, m.ID)
-	s, err := b.st.MarkSent(m.ID, "g-"+m.ID, store.TypeText)
+	s, err := b.st.MarkSent(m.ID, "g-"+m.ID, store.TypeText, "")
 	if err != nil {
 		t.Fatal(err)
 	}

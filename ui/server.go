@@ -18,6 +18,7 @@ import (
 
 	"github.com/julienschmidt/httprouter"
 
+	"github.com/waqhq/waq/stats"
 	"github.com/waqhq/waq/store"
 )
 
@@ -46,6 +47,11 @@ type Options struct {
 	Metrics      http.Handler      // served at GET /metrics; 501 when nil
 	// Receiver applies webhook events; the webhook routes answer 503 when nil.
 	Receiver Receiver
+	// Stats answers /v1/stats, /v1/reports and PUT /v1/campaigns; those
+	// routes answer 501 when it is nil.
+	Stats *stats.Reader
+	// Events counts POST /v1/events (*stats.Tracker); 501 when nil.
+	Events EventTracker
 	// ResumeInstances, when set, is called by POST /v1/queue/resume to clear
 	// the pauses gateway failures caused as well.
 	ResumeInstances     func()
@@ -117,27 +123,20 @@ func (s *Server) register() {
 	s.handle(http.MethodPost, "/v1/webhooks/evolution/:event", s.evolutionWebhook) // Evolution's byEvents: true
 	s.handle(http.MethodGet, "/v1/webhooks/whatsapp", s.whatsappVerify)
 	s.handle(http.MethodPost, "/v1/webhooks/whatsapp", s.whatsappWebhook)
+	s.handle(http.MethodPost, "/v1/events", s.postEvents)
 	s.handle(http.MethodGet, "/v1/backup", s.backup)
 	s.handle(http.MethodGet, "/v1/openapi.json", s.openapi)
 	s.handle(http.MethodGet, "/healthz", s.healthz)
 	s.handle(http.MethodGet, "/readyz", s.readyz)
 	s.handle(http.MethodGet, "/", s.index)
 	s.registerMetrics()
+	s.registerStats()
 	s.notImplementedRoutes(notImplemented...)
 }
 
-// notImplemented lists the routes of the design whose features come later.
+// notImplemented lists the routes of the design whose features come later
+// (registerStats adds the analytics routes as 501 when Options.Stats is nil).
 var notImplemented = []route{
-	{http.MethodPost, "/v1/events"},
-	{http.MethodGet, "/v1/stats/messages"},
-	{http.MethodGet, "/v1/stats/conversations"},
-	{http.MethodGet, "/v1/stats/conversions"},
-	{http.MethodGet, "/v1/stats/performance"},
-	{http.MethodGet, "/v1/stats/campaigns"},
-	{http.MethodGet, "/v1/stats/campaigns/:name"},
-	{http.MethodGet, "/v1/stats/timeseries"},
-	{http.MethodGet, "/v1/reports/:period"},
-	{http.MethodPut, "/v1/campaigns/:name"},
 	{http.MethodGet, "/v1/optouts"},
 	{http.MethodPost, "/v1/optouts"},
 	{http.MethodDelete, "/v1/optouts/:contact"},

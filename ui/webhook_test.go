@@ -22,7 +22,7 @@ func (b *bundle) sentMessage(t *testing.T, gid string) string {
 	if _, err := b.st.Lease(b.clock.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.st.MarkSent(m.ID, gid, store.TypeText); err != nil {
+	if _, err := b.st.MarkSent(m.ID, gid, store.TypeText, ""); err != nil {
 		t.Fatal(err)
 	}
 	return m.ID

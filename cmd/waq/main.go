@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/waqhq/waq/scheduler"
@@ -37,16 +38,21 @@ type Main struct {
 	// ShutdownTimeout bounds how long Close waits for HTTP requests.
 	ShutdownTimeout time.Duration
 
-	store  *store.Store
-	gw     sender.Gateway // closed after the sender stops, when it is an io.Closer
-	snd    *sender.Sender // nil without a gateway
-	rcv    *sender.Receiver
-	ui     *ui.Server
-	http   *http.Server
-	ln     net.Listener
-	cancel context.CancelFunc // stops the sender and the scheduler
-	wg     sync.WaitGroup
-	failed chan error // the first background part that ended by itself
+	store *store.Store
+	gw    sender.Gateway // closed after the sender stops, when it is an io.Closer
+	snd   *sender.Sender // nil without a gateway
+	rcv   *sender.Receiver
+
+	loc       *time.Location // WAQ_TIMEZONE
+	tracker   *stats.Tracker
+	reader    *stats.Reader // the stats routes' queries, with their cache
+	trackerOn atomic.Bool // the tracker has its store
+	ui        *ui.Server
+	http      *http.Server
+	ln        net.Listener
+	cancel    context.CancelFunc // stops the sender and the scheduler
+	wg        sync.WaitGroup
+	failed    chan error // the first background part that ended by itself
 
 	closeOnce sync.Once
 	closeErr  error
@@ -66,16 +72,28 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			m.Close()
 		}
 	}()
+	if err := m.newTracker(); err != nil {
+		return err
+	}
 	if err := m.openStore(); err != nil {
 		return err
 	}
-	m.rcv = &sender.Receiver{Store: m.store, Sender: m.sender, Logger: m.Logger.With("part", "webhooks")}
+	m.tracker.Store = m.store
+	m.trackerOn.Store(true)
+	if m.reader, err = stats.NewReader(m.store, m.loc, time.Now); err != nil {
+		return fmt.Errorf("analytics: %w", err)
+	}
+	m.rcv = &sender.Receiver{Store: m.store, Sender: m.sender, OnInbound: m.tracker.Inbound,
+		Logger: m.Logger.With("part", "webhooks")}
 	snd, err := m.newSender()
 	if err != nil {
 		return err
 	}
 	m.snd = snd
 	sch := &scheduler.Scheduler{Store: m.store, SentRetention: m.Config.SentRetention, Logger: m.Logger.With("part", "scheduler")}
+	if err := m.addRetention(sch); err != nil {
+		return err
+	}
 	m.ui = ui.NewServer(m.store, ui.Options{
 		APIKey:       m.Config.APIKey,
 		WebhookToken: m.Config.WebhookToken,
@@ -86,6 +104,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Logger:       m.Logger.With("part", "http"),
 
 		Receiver:            m.rcv,
+		Events:              m.tracker,
+		Stats:               m.reader,
 		ResumeInstances:     func() { m.resumeInstances() },
 		WhatsAppAppSecret:   m.Config.WhatsApp.AppSecret,
 		WhatsAppVerifyToken: m.Config.WhatsApp.VerifyToken,
@@ -103,7 +123,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 // run left sending: only one process holds the file, so those leases are
 // orphans of a crash or of a stop that did not finish.
 func (m *Main) openStore() (err error) {
-	if m.store, err = store.Open(m.Config.DataFile(), store.Options{}); err != nil {
+	if m.store, err = store.Open(m.Config.DataFile(), store.Options{OnChange: m.onChange}); err != nil {
 		return err
 	}
 	n, err := m.store.RecoverAllLeases()
@@ -139,6 +159,7 @@ func (m *Main) start(ctx context.Context, snd *sender.Sender, sch *scheduler.Sch
 		m.Logger.Warn("no gateway configured: messages wait (set WAQ_GATEWAY)")
 	}
 	m.goRun("scheduler", func() error { return sch.Run(ctx) })
+	m.goRun("analytics", func() error { return m.tracker.Run(ctx) })
 	m.goRun("http", func() error {
 		if err := m.http.Serve(m.ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
@@ -209,6 +230,10 @@ func (m *Main) close() error {
 	if c, ok := m.gw.(io.Closer); ok {
 		errs = append(errs, c.Close()) // the demo's pending reports write to the store
 	}
+	errs = append(errs, m.flushAnalytics())
+	if m.reader != nil {
+		m.reader.Close()
+	}
 	if m.store != nil {
 		errs = append(errs, m.store.Close())
 		m.Logger.Info("waq stopped")
@@ -251,6 +276,8 @@ func (m *Main) newSender() (*sender.Sender, error) {
 		RetryBase:   cfg.RetryBase,
 		Pacing:      pacing,
 		Logger:      m.Logger.With("part", "sender"),
+		OnCall:      m.tracker.Call,
+		OnWait:      stats.ObserveRateLimitWait,
 	}
 	if err := sc.Validate(); err != nil {
 		return nil, err

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/waqhq/waq/scheduler"
+	"github.com/waqhq/waq/stats"
+	"github.com/waqhq/waq/store"
+)
+
+// StatsRetentionSpec runs the analytics retention at 17 minutes past every
+// hour (UTC), away from the clean job at the top of the hour.
+const (
+	StatsRetentionSpec = "17 * * * *"
+	StatsRetentionJob  = "stats-retention"
+)
+
+// newTracker makes the analytics tracker; its Store is set once the file
+// is open (see onChange).
+func (m *Main) newTracker() error {
+	loc, err := time.LoadLocation(m.Config.Timezone) // Validate checked it
+	if err != nil {
+		return fmt.Errorf("timezone: %w", err)
+	}
+	m.loc = loc
+	m.tracker = &stats.Tracker{Location: loc, Logger: m.Logger.With("part", "analytics")}
+	return nil
+}
+
+// onChange is the store's OnChange hook. Changes made while the store is
+// being opened (lease recovery) come before the tracker has its store and
+// are not counted: none of them is a counted transition.
+func (m *Main) onChange(old, msg *store.Message) {
+	if m.trackerOn.Load() {
+		m.tracker.Change(old, msg)
+	}
+}
+
+// addRetention registers the hourly retention of fine analytics buckets.
+func (m *Main) addRetention(sch *scheduler.Scheduler) error {
+	r := &stats.Retention{Store: m.store, Minute: m.Config.StatsRetention, Hour: m.Config.HourRetention}
+	return sch.AddJob(StatsRetentionSpec, StatsRetentionJob, func(context.Context) error {
+		n, err := r.Run(time.Now())
+		if n > 0 {
+			m.Logger.Info("analytics buckets past their retention dropped", "records", n)
+		}
+		return err
+	})
+}
+
+// flushAnalytics writes what the tracker counted since its last flush; the
+// demo gateway's last reports come after the tracker's own final flush.
+func (m *Main) flushAnalytics() error {
+	if m.tracker == nil || !m.trackerOn.Load() {
+		return nil
+	}
+	return m.tracker.Flush()
+}

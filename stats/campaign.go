@@ -1,0 +1,163 @@
+package stats
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/waqhq/waq/store"
+)
+
+// CampaignNameMax is the longest campaign name, in characters.
+const CampaignNameMax = 100
+
+// Campaign is what a campaign costs, set by PUT /v1/campaigns/{name}.
+type Campaign struct {
+	Name           string  `json:"name"`
+	CostPerMessage float64 `json:"cost_per_message"` // per message sent
+	FixedCost      float64 `json:"fixed_cost"`       // counted whole in every range
+	Currency       string  `json:"currency"`         // ISO 4217, "EUR"
+}
+
+// CampaignStats is one campaign over a range, as GET /v1/stats/campaigns
+// lists it. Cost is CostPerMessage × sent + FixedCost; Revenue is the
+// conversions' value in Currency; ROI is (revenue − cost)/cost and
+// EngagementRate replied/sent, each 0 when its divisor is.
+type CampaignStats struct {
+	Name           string  `json:"name"`
+	Sent           uint64  `json:"sent"`
+	Delivered      uint64  `json:"delivered"`
+	Read           uint64  `json:"read"`
+	Replied        uint64  `json:"replied"`
+	Failed         uint64  `json:"failed"`
+	Conversions    uint64  `json:"conversions"` // leads, qualified leads, appointments and sales
+	Cost           float64 `json:"cost"`
+	Revenue        float64 `json:"revenue"`
+	Currency       string  `json:"currency"`
+	ROI            float64 `json:"roi"`
+	EngagementRate float64 `json:"engagement_rate"`
+}
+
+// Validate returns an EINVALID *store.Error naming the first wrong field:
+// a name of 1 to CampaignNameMax printable characters, costs that are
+// finite and not negative, a currency of three upper-case letters.
+func (c *Campaign) Validate() error {
+	switch n := utf8.RuneCountInString(c.Name); {
+	case n == 0 || n > CampaignNameMax:
+		return store.FieldErrorf("name", "must be 1 to %d characters", CampaignNameMax)
+	case !utf8.ValidString(c.Name) || slices.ContainsFunc([]rune(c.Name), unicode.IsControl):
+		return store.FieldErrorf("name", "must be valid UTF-8 without control characters")
+	case c.CostPerMessage < 0 || math.IsInf(c.CostPerMessage, 0) || math.IsNaN(c.CostPerMessage):
+		return store.FieldErrorf("cost_per_message", "must be a number, 0 or more")
+	case c.FixedCost < 0 || math.IsInf(c.FixedCost, 0) || math.IsNaN(c.FixedCost):
+		return store.FieldErrorf("fixed_cost", "must be a number, 0 or more")
+	case !isCurrency(c.Currency):
+		return store.FieldErrorf("currency", "must be a 3-letter upper-case ISO 4217 code such as EUR")
+	}
+	return nil
+}
+
+func isCurrency(s string) bool {
+	return len(s) == 3 && !slices.ContainsFunc([]byte(s), func(b byte) bool { return b < 'A' || b > 'Z' })
+}
+
+// SetCampaign validates and stores c, replacing its earlier settings. It
+// returns the EINVALID *store.Error of Validate and the store's errors.
+func (r *Reader) SetCampaign(c Campaign) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return r.st.StatsUpdate(func(tx store.StatsTx) error {
+		return tx.Put(store.StatsCampaigns, []byte(c.Name), b)
+	})
+}
+
+// Campaign returns the settings of a campaign, or an ENOTFOUND
+// *store.Error when none were set.
+func (r *Reader) Campaign(name string) (Campaign, error) {
+	var c Campaign
+	found := false
+	err := r.st.StatsView(func(tx store.StatsTx) error {
+		v := tx.Get(store.StatsCampaigns, []byte(name))
+		found = v != nil
+		if !found {
+			return nil
+		}
+		return json.Unmarshal(v, &c)
+	})
+	if err == nil && !found {
+		err = store.Errorf(store.ENOTFOUND, "campaign %q has no settings", name)
+	}
+	return c, err
+}
+
+// configured returns every campaign's settings by name.
+func (r *Reader) configured() (map[string]Campaign, error) {
+	cs := make(map[string]Campaign)
+	err := r.st.StatsView(func(tx store.StatsTx) error {
+		var err error
+		tx.Scan(store.StatsCampaigns, []byte{}, nil, func(k, v []byte) bool {
+			var c Campaign
+			if err = json.Unmarshal(v, &c); err == nil {
+				cs[string(k)] = c
+			}
+			return err == nil
+		})
+		return err
+	})
+	return cs, err
+}
+
+// Campaigns returns, sorted, the campaigns with counters on the days that
+// [from, to) touches and the campaigns that have settings.
+func (r *Reader) Campaigns(from, to time.Time) ([]string, error) {
+	set, err := r.configured()
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(set))
+	for n := range set {
+		names[n] = true
+	}
+	err = r.st.StatsView(func(tx store.StatsTx) error {
+		r.seen(tx, later(from, epoch), to, names)
+		return nil
+	})
+	return slices.Sorted(maps.Keys(names)), err
+}
+
+// seen adds to names the campaigns of the day records ("c:" + name
+// dimensions) of the days [from, to) touches. It seeks from one campaign
+// to the next and over the other dimensions and the empty days, reading
+// no record.
+func (r *Reader) seen(tx store.StatsTx, from, to time.Time, names map[string]bool) {
+	prefix := DimCampaign("")
+	end := recordKey(to, "")
+	at := recordKey(later(Day.Start(from, r.loc), epoch), prefix)
+	for {
+		k := tx.Seek(store.StatsDay, at)
+		if k == nil || bytes.Compare(k, end) >= 0 {
+			return
+		}
+		s, dim := keyStart(k), string(k[8:])
+		switch {
+		case strings.HasPrefix(dim, prefix):
+			names[dim[len(prefix):]] = true
+			at = recordKey(s, dim+"\x00") // the day's next campaign
+		case dim < prefix:
+			at = recordKey(s, prefix) // a later day: skip to its campaigns
+		default:
+			at = recordKey(Day.Next(s, r.loc), prefix) // past the day's campaigns
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package stats
+
+import (
+	"sync"
+	"testing"
+	"time"
+	_ "time/tzdata" // the tests' zones, whatever the host has
+
+	"github.com/waqhq/waq/store"
+)
+
+var madrid = mustZone("Europe/Madrid")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// testClock is a fake clock the tests move by hand.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// fixture is a Reader on a real store in t.TempDir(), with a fake clock.
+type fixture struct {
+	st    *store.Store
+	r     *Reader
+	clock *testClock
+	loc   *time.Location
+}
+
+func newFixture(t testing.TB, loc *time.Location, now time.Time) *fixture {
+	t.Helper()
+	f := &fixture{st: openStore(t), clock: &testClock{t: now}, loc: loc}
+	r, err := NewReader(f.st, loc, f.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	f.r = r
+	return f
+}
+
+// add writes deltas as the tracker would.
+func (f *fixture) add(t testing.TB, ds ...Delta) {
+	t.Helper()
+	if err := AddDeltas(f.st, f.loc, ds); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// total is r.Total that fails the test on an error.
+func (f *fixture) total(t testing.TB, dim string, from, to time.Time) Counters {
+	t.Helper()
+	c, err := f.r.Total(dim, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// sent is a delta of n messages sent at at.
+func sent(at time.Time, n uint64) Delta {
+	return Delta{At: at, Counters: Counters{Sent: n}}
+}
+
+// local is a time in loc.
+func local(loc *time.Location, y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, loc)
+}
