@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -39,12 +40,29 @@ type fixture struct {
 
 func newFixture(t testing.TB, loc *time.Location, now time.Time) *fixture {
 	t.Helper()
-	f := &fixture{st: openStore(t), clock: &testClock{t: now}, loc: loc}
+	f := newFixtureAt(t, openStore(t), loc, now)
+	t.Cleanup(f.r.Close)
+	return f
+}
+
+// newFixtureIn is newFixture on a store in dir, for a fixture shared by
+// several benchmarks (t.TempDir belongs to one).
+func newFixtureIn(t testing.TB, dir string, loc *time.Location, now time.Time) *fixture {
+	t.Helper()
+	st, err := store.Open(filepath.Join(dir, store.FileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newFixtureAt(t, st, loc, now)
+}
+
+func newFixtureAt(t testing.TB, st *store.Store, loc *time.Location, now time.Time) *fixture {
+	t.Helper()
+	f := &fixture{st: st, clock: &testClock{t: now}, loc: loc}
 	r, err := NewReader(f.st, loc, f.clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(r.Close)
 	f.r = r
 	return f
 }
