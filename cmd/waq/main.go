@@ -46,7 +46,7 @@ type Main struct {
 	loc       *time.Location // WAQ_TIMEZONE
 	tracker   *stats.Tracker
 	reader    *stats.Reader // the stats routes' queries, with their cache
-	trackerOn atomic.Bool // the tracker has its store
+	trackerOn atomic.Bool   // the tracker has its store
 	ui        *ui.Server
 	http      *http.Server
 	ln        net.Listener
