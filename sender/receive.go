@@ -109,12 +109,29 @@ func (r *Receiver) inbound(ev *Event, res *Result) error {
 		if r.OnInbound != nil {
 			r.OnInbound(in)
 		}
+		if IsOptout(ev.Text) {
+			r.optout(ev)
+		}
 		r.log().Debug("inbound message", "source", ev.Source, "gateway_id", ev.GatewayID, "reply_to", in.MessageID)
 	default:
 		res.Duplicates++
 	}
 	r.observe(*ev, nil, created)
 	return nil
+}
+
+// optout puts a contact who wrote an opt-out keyword on the suppression
+// list for marketing. A failure is logged: the inbound message is stored,
+// and the operator can add the contact by hand.
+func (r *Receiver) optout(ev *Event) {
+	_, added, err := r.Store.AddOptout(store.Optout{Contact: ev.From, Scope: store.ScopeMarketing,
+		Reason: "wrote an opt-out keyword", Source: store.OptoutKeyword})
+	switch {
+	case err != nil:
+		r.log().Warn("cannot add an opt-out", "gateway_id", ev.GatewayID, "err", err)
+	case added:
+		r.log().Info("contact opted out of marketing by keyword", "gateway_id", ev.GatewayID)
+	}
 }
 
 // connection resumes the instance when its gateway connected, pauses it

@@ -111,3 +111,45 @@ func TestReceiverOnInbound(t *testing.T) {
 		t.Fatalf("OnInbound saw %+v; want the one stored message", got)
 	}
 }
+
+func TestIsOptout(t *testing.T) {
+	f := func(text string, want bool) {
+		t.Helper()
+		if got := IsOptout(text); got != want {
+			t.Fatalf("IsOptout(%q) = %v, want %v", text, got, want)
+		}
+	}
+	f("STOP", true)
+	f("  Baja. ", true)
+	f("No más mensajes!", true)
+	f("darme de BAJA", true)
+	f("no pares", false)
+	f("stop by tomorrow", false)
+	f("", false)
+}
+
+// A contact who writes STOP is put on the list for marketing; the next
+// campaign message to them is cancelled, not sent, and a transactional one
+// still goes.
+func TestOptoutKeywordSuppressesCampaigns(t *testing.T) {
+	st := openStore(t, time.Now)
+	r := &Receiver{Store: st, Logger: quiet()}
+	if _, err := r.Apply([]Event{{Kind: EventInbound, Source: "evolution", GatewayID: "in-1", From: "+34600111222", Text: "Stop"}}); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := st.Optout("+34600111222"); err != nil || o.Scope != store.ScopeMarketing || o.Source != store.OptoutKeyword {
+		t.Fatalf("optout = %+v, %v", o, err)
+	}
+	campaign, _, _ := st.Enqueue(&store.Message{To: "+34600111222", Text: "oferta", Campaign: "otoño"})
+	confirm := enqueue(t, st, store.Normal, "su cita es mañana")
+	gw := &fakeGateway{}
+	start(t, New(st, gw, fastConfig()))
+	waitFor(t, 5*time.Second, "the confirmation sent", func() bool { return message(t, st, confirm).Status == store.Sent })
+	waitFor(t, 5*time.Second, "the campaign message cancelled", func() bool { return message(t, st, campaign.ID).Status == store.Cancelled })
+	if n := len(gw.calls()); n != 1 {
+		t.Fatalf("%d gateway calls, want only the confirmation", n)
+	}
+	if m := message(t, st, campaign.ID); m.Attempts != 0 || !strings.Contains(m.History[len(m.History)-1].Note, "opted out") {
+		t.Fatalf("cancelled campaign message = %+v", m)
+	}
+}

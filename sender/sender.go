@@ -132,7 +132,7 @@ func (s *Sender) next(ctx context.Context) (*store.Message, error) {
 		return m, nil
 	}
 	<-s.slots
-	if errors.Is(err, errDeferred) {
+	if errors.Is(err, errSkipped) {
 		return nil, nil
 	}
 	if errors.Is(err, store.ErrEmpty) {
@@ -160,20 +160,28 @@ func (s *Sender) lease(ctx context.Context) (*store.Message, error) {
 		}
 		return nil, err
 	}
+	if o, err := s.st.Optout(m.To); err == nil && o.Suppresses(m) {
+		s.undo()
+		if _, err := s.st.Suppress(m.ID, "not sent: the contact opted out ("+o.Scope+")"); err != nil {
+			return nil, fmt.Errorf("suppress: %w", err)
+		}
+		s.log.Info("message not sent: the contact opted out", "id", m.ID, "scope", o.Scope)
+		return nil, errSkipped
+	}
 	if until, note := s.hold(m); !until.IsZero() {
 		s.undo()
 		if _, err := s.st.Defer(m.ID, until, note); err != nil {
 			return nil, fmt.Errorf("defer: %w", err)
 		}
 		s.log.Debug("message deferred by pacing", "id", m.ID, "until", until, "note", note)
-		return nil, errDeferred
+		return nil, errSkipped
 	}
 	return m, nil
 }
 
-// errDeferred tells next that the leased message went back to wait, so it
-// looks for another one at once.
-var errDeferred = errors.New("deferred")
+// errSkipped tells next that the leased message was not sent (pacing held
+// it back, or its contact opted out), so it looks for another one at once.
+var errSkipped = errors.New("deferred")
 
 // waitPermit waits for the pacing (gap, daily cap) and then takes a rate
 // permit, and a daily one with it.

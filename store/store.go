@@ -38,7 +38,7 @@ var (
 
 var allBuckets = [][]byte{bucketMessages, bucketReady, bucketSchedule, bucketLeases,
 	bucketStates, bucketGateway, bucketIdempotency, bucketCounts, bucketMeta,
-	bucketPending, bucketInbound, bucketInboundIDs, bucketInstances}
+	bucketPending, bucketInbound, bucketInboundIDs, bucketInstances, bucketOptouts}
 
 // Options tune a Store; the zero value is ready to use.
 type Options struct {

@@ -124,6 +124,9 @@ func (s *Server) register() {
 	s.handle(http.MethodGet, "/v1/webhooks/whatsapp", s.whatsappVerify)
 	s.handle(http.MethodPost, "/v1/webhooks/whatsapp", s.whatsappWebhook)
 	s.handle(http.MethodPost, "/v1/events", s.postEvents)
+	s.handle(http.MethodGet, "/v1/optouts", s.listOptouts)
+	s.handle(http.MethodPost, "/v1/optouts", s.addOptout)
+	s.handle(http.MethodDelete, "/v1/optouts/:contact", s.deleteOptout)
 	s.handle(http.MethodGet, "/v1/backup", s.backup)
 	s.handle(http.MethodGet, "/v1/openapi.json", s.openapi)
 	s.handle(http.MethodGet, "/healthz", s.healthz)
@@ -131,15 +134,6 @@ func (s *Server) register() {
 	s.handle(http.MethodGet, "/", s.index)
 	s.registerMetrics()
 	s.registerStats()
-	s.notImplementedRoutes(notImplemented...)
-}
-
-// notImplemented lists the routes of the design whose features come later
-// (registerStats adds the analytics routes as 501 when Options.Stats is nil).
-var notImplemented = []route{
-	{http.MethodGet, "/v1/optouts"},
-	{http.MethodPost, "/v1/optouts"},
-	{http.MethodDelete, "/v1/optouts/:contact"},
 }
 
 func (s *Server) handle(method, path string, h handlerFunc) {
