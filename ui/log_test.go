@@ -21,7 +21,7 @@ func TestLogging(t *testing.T) {
 	})
 	m := b.message(t, `{"to":"+34600111222","text":"secreto de la cita"}`)
 	b.do(t, "GET", "/v1/messages?to=%2B34600111222", "").want(t, 200)
-	b.do(t, "DELETE", "/v1/optouts/+34600111222", "").want(t, 501)
+	b.do(t, "DELETE", "/v1/optouts/+34600111222", "").want(t, 404)
 	b.do(t, "GET", "/v1/nothing/+34600111222", "").want(t, 404)
 	b.do(t, "POST", "/v1/messages", `{"to":"+34600111222","text":"secreto","priority":"x"}`).want(t, 422)
 	b.do(t, "GET", "/metrics", "").want(t, 500)
