@@ -77,7 +77,8 @@ func (m *Metrics) writeDB(w io.Writer) {
 
 // rateLimitWait is waq_rate_limit_wait_seconds: how long the sender waited
 // for the rate or the pacing before a send.
-var rateLimitWait = metrics.NewHistogram("waq_rate_limit_wait_seconds")
+var rateLimitWait = metrics.NewPrometheusHistogramExt("waq_rate_limit_wait_seconds",
+	[]float64{0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600})
 
 // ObserveRateLimitWait records one wait of the sender (sender.Config.OnWait).
 func ObserveRateLimitWait(d time.Duration) { rateLimitWait.Update(d.Seconds()) }

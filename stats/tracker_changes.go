@@ -73,7 +73,8 @@ func accepted(st store.Status) bool {
 // The Prometheus series the tracker feeds. Their labels are fixed sets
 // (priorities, configured instances, three reasons), never free text, so a
 // bad day cannot blow up the series count.
-var sendDuration = metrics.GetOrCreateHistogram("waq_send_duration_seconds")
+var sendDuration = metrics.GetOrCreatePrometheusHistogramExt("waq_send_duration_seconds",
+	[]float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30})
 
 // Reasons of waq_messages_failed_total.
 const (

@@ -94,6 +94,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.addRetention(sch); err != nil {
 		return err
 	}
+	if m.Config.BackupDir != "" {
+		if err := sch.AddJob(BackupSpec, BackupJob, m.nightlyBackup); err != nil {
+			return err
+		}
+	}
 	m.ui = ui.NewServer(m.store, ui.Options{
 		APIKey:       m.Config.APIKey,
 		WebhookToken: m.Config.WebhookToken,

@@ -55,10 +55,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
+	stopNotify := startNotify(ctx, c.lookupEnv, m.Logger, m.storeAnswers) // READY=1, watchdog
 	err = m.Wait(ctx)
 	stop() // from here a second signal ends the process at once
 	if err == nil {
 		m.Logger.Info("stopping", "cause", context.Cause(ctx).Error())
 	}
+	stopNotify() // STOPPING=1
 	return errors.Join(err, m.Close())
 }
