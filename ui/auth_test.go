@@ -26,7 +26,7 @@ func TestAuth(t *testing.T) {
 		}
 		r.want(t, code)
 	}
-	for _, path := range []string{"/v1/queue", "/v1/messages", "/v1/dlq", "/v1/openapi.json", "/", "/v1/nothing", "/metrics"} {
+	for _, path := range []string{"/v1/queue", "/v1/messages", "/v1/dlq", "/v1/openapi.json", "/v1/nothing", "/metrics"} {
 		f("GET", path, "", 401)
 		f("GET", path, "Bearer nope", 401)
 		f("GET", path, "Bearer s3cret2", 401)

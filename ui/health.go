@@ -3,10 +3,8 @@ package ui
 import (
 	_ "embed"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -84,21 +82,4 @@ var openapiDoc []byte
 // this API.
 func (s *Server) openapi(*http.Request, httprouter.Params) (any, error) {
 	return rawJSON(openapiDoc), nil
-}
-
-// index answers GET / with a placeholder page that links to the API; the
-// status page replaces it.
-func (s *Server) index(*http.Request, httprouter.Params) (any, error) {
-	var b strings.Builder
-	b.WriteString(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>waq</title></head>
-<body><h1>waq</h1>
-<p>WhatsApp queue ` + html.EscapeString(s.opts.Version) + `. The status page comes later; the API is here:</p>
-<ul>
-`)
-	for _, l := range []string{"/v1/queue", "/v1/messages", "/v1/dlq", "/v1/openapi.json", "/healthz", "/readyz", "/metrics"} {
-		b.WriteString(`<li><a href="` + l + `">` + l + "</a></li>\n")
-	}
-	b.WriteString("</ul>\n</body></html>\n")
-	return page(b.String()), nil
 }

@@ -39,7 +39,7 @@ type Instance struct {
 
 // Options configure a Server; the zero value serves an open API.
 type Options struct {
-	APIKey       string            // when set, every route but /healthz and /readyz needs "Authorization: Bearer <key>"
+	APIKey       string            // when set, every route but /healthz, /readyz and the page's files needs "Authorization: Bearer <key>"
 	WebhookToken string            // when set, webhooks also accept it in X-Waq-Webhook-Token or ?token=
 	Version      string            // shown by /healthz
 	MaxAttempts  int               // max_attempts of a message that sets none (WAQ_RETRY_MAX+1); the store's default when 0
@@ -131,7 +131,7 @@ func (s *Server) register() {
 	s.handle(http.MethodGet, "/v1/openapi.json", s.openapi)
 	s.handle(http.MethodGet, "/healthz", s.healthz)
 	s.handle(http.MethodGet, "/readyz", s.readyz)
-	s.handle(http.MethodGet, "/", s.index)
+	s.registerPage() // GET / and /assets/*: the status page
 	s.registerMetrics()
 	s.registerStats()
 }
@@ -246,13 +246,16 @@ func maskDigits(s string) string {
 
 var errUnauthorized = store.Errorf(store.EUNAUTHORIZED, "missing or wrong API key: send Authorization: Bearer <key>")
 
-// authorize checks the credentials a path needs: none for /healthz and
-// /readyz, the webhook token or the API key for webhooks, the API key for
-// the rest. It returns an EUNAUTHORIZED *store.Error.
+// authorize checks the credentials a path needs: none for /healthz,
+// /readyz and the status page's files, the webhook token or the API key
+// for webhooks, the API key for the rest. It returns an EUNAUTHORIZED
+// *store.Error.
 func (s *Server) authorize(r *http.Request) error {
 	switch p := r.URL.Path; {
 	case p == "/healthz" || p == "/readyz":
 		return nil
+	case isPagePath(r):
+		return nil // the page holds no data; it asks for the key itself
 	case p == "/v1/webhooks/whatsapp" && (r.Method == http.MethodGet || s.opts.WhatsAppAppSecret != ""):
 		return nil // Meta's verify token and body signature authenticate it
 	case strings.HasPrefix(p, "/v1/webhooks/"):

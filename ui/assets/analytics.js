@@ -1,0 +1,145 @@
+// analytics.js: what the traffic did over a period: sent, delivered, read
+// and their rates, the last week per hour, conversations and response
+// times, the conversion funnel, the sender's performance and the campaigns
+// with their ROI. Each panel loads on its own, so one failing route leaves
+// the others readable. Until the analytics have landed the view says so.
+
+import {get, query, iso, statsAvailable, guard} from './api.js';
+import {$, h, fill, num, pct, dur, ms, money, bar, notice, table} from './dom.js';
+import {NOT_AVAILABLE} from './overview.js';
+import * as charts from './charts.js';
+
+const DAY = 864e5;
+const RANGES = {'24h': ['Last 24 hours', DAY], '7d': ['Last 7 days', 7 * DAY], '30d': ['Last 30 days', 30 * DAY]};
+
+let root = null;
+let range = '24h';
+
+export function show(el, route) {
+  if (!root) build(el);
+  range = RANGES[route.params.get('range')] ? route.params.get('range') : '24h';
+  $('#range', root).value = range;
+  load();
+}
+
+export function reload() {
+  load();
+}
+
+function build(el) {
+  root = el;
+  fill(el,
+    h('div', {class: 'card toolbar start'},
+      h('label', {for: 'range', text: 'Period'}),
+      h('select', {id: 'range', onchange: (e) => { location.hash = '#/analytics?range=' + e.target.value; }},
+        Object.entries(RANGES).map(([k, [label]]) => h('option', {value: k}, label)))),
+    h('div', {id: 'an-body'}));
+}
+
+// panel is a card whose body fills in when its request answers.
+function panel(id, title, wide) {
+  return h('section', {class: 'card' + (wide ? ' wide' : ''), 'aria-labelledby': 'h-' + id},
+    h('h2', {id: 'h-' + id, text: title}), h('div', {id: 'an-' + id}, h('p', {class: 'muted', text: 'Loading…'})));
+}
+
+async function load() {
+  const body = $('#an-body', root);
+  await guard(async () => {
+    const available = await statsAvailable();
+    $('.toolbar', root).hidden = !available;
+    if (!available) {
+      fill(body, notice(NOT_AVAILABLE + ' Charts, rates, the funnel and the campaigns show here once it has them.', 'na'));
+      return;
+    }
+    const to = new Date();
+    const q = query({from: iso(new Date(to - RANGES[range][1])), to: iso(to)});
+    fill(body,
+      panel('messages', 'Messages', true),
+      panel('week', 'Last 7 days, per hour', true),
+      h('div', {class: 'split even'}, panel('conversations', 'Conversations'), panel('funnel', 'Conversion funnel')),
+      panel('performance', 'Sending performance', true),
+      panel('campaigns', 'Campaigns', true));
+    await Promise.all([
+      part('messages', () => get('/v1/stats/messages' + q), messages),
+      part('week', () => charts.load('hour', new Date(to - 7 * DAY), to), (series) => {
+        const box = h('div', {class: 'chart-box'});
+        // Drawn once the box is in the page, which gives it its width.
+        queueMicrotask(() => charts.draw(box, series, 'hour', 'Sent, delivered, read and failed per hour over the last 7 days'));
+        return box;
+      }),
+      part('conversations', () => get('/v1/stats/conversations' + q), conversations),
+      part('funnel', () => get('/v1/stats/conversions' + q), funnel),
+      part('performance', () => get('/v1/stats/performance' + q), performance),
+      part('campaigns', () => get('/v1/stats/campaigns' + q), campaigns),
+    ]);
+  }, (e) => fill(body, notice(e.message, 'error')));
+}
+
+function part(id, fetch, render) {
+  const box = () => $('#an-' + id, root);
+  return guard(async () => fill(box(), render(await fetch())), (e) => fill(box(), notice(e.message, 'error')));
+}
+
+const stat = (label, value, sub) => h('div', {class: 'stat'},
+  h('span', {class: 'label', text: label}), h('b', {text: value}), sub ? h('span', {class: 'sub', text: sub}) : null);
+
+function messages(m) {
+  return h('div', {class: 'stats'},
+    stat('Enqueued', num(m.enqueued)), stat('Sent', num(m.sent)),
+    stat('Delivered', num(m.delivered), pct(m.delivery_rate) + ' of sent'),
+    stat('Read', num(m.read), pct(m.read_rate) + ' of sent'),
+    stat('Failed', num(m.failed)), stat('Dead', num(m.dead)), stat('Received', num(m.received)),
+    stat('Delivery rate', pct(m.delivery_rate)), stat('Read rate', pct(m.read_rate)));
+}
+
+function conversations(c) {
+  const rt = c.response_time || {};
+  return [
+    h('div', {class: 'stats'},
+      stat('Started', num(c.started)), stat('Ended', num(c.ended)), stat('Active', num(c.active)),
+      stat('Handoffs', num(c.handoffs), pct(c.handoff_rate) + ' of started')),
+    h('h3', {text: 'Response time'}),
+    h('div', {class: 'stats'},
+      stat('Average', dur(rt.avg_seconds)), stat('Median', dur(rt.p50_seconds)),
+      stat('90th pct', dur(rt.p90_seconds)), stat('99th pct', dur(rt.p99_seconds))),
+  ];
+}
+
+const STEPS = [['lead', 'Leads', null], ['qualified_lead', 'Qualified', 'lead_to_qualified'],
+  ['appointment', 'Appointments', 'qualified_to_appointment'], ['sale', 'Sales', 'appointment_to_sale']];
+
+function funnel(c) {
+  const top = Math.max(1, ...STEPS.map(([k]) => c[k] || 0));
+  const f = c.funnel || {};
+  const values = Object.entries(c.value || {}).filter(([, v]) => v).map(([cur, v]) => money(v, cur));
+  return [
+    h('ol', {class: 'funnel'}, STEPS.map(([k, label, rate]) => h('li', null,
+      h('span', {class: 'label', text: label}), h('b', {'data-step': k, text: num(c[k])}),
+      bar((c[k] || 0) / top, 'funnel'),
+      h('span', {class: 'sub', text: rate ? pct(f[rate]) + ' of the step before' : ''})))),
+    h('p', {class: 'muted', text: 'Value: ' + (values.length ? values.join(', ') : 'none recorded')}),
+  ];
+}
+
+function performance(p) {
+  const lat = (l) => (l ? [ms(l.p50_ms), ms(l.p95_ms), ms(l.p99_ms)] : ['–', '–', '–']);
+  return [
+    h('div', {class: 'stats'},
+      stat('Throughput', num(p.throughput_per_minute), 'per minute'),
+      stat('Error rate', pct(p.error_rate)), stat('Retry rate', pct(p.retry_rate))),
+    table('Latencies', ['', 'Median', '95th pct', '99th pct'], [
+      [h('b', {text: 'Queue wait'}), ...lat(p.queue_wait)],
+      [h('b', {text: 'Gateway latency'}), ...lat(p.gateway_latency)],
+    ], 'latency'),
+  ];
+}
+
+function campaigns(r) {
+  const list = (r.campaigns || []).slice().sort((a, b) => b.sent - a.sent);
+  if (!list.length) return notice('No campaign sent anything in this period.');
+  const roi = (c) => h('span', {class: c.roi > 0 ? 'pos' : c.roi < 0 ? 'neg' : '', text: c.cost ? pct(c.roi) : '–'});
+  return table('Campaigns', ['Campaign', 'Sent', 'Delivered', 'Read', 'Replied', 'Failed', 'Conversions', 'Cost', 'Revenue', 'ROI', 'Engagement'],
+    list.map((c) => ({id: c.name, cells: [h('a', {href: '#/messages?campaign=' + encodeURIComponent(c.name), text: c.name}),
+      num(c.sent), num(c.delivered), num(c.read), num(c.replied), num(c.failed), num(c.conversions),
+      money(c.cost, c.currency), money(c.revenue, c.currency), roi(c), pct(c.engagement_rate)]})), 'campaigns');
+}

@@ -1,0 +1,119 @@
+// dlq.js: the dead-letter queue, newest death first, with retry and delete
+// for each message, and retry all (of one campaign when filtered). Deleting
+// and retrying everything ask first; retrying one message does not, since
+// it only puts the message back in the queue.
+
+import {get, post, del, query, guard} from './api.js';
+import {$, h, fill, num, notice, toast, fail, confirm} from './dom.js';
+import {messageTable} from './messages.js';
+
+const PAGE = 50;
+
+let root = null;
+let app = null;
+let campaign = '';
+let cursor = '';
+let shown = [];
+
+export function show(el, route, a) {
+  app = a;
+  if (!root) build(el);
+  campaign = route.params.get('campaign') || '';
+  $('#dlq-campaign', root).value = campaign;
+  $('#retry-all', root).textContent = campaign ? `Retry all of “${campaign}”` : 'Retry all';
+  load(false);
+}
+
+export function reload() {
+  load(false);
+}
+
+function build(el) {
+  root = el;
+  fill(el,
+    h('div', {class: 'card toolbar'},
+      h('form', {class: 'inline', role: 'search', 'aria-label': 'Filter dead letters', onsubmit: filter},
+        h('label', {for: 'dlq-campaign', text: 'Campaign'}),
+        h('input', {id: 'dlq-campaign', type: 'search', autocomplete: 'off'}),
+        h('button', {type: 'submit'}, 'Filter')),
+      h('button', {type: 'button', id: 'retry-all', class: 'primary', onclick: retryAll}, 'Retry all')),
+    h('div', {id: 'dlq-list', class: 'card list'}),
+    h('p', {class: 'more'}, h('button', {type: 'button', id: 'dlq-more', hidden: true, onclick: () => load(true)}, 'Load more')));
+}
+
+function filter(e) {
+  e.preventDefault();
+  const next = '#/dlq' + query({campaign: $('#dlq-campaign', root).value.trim()});
+  if (location.hash === next) load(false);
+  else location.hash = next;
+}
+
+async function load(more) {
+  const list = $('#dlq-list', root);
+  if (!more) {
+    cursor = '';
+    shown = [];
+    fill(list, h('p', {class: 'muted', text: 'Loading…'}));
+  }
+  await guard(async () => {
+    const r = await get('/v1/dlq' + query({campaign, limit: PAGE, cursor}));
+    shown = shown.concat(r.messages);
+    cursor = r.next_cursor || '';
+    $('#dlq-more', root).hidden = !cursor;
+    render();
+  }, more ? fail : (e) => fill(list, notice(e.message, 'error')));
+}
+
+function render() {
+  const list = $('#dlq-list', root);
+  $('#retry-all', root).disabled = shown.length === 0;
+  if (!shown.length) {
+    fill(list, notice(cursor ? 'None found in the newest records; Load more searches further.' : 'The dead-letter queue is empty.'));
+    return;
+  }
+  fill(list, messageTable('Dead letters', shown, {label: 'Actions', cell: (m) => h('div', {class: 'row-actions'},
+    h('button', {type: 'button', class: 'small', 'data-action': 'retry', 'aria-label': 'Retry ' + m.id, onclick: () => retry(m.id)}, 'Retry'),
+    h('button', {type: 'button', class: 'small danger', 'data-action': 'delete', 'aria-label': 'Delete ' + m.id, onclick: () => remove(m.id)}, 'Delete'))}));
+}
+
+// drop takes a message off the list and puts the focus on the next row's
+// first button, so that a keyboard user can go on down the list.
+function drop(id) {
+  const i = shown.findIndex((m) => m.id === id);
+  shown = shown.filter((m) => m.id !== id);
+  render();
+  const next = $$rows()[Math.min(i, shown.length - 1)];
+  (next ? next.querySelector('button') : $('#retry-all', root)).focus();
+  app.refresh();
+}
+
+const $$rows = () => [...root.querySelectorAll('tbody tr')];
+
+async function retry(id) {
+  await guard(async () => {
+    const r = await post('/v1/dlq/retry', {ids: [id]});
+    toast(r.retried ? 'Queued again with fresh attempts' : 'Not retried: it is no longer dead');
+    drop(id);
+  }, fail);
+}
+
+async function remove(id) {
+  if (!(await confirm('Delete this dead message?', `Message ${id} is removed from the dead-letter queue for good.`, 'Delete', true))) return;
+  await guard(async () => {
+    await del('/v1/dlq/' + encodeURIComponent(id));
+    toast('Message deleted');
+    drop(id);
+  }, fail);
+}
+
+async function retryAll() {
+  const all = app.queue ? num(app.queue.counts.dead) : 'all';
+  const what = campaign ? `every dead message of campaign “${campaign}”` : `all ${all} dead messages`;
+  if (!(await confirm('Retry ' + what + '?', 'They go back to the queue with fresh attempts.', 'Retry all'))) return;
+  await guard(async () => {
+    const r = await post('/v1/dlq/retry', campaign ? {campaign} : undefined);
+    toast(`Retried ${num(r.retried)} messages`);
+    app.refresh();
+    load(false);
+  }, fail);
+}
