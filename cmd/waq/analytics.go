@@ -29,13 +29,15 @@ func (m *Main) newTracker() error {
 	return nil
 }
 
-// onChange is the store's OnChange hook. Changes made while the store is
+// onChange is the store's OnChange hook: the analytics and the status
+// callbacks. Changes made while the store is
 // being opened (lease recovery) come before the tracker has its store and
 // are not counted: none of them is a counted transition.
 func (m *Main) onChange(old, msg *store.Message) {
 	if m.trackerOn.Load() {
 		m.tracker.Change(old, msg)
 	}
+	m.callbacks.Change(old, msg)
 }
 
 // addRetention registers the hourly retention of fine analytics buckets.

@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/sender/cloudapi/cloudapitest"
 	"github.com/waqhq/waq/sender/evolution/evolutiontest"
 	"github.com/waqhq/waq/store"
@@ -190,4 +194,33 @@ func TestEvolutionRetryTimings(t *testing.T) {
 			t.Fatalf("retry %d came %s after the try before, want %s (the scheduler ticks every 50ms)", i+1, got, want)
 		}
 	}
+}
+
+// Status callbacks: the demo's sent, delivered and read reach
+// WAQ_CALLBACK_URL, each signed with WAQ_CALLBACK_SECRET.
+func TestStatusCallbacks(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var ev struct{ ID, Status string }
+		_ = json.Unmarshal(body, &ev)
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Header.Get("X-Waq-Signature") == callback.Sign("cb-secret", body) {
+			got = append(got, ev.ID+":"+ev.Status)
+		}
+	}))
+	t.Cleanup(hook.Close)
+	cfg := testConfig(t.TempDir(), GatewayDemo)
+	cfg.CallbackURL, cfg.CallbackSecret = hook.URL, "cb-secret"
+	_, cl := startMain(t, cfg)
+	id := enqueueN(t, cl, 1)[0]
+	waitStatus(t, cl, id, store.Read)
+	waitFor(t, "three signed callbacks", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		slices.Sort(got) // workers may deliver out of order; each carries its status and time
+		return strings.Join(got, " ") == id+":delivered "+id+":read "+id+":sent"
+	})
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/waqhq/waq/scheduler"
 	"github.com/waqhq/waq/sender"
+	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/sender/cloudapi"
 	"github.com/waqhq/waq/sender/evolution"
 	"github.com/waqhq/waq/stats"
@@ -45,8 +46,9 @@ type Main struct {
 
 	loc       *time.Location // WAQ_TIMEZONE
 	tracker   *stats.Tracker
-	reader    *stats.Reader // the stats routes' queries, with their cache
-	trackerOn atomic.Bool   // the tracker has its store
+	callbacks *callback.Notifier // status callbacks to callback_url or WAQ_CALLBACK_URL
+	reader    *stats.Reader      // the stats routes' queries, with their cache
+	trackerOn atomic.Bool        // the tracker has its store
 	ui        *ui.Server
 	http      *http.Server
 	ln        net.Listener
@@ -75,6 +77,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.newTracker(); err != nil {
 		return err
 	}
+	m.callbacks = &callback.Notifier{URL: m.Config.CallbackURL, Secret: m.Config.CallbackSecret,
+		Logger: m.Logger.With("part", "callbacks")}
 	if err := m.openStore(); err != nil {
 		return err
 	}
@@ -165,6 +169,7 @@ func (m *Main) start(ctx context.Context, snd *sender.Sender, sch *scheduler.Sch
 	}
 	m.goRun("scheduler", func() error { return sch.Run(ctx) })
 	m.goRun("analytics", func() error { return m.tracker.Run(ctx) })
+	m.goRun("callbacks", func() error { return m.callbacks.Run(ctx) })
 	m.goRun("http", func() error {
 		if err := m.http.Serve(m.ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
