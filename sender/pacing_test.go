@@ -96,9 +96,12 @@ func TestRateWindowOverTenThousandSends(t *testing.T) {
 	}
 	elapsed := ts[n-1].Sub(begin)
 	allowed := float64(r.Count) * (float64(elapsed)/float64(r.Window) + 1)
-	if use := float64(n) / allowed; use < 0.98 {
+	use := float64(n) / allowed
+	if use < 0.98 {
 		t.Fatalf("%d sends in %s use %.3f of the allowed rate, want at least 0.98", n, elapsed, use)
 	}
+	t.Logf("%d sends in %s of virtual time: busiest %s window %d (limit %d), %.4f of the allowed rate",
+		n, elapsed, r.Window, maxInWindow(ts, r.Window), r.Count, use)
 }
 
 func TestSendGapIsRandomWithinItsRange(t *testing.T) {
