@@ -38,7 +38,8 @@ var (
 
 var allBuckets = [][]byte{bucketMessages, bucketReady, bucketSchedule, bucketLeases,
 	bucketStates, bucketGateway, bucketIdempotency, bucketCounts, bucketMeta,
-	bucketPending, bucketInbound, bucketInboundIDs, bucketInstances, bucketOptouts}
+	bucketPending, bucketInbound, bucketInboundIDs, bucketInstances, bucketOptouts,
+	bucketKMeta, bucketKSub, bucketKZIdx, bucketKExp, bucketKDBs} // keyspace.go
 
 // Options tune a Store; the zero value is ready to use.
 type Options struct {

@@ -45,6 +45,8 @@ type Main struct {
 	loc       *time.Location // WAQ_TIMEZONE
 	tracker   *stats.Tracker
 	callbacks *callback.Notifier // status callbacks to callback_url or WAQ_CALLBACK_URL
+	stopRESP  func() error       // the RESP server; nil until Run starts it
+	respAddr  string             // where it listens; "" when WAQ_RESP_ADDR is empty
 	reader    *stats.Reader      // the stats routes' queries, with their cache
 	trackerOn atomic.Bool        // the tracker has its store
 	ui        *ui.Server
@@ -120,8 +122,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.listen(); err != nil {
 		return err
 	}
+	if m.stopRESP, m.respAddr, err = startRESP(m.Config, m.store, m.Logger.With("part", "resp")); err != nil {
+		return err
+	}
 	m.start(context.WithoutCancel(ctx), snd, sch)
-	m.Logger.Info("waq started", "http", m.HTTPAddr(), "data", m.store.Path(), "gateway", m.Config.Gateway,
+	m.Logger.Info("waq started", "http", m.HTTPAddr(), "resp", m.respAddr, "data", m.store.Path(), "gateway", m.Config.Gateway,
 		"rate", m.Config.Rate, "concurrency", m.Config.Concurrency, "version", resolveVersion())
 	return nil
 }
@@ -230,6 +235,9 @@ func (m *Main) close() error {
 		errs = append(errs, m.shutdownHTTP())
 	} else if m.ln != nil {
 		errs = append(errs, m.ln.Close())
+	}
+	if m.stopRESP != nil {
+		errs = append(errs, m.stopRESP())
 	}
 	if m.cancel != nil {
 		m.cancel()

@@ -1,0 +1,130 @@
+package resp
+
+import (
+	"strconv"
+
+	"github.com/waqhq/waq/store"
+)
+
+// scanOpts are the options of SCAN and its typed variants.
+type scanOpts struct {
+	cursor uint64
+	match  []byte
+	count  int
+	typ    string
+}
+
+func parseScan(args [][]byte, typed bool) (scanOpts, error) {
+	o := scanOpts{count: 10}
+	cur, err := strconv.ParseUint(string(args[0]), 10, 64)
+	if err != nil {
+		return o, rerr("ERR invalid cursor")
+	}
+	o.cursor = cur
+	for i := 1; i < len(args); i += 2 {
+		if i+1 >= len(args) {
+			return o, errSyntax
+		}
+		switch v := args[i+1]; {
+		case eq(args[i], "count"):
+			n, err := intArg(v)
+			if err != nil {
+				return o, err
+			}
+			if n < 1 {
+				return o, errSyntax
+			}
+			o.count = int(min(n, 1<<20))
+		case eq(args[i], "match"):
+			o.match = v
+			if string(v) == "*" {
+				o.match = nil
+			}
+		case eq(args[i], "type") && typed:
+			o.typ = lower(v)
+		default:
+			return o, errSyntax
+		}
+	}
+	return o, nil
+}
+
+func cmdScan(c *call) error {
+	o, err := parseScan(c.args[1:], true)
+	if err != nil {
+		return err
+	}
+	var keys [][]byte
+	var last []byte
+	seen, more := 0, false
+	c.tx.Scan(c.db(), c.s.cursor(o.cursor), func(k []byte, m *store.KMeta) bool {
+		if seen == o.count {
+			more = true
+			return false
+		}
+		seen++
+		last = k
+		if (o.match == nil || match(o.match, k)) && (o.typ == "" || o.typ == m.Type.String()) {
+			keys = append(keys, k)
+		}
+		return true
+	})
+	c.w.array(2)
+	if more {
+		c.w.bulkString(strconv.FormatUint(c.s.cursors.put(last), 10))
+	} else {
+		c.w.bulkString("0")
+	}
+	c.w.bulks(keys)
+	return nil
+}
+
+// cursor returns the key a SCAN cursor stands for.
+func (s *Server) cursor(id uint64) []byte {
+	if id == 0 {
+		return nil
+	}
+	return s.cursors.get(id)
+}
+
+// collScan answers HSCAN, SSCAN and ZSCAN. Like Redis with its compact
+// encodings, a collection of up to 128 elements is returned whole.
+func collScan(c *call, typ store.KType, walk func(after []byte, fn func(f, v []byte) bool) error) error {
+	o, err := parseScan(c.args[2:], false)
+	if err != nil {
+		return err
+	}
+	n, err := c.tx.Len(c.db(), c.args[1], typ)
+	if err != nil {
+		return err
+	}
+	if n <= 128 {
+		o.count = 128
+	}
+	var out [][]byte
+	var last []byte
+	seen, more := 0, false
+	err = walk(c.s.cursor(o.cursor), func(f, v []byte) bool {
+		if seen == o.count {
+			more = true
+			return false
+		}
+		seen++
+		last = f
+		if o.match == nil || match(o.match, f) {
+			out = append(out, f)
+			if typ != store.KSet {
+				out = append(out, v)
+			}
+		}
+		return true
+	})
+	c.w.array(2)
+	if more {
+		c.w.bulkString(strconv.FormatUint(c.s.cursors.put(last), 10))
+	} else {
+		c.w.bulkString("0")
+	}
+	c.w.bulks(out)
+	return err
+}

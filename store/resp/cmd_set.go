@@ -1,0 +1,218 @@
+package resp
+
+import (
+	"bytes"
+	"sort"
+
+	"github.com/waqhq/waq/store"
+)
+
+func cmdSAdd(c *call) error {
+	if _, err := c.tx.Len(c.db(), c.args[1], store.KSet); err != nil {
+		return err
+	}
+	if err := store.CheckLen(c.args[1], c.args[2:]...); err != nil {
+		return err
+	}
+	n := int64(0)
+	for _, m := range c.args[2:] {
+		added, err := c.tx.SAdd(c.db(), c.args[1], m)
+		if err != nil {
+			return err
+		}
+		if added {
+			n++
+		}
+	}
+	c.w.int(n)
+	return nil
+}
+
+func cmdSRem(c *call) error {
+	if _, err := c.tx.Len(c.db(), c.args[1], store.KSet); err != nil {
+		return err
+	}
+	n := int64(0)
+	for _, m := range c.args[2:] {
+		ok, err := c.tx.SRem(c.db(), c.args[1], m)
+		if err != nil {
+			return err
+		}
+		if ok {
+			n++
+		}
+	}
+	c.w.int(n)
+	return nil
+}
+
+// members returns copies of a set's members in byte order.
+func members(c *call, key []byte) ([][]byte, error) {
+	var ms [][]byte
+	err := c.tx.SScan(c.db(), key, nil, func(m []byte) bool {
+		ms = append(ms, bytes.Clone(m))
+		return true
+	})
+	return ms, err
+}
+
+func cmdSMembers(c *call) error {
+	ms, err := members(c, c.args[1])
+	if err == nil {
+		c.w.bulks(ms)
+	}
+	return err
+}
+
+func cmdSIsMember(c *call) error {
+	ok, err := c.tx.SIsMember(c.db(), c.args[1], c.args[2])
+	c.w.bool(ok)
+	return err
+}
+
+func cmdSMIsMember(c *call) error {
+	if _, err := c.tx.Len(c.db(), c.args[1], store.KSet); err != nil {
+		return err
+	}
+	c.w.array(len(c.args) - 2)
+	for _, m := range c.args[2:] {
+		ok, _ := c.tx.SIsMember(c.db(), c.args[1], m)
+		c.w.bool(ok)
+	}
+	return nil
+}
+
+func cmdSCard(c *call) error {
+	n, err := c.tx.Len(c.db(), c.args[1], store.KSet)
+	c.w.int(n)
+	return err
+}
+
+// countArg parses SPOP's and SRANDMEMBER's count; positive says whether a
+// negative count is an error (SPOP) rather than "with repeats".
+func countArg(c *call, positive bool) (int64, error) {
+	n, ok := parseInt(c.args[2])
+	if positive && (!ok || n < 0) {
+		return 0, errPositive
+	}
+	if !ok {
+		return 0, errNotInt
+	}
+	return n, nil
+}
+
+func cmdSPop(c *call) error {
+	if len(c.args) > 3 {
+		return errSyntax
+	}
+	count, withCount := int64(1), len(c.args) == 3
+	if withCount {
+		var err error
+		if count, err = countArg(c, true); err != nil {
+			return err
+		}
+	}
+	ms, err := members(c, c.args[1])
+	if err != nil {
+		return err
+	}
+	idx := pick(len(ms), count, !withCount)
+	if !withCount {
+		if len(idx) == 0 {
+			c.w.null()
+			return nil
+		}
+		c.w.bulk(ms[idx[0]])
+	} else {
+		c.w.array(len(idx))
+	}
+	for _, i := range idx {
+		if withCount {
+			c.w.bulk(ms[i])
+		}
+		if _, err := c.tx.SRem(c.db(), c.args[1], ms[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func cmdSRandMember(c *call) error {
+	if len(c.args) > 3 {
+		return errSyntax
+	}
+	count, withCount := int64(1), len(c.args) == 3
+	if withCount {
+		var err error
+		if count, err = countArg(c, false); err != nil {
+			return err
+		}
+	}
+	ms, err := members(c, c.args[1])
+	if err != nil {
+		return err
+	}
+	idx := pick(len(ms), count, !withCount)
+	if !withCount {
+		if len(idx) == 0 {
+			c.w.null()
+		} else {
+			c.w.bulk(ms[idx[0]])
+		}
+		return nil
+	}
+	c.w.array(len(idx))
+	for _, i := range idx {
+		c.w.bulk(ms[i])
+	}
+	return nil
+}
+
+// setop answers SINTER, SUNION and SDIFF. Every key is type-checked first,
+// as Redis does.
+func setop(c *call, op string) error {
+	sets := make([][][]byte, 0, len(c.args)-1)
+	for _, k := range c.args[1:] {
+		ms, err := members(c, k)
+		if err != nil {
+			return err
+		}
+		sets = append(sets, ms)
+	}
+	c.w.bulks(combine(sets, op))
+	return nil
+}
+
+func combine(sets [][][]byte, op string) [][]byte {
+	count := map[string]int{}
+	for i, ms := range sets {
+		for _, m := range ms {
+			switch {
+			case op == "diff" && i > 0:
+				delete(count, string(m))
+			case op == "diff" || op == "union":
+				count[string(m)] = 1
+			case count[string(m)] == i:
+				count[string(m)]++
+			}
+		}
+	}
+	var out [][]byte
+	for m, n := range count {
+		if op != "inter" || n == len(sets) {
+			out = append(out, []byte(m))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i], out[j]) < 0 })
+	return out
+}
+
+func cmdSInter(c *call) error { return setop(c, "inter") }
+func cmdSUnion(c *call) error { return setop(c, "union") }
+func cmdSDiff(c *call) error  { return setop(c, "diff") }
+
+func cmdSScan(c *call) error {
+	return collScan(c, store.KSet, func(after []byte, fn func(f, v []byte) bool) error {
+		return c.tx.SScan(c.db(), c.args[1], after, func(m []byte) bool { return fn(m, nil) })
+	})
+}

@@ -1,0 +1,163 @@
+package resp
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestDifferentialRandom sends the same random commands, over a small set of
+// keys of every type, to redis-server and waq and compares the replies, one
+// by one and then pipelined. The seed is fixed so that CI is repeatable;
+// WAQ_DIFF_SEED=N replays another one and WAQ_DIFF_SEED=random draws one.
+func TestDifferentialRandom(t *testing.T) {
+	redis := startRedis(t)
+	waq, _ := startWaq(t, Options{})
+	seed := uint64(20261127)
+	switch v := getenv("WAQ_DIFF_SEED"); v {
+	case "":
+	case "random":
+		seed = rand.Uint64()
+	default:
+		seed, _ = strconv.ParseUint(v, 10, 64)
+	}
+	t.Logf("seed %d (replay with WAQ_DIFF_SEED=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	for _, pipelined := range []bool{false, true} {
+		rc, wc := dial(t, redis), dial(t, waq)
+		rc.do("FLUSHALL")
+		wc.do("FLUSHALL")
+		if fails := runRandom(t, rng, rc, wc, pipelined); fails > 0 {
+			t.Fatalf("%d mismatches (pipelined %v)", fails, pipelined)
+		}
+	}
+}
+
+// runRandom compares 5000 random commands, in chunks of 500 pipelined ones
+// when pipelined, and returns the number of mismatches.
+func runRandom(t *testing.T, rng *rand.Rand, rc, wc *rconn, pipelined bool) int {
+	fails := 0
+	for chunk := 0; chunk < 10 && fails < 10; chunk++ {
+		type cmd struct {
+			mode string
+			args []string
+		}
+		cmds := make([]cmd, 500)
+		var all []byte
+		for i := range cmds {
+			cmds[i].mode, cmds[i].args = randomCommand(rng)
+			all = append(all, encode(cmds[i].args)...)
+		}
+		if pipelined {
+			rc.c.Write(all)
+			wc.c.Write(all)
+		}
+		for i, c := range cmds {
+			want, err1 := send(rc, c.args, !pipelined)
+			got, err2 := send(wc, c.args, !pipelined)
+			if err1 != nil || err2 != nil {
+				t.Fatalf("%q: redis %v, waq %v", c.args, err1, err2)
+			}
+			if w, g := normalize(c.mode, want), normalize(c.mode, got); w != g && fails < 10 {
+				t.Errorf("#%d %q\n redis: %q\n   waq: %q", chunk*500+i, c.args, w, g)
+				fails++
+			}
+		}
+	}
+	return fails
+}
+
+var randomTemplates = []string{
+	"SET s%k %v", "GET s%k", "INCRBY s%k %n", "APPEND s%k %v", "GETRANGE s%k %n %n", "SETRANGE s%k %p %v",
+	"INCRBYFLOAT s%k %f", "STRLEN s%k", "GETDEL s%k", "MSET s%k %v s%k %v", "MGET s%k s%k h%k",
+	"HSET h%k %m %v", "HINCRBY h%k %m %n", "HDEL h%k %m %m", "HGET h%k %m", "HLEN h%k", "~2 HGETALL h%k",
+	"HINCRBYFLOAT h%k %m %f", "HSETNX h%k %m %v", "HMGET h%k %m %m",
+	"LPUSH l%k %m %m", "RPUSH l%k %m", "LPOP l%k", "RPOP l%k %p", "LRANGE l%k %n %n", "LINDEX l%k %n",
+	"LSET l%k %n %m", "LINSERT l%k BEFORE %m %m", "LREM l%k %n %m", "LTRIM l%k %n %n", "LPOS l%k %m",
+	"LMOVE l%k l%k LEFT RIGHT", "RPOPLPUSH l%k l%k", "LLEN l%k",
+	"SADD t%k %m %m", "SREM t%k %m", "SISMEMBER t%k %m", "SCARD t%k", "~ SMEMBERS t%k", "~ SINTER t%k t%k",
+	"~ SUNION t%k t%k", "~ SDIFF t%k t%k", "SMISMEMBER t%k %m %m",
+	"ZADD z%k %f %m %f %m", "ZADD z%k %o %f %m", "ZINCRBY z%k %f %m", "ZREM z%k %m", "ZSCORE z%k %m",
+	"ZRANGE z%k %n %n WITHSCORES", "ZRANGEBYSCORE z%k %b %b", "ZREVRANGEBYSCORE z%k %b %b WITHSCORES LIMIT %p %n",
+	"ZRANGE z%k %b %b BYSCORE REV", "ZCOUNT z%k %b %b", "ZRANK z%k %m", "ZREVRANK z%k %m", "ZPOPMIN z%k %p",
+	"ZREMRANGEBYSCORE z%k %b %b", "ZREMRANGEBYRANK z%k %n %n", "ZADD lex 0 %m", "ZRANGEBYLEX lex %l %l", "ZREVRANGEBYLEX lex %l %l LIMIT %p %n", "ZLEXCOUNT lex %l %l", "ZREMRANGEBYLEX lex %l %l", "ZCARD z%k",
+	"DEL %K", "EXISTS %K %K", "TYPE %K", "EXPIRE %K %q", "TTL %K", "PERSIST %K", "RENAME %K %K",
+	"RENAMENX %K %K", "DBSIZE",
+	"SET s%k %v %x", "SET s%k %v %x %x", "GETEX s%k %y", "GETSET s%k %v", "SETNX s%k %v", "MSETNX s%k %v s%k %v",
+	"DECRBY s%k %n", "INCR s%k", "SETEX s%k %q %v", "LPUSHX l%k %m", "RPUSHX l%k %m", "LPOS l%k %m RANK %n COUNT %p",
+	"LPOS l%k %m COUNT %p MAXLEN %p", "LMOVE l%k l%k RIGHT LEFT", "LPOP l%k %n", "HSTRLEN h%k %m", "~ HKEYS h%k",
+	"~ HVALS h%k", "HEXISTS h%k %m", "ZADD z%k %o %o %f %m", "ZADD z%k %o %o %o %f %m %f %m", "ZMSCORE z%k %m %m",
+	"ZRANGE z%k %b %b BYSCORE LIMIT %n %n WITHSCORES", "ZRANGE lex %l %l BYLEX REV LIMIT %p %p", "ZPOPMAX z%k",
+	"ZREVRANGE z%k %n %n", "EXPIRE %K %q %e", "PEXPIRE %K %q000", "? EXPIRETIME %K", "~s SCAN 0 COUNT 1000 TYPE %t",
+	"~ KEYS %K", "~ KEYS *%k", "SELECT %d", "~ KEYS %g", "~s SCAN 0 MATCH %g COUNT 100",
+}
+
+func randomCommand(rng *rand.Rand) (string, []string) {
+	tmpl := randomTemplates[rng.IntN(len(randomTemplates))]
+	mode := ""
+	if strings.HasPrefix(tmpl, "~") || strings.HasPrefix(tmpl, "?") {
+		i := strings.IndexByte(tmpl, ' ')
+		mode, tmpl = tmpl[:i], tmpl[i+1:]
+	}
+	var args []string
+	for _, w := range strings.Fields(tmpl) {
+		args = append(args, expand(rng, w))
+	}
+	return mode, args
+}
+
+func expand(rng *rand.Rand, w string) string {
+	var b strings.Builder
+	for i := 0; i < len(w); i++ {
+		if w[i] != '%' || i+1 == len(w) {
+			b.WriteByte(w[i])
+			continue
+		}
+		i++
+		b.WriteString(randomArg(rng, w[i]))
+	}
+	return b.String()
+}
+
+func randomArg(rng *rand.Rand, kind byte) string {
+	switch kind {
+	case 'k':
+		return strconv.Itoa(rng.IntN(3))
+	case 'K':
+		return string("shltz"[rng.IntN(5)]) + strconv.Itoa(rng.IntN(3))
+	case 'v':
+		return []string{"", "x", "12", "-3", "1.5", "abc", "9223372036854775807"}[rng.IntN(7)]
+	case 'm':
+		return string(rune('a' + rng.IntN(5)))
+	case 'n':
+		return strconv.Itoa(rng.IntN(11) - 5)
+	case 'p':
+		return strconv.Itoa(rng.IntN(6))
+	case 'f':
+		return []string{"1", "2.5", "-1", "0", "1e3", "0.1", "inf", "-inf", "3"}[rng.IntN(9)]
+	case 'b':
+		return []string{"-inf", "+inf", "0", "(1", "2.5", "(3", "1", "abc"}[rng.IntN(8)]
+	case 'l':
+		return []string{"-", "+", "[a", "(b", "[c", "(e", "x"}[rng.IntN(7)]
+	case 'x':
+		return []string{"NX", "XX", "GET", "KEEPTTL", "EX", "PX 500000", "EX 100", "EXAT 99999999999", "PXAT 1"}[rng.IntN(9)]
+	case 'y':
+		return []string{"PERSIST", "EX 100", "PX 0", "EX", "FOO", ""}[rng.IntN(6)]
+	case 'e':
+		return []string{"NX", "XX", "GT", "LT", "", "FOO"}[rng.IntN(6)]
+	case 't':
+		return []string{"string", "hash", "list", "set", "zset"}[rng.IntN(5)]
+	case 'q': // TTLs that do not expire while the test runs, or at once
+		return []string{"-1", "0", "100", "1000", "abc"}[rng.IntN(5)]
+	case 'g':
+		return []string{"*", "?0", "[st]*", "[^s]?", "[a-z]1", "\\s*", "[", "*[", "h[0-2]", "[!s]*",
+			"[s-h]?", "s[", "*\\", "l[1-]", "[]]*", "**1", "?", "z*?", "[h-s]*[12]"}[rng.IntN(19)]
+	case 'd':
+		return strconv.Itoa(rng.IntN(2))
+	case 'o':
+		return []string{"NX", "XX", "GT", "LT", "CH", "INCR"}[rng.IntN(6)]
+	}
+	return fmt.Sprintf("%%%c", kind)
+}

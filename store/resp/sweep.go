@@ -1,0 +1,43 @@
+package resp
+
+import "time"
+
+// Sweeper bounds: each pass deletes at most sweepBatch expired keys in one
+// write, and passes repeat while a full batch was found.
+const (
+	sweepBatch = 200
+	sweepIdle  = time.Second
+)
+
+// sweep deletes expired keys in the background; reads already treat them as
+// missing, so this only frees space and keeps DBSIZE close to the truth.
+func (s *Server) sweep() {
+	t := time.NewTimer(sweepIdle)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		n, err := s.sweepOnce()
+		if err != nil {
+			s.log.Warn("resp sweep", "err", err)
+		}
+		if n == sweepBatch {
+			t.Reset(10 * time.Millisecond)
+		} else {
+			t.Reset(sweepIdle)
+		}
+	}
+}
+
+// sweepOnce deletes a batch of expired keys; it reads first, so that an idle
+// keyspace costs no commit.
+func (s *Server) sweepOnce() (int, error) {
+	at, err := s.st.KNextExpiry()
+	if err != nil || at == 0 || at > s.opt.Now().UnixMilli() {
+		return 0, err
+	}
+	return s.st.KSweep(sweepBatch)
+}

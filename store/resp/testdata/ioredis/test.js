@@ -1,0 +1,43 @@
+// Runs ioredis against waq the way the analytics code uses it: connect
+// (AUTH, INFO ready check, SELECT), pipeline, MULTI, typed reads.
+"use strict";
+const Redis = require("ioredis");
+const assert = require("assert");
+
+async function main() {
+  const [host, port] = process.env.WAQ_ADDR.split(":");
+  const r = new Redis({ host, port: Number(port), db: 1, password: process.env.WAQ_PASSWORD,
+    connectionName: "ioredis-test", maxRetriesPerRequest: 1, enableOfflineQueue: true });
+  try {
+    assert.strictEqual(await r.ping(), "PONG");
+    assert.strictEqual(await r.client("GETNAME"), "ioredis-test");
+
+    const now = Date.now();
+    const p = r.pipeline();
+    for (let i = 0; i < 20; i++) {
+      p.incr("stats:total");
+      p.hincrby("stats:by_campaign", "c" + (i % 2), 1);
+      p.zadd("events", now + i, "e" + i);
+    }
+    p.expire("events", 3600);
+    const res = await p.exec();
+    assert.strictEqual(res.length, 61);
+    assert.ok(res.every(([err]) => err === null));
+
+    const m = await r.multi().set("k", "v").incrbyfloat("f", "0.1").incrbyfloat("f", "0.2").exec();
+    assert.deepStrictEqual(m, [[null, "OK"], [null, "0.1"], [null, "0.3"]]);
+
+    assert.strictEqual(await r.get("stats:total"), "20");
+    assert.deepStrictEqual(await r.hgetall("stats:by_campaign"), { c0: "10", c1: "10" });
+    const ids = await r.zrangebyscore("events", now + 5, "(" + (now + 8));
+    assert.deepStrictEqual(ids, ["e5", "e6", "e7"]);
+    const ttl = await r.ttl("events");
+    assert.ok(ttl > 3590 && ttl <= 3600, "ttl " + ttl);
+    await assert.rejects(r.hincrby("k", "f", 1), /WRONGTYPE/);
+    console.log("ioredis ok");
+  } finally {
+    r.disconnect();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
