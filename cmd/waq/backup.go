@@ -90,6 +90,12 @@ func backupFromFile(path string, w io.Writer) (int64, error) {
 // file) in the same directory, synced and renamed into place, so path is
 // never left half written.
 func writeAtomic(path string, write func(io.Writer) (int64, error)) (n int64, err error) {
+	return writeChecked(path, write, nil)
+}
+
+// writeChecked is writeAtomic that runs check, when given, on the synced
+// temporary file and keeps the old path when it fails.
+func writeChecked(path string, write func(io.Writer) (int64, error), check func(string) error) (n int64, err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return 0, err
@@ -108,6 +114,11 @@ func writeAtomic(path string, write func(io.Writer) (int64, error)) (n int64, er
 	}
 	if err = f.Close(); err != nil {
 		return 0, err
+	}
+	if check != nil {
+		if err = check(f.Name()); err != nil {
+			return 0, err
+		}
 	}
 	if err = os.Rename(f.Name(), path); err != nil {
 		return 0, err

@@ -87,34 +87,9 @@ func (m *Main) backupInto(ctx context.Context, dir string, keep int, now time.Ti
 }
 
 // writeVerified is writeAtomic with a store.Check of the synced temporary
-// file before the rename.
-func writeVerified(path string, write func(io.Writer) (int64, error)) (n int64, err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return 0, err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if n, err = write(f); err != nil {
-		return 0, err
-	}
-	if err = f.Sync(); err != nil {
-		return 0, err
-	}
-	if err = f.Close(); err != nil {
-		return 0, err
-	}
-	if err = checkFile(f.Name()); err != nil {
-		return 0, err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return 0, err
-	}
-	return n, syncDir(filepath.Dir(path))
+// file before the rename, so a corrupt copy never gets a backup's name.
+func writeVerified(path string, write func(io.Writer) (int64, error)) (int64, error) {
+	return writeChecked(path, write, checkFile)
 }
 
 // checkFile is waq check: nil when the file is sound, else its first
