@@ -52,6 +52,8 @@ type Options struct {
 	Stats *stats.Reader
 	// Events counts POST /v1/events (*stats.Tracker); 501 when nil.
 	Events EventTracker
+	// Importer runs POST /v1/admin/import and /v1/admin/cutover; 501 when nil.
+	Importer Importer
 	// ResumeInstances, when set, is called by POST /v1/queue/resume to clear
 	// the pauses gateway failures caused as well.
 	ResumeInstances     func()
@@ -134,6 +136,7 @@ func (s *Server) register() {
 	s.registerPage() // GET / and /assets/*: the status page
 	s.registerMetrics()
 	s.registerStats()
+	s.registerAdmin()
 }
 
 func (s *Server) handle(method, path string, h handlerFunc) {

@@ -30,6 +30,8 @@ func commands() []command {
 		{"dlq", "list or retry dead messages", (*cli).dlq, dlqUsage},
 		{"backup", "write a consistent copy of the data file", (*cli).backup, backupUsage},
 		{"check", "verify a data file", (*cli).check, checkUsage},
+		{"import", "copy a live Redis and hold its BullMQ jobs as messages", (*cli).importRedis, importUsage},
+		{"cutover", "release the messages import holds", (*cli).cutover, cutoverUsage},
 		{"version", "print the version", (*cli).version, versionUsage},
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/stats"
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/importer"
 	"github.com/waqhq/waq/ui"
 )
 
@@ -115,6 +116,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Receiver:            m.rcv,
 		Events:              m.tracker,
 		Stats:               m.reader,
+		Importer:            importer.New(m.store),
 		ResumeInstances:     func() { m.resumeInstances() },
 		WhatsAppAppSecret:   m.Config.WhatsApp.AppSecret,
 		WhatsAppVerifyToken: m.Config.WhatsApp.VerifyToken,

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func cutoverUsage(w io.Writer) {
+	fmt.Fprint(w, `Usage:
+  waq cutover [flags]
+
+Releases the messages "waq import" holds: they become queued (scheduled
+when their delay is still ahead) and the sender takes them; those of failed
+BullMQ jobs go to the dead-letter queue. Run it once the old workers are
+stopped. Running it again releases nothing more. A running waq serve does
+the work (POST /v1/admin/cutover); when no server answers, waq opens the
+data file of --data-dir itself.
+`)
+	printSettings(w, append([]string{"data-dir"}, clientFlags...))
+}
+
+func (c *cli) cutover(ctx context.Context, args []string) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fs := newFlagSet("cutover")
+	b := bindConfig(fs, append([]string{"data-dir"}, clientFlags...)...)
+	if err := c.noArgs(fs, args); err != nil {
+		return err
+	}
+	cl, cfg, err := c.loadClient(b)
+	if err != nil {
+		return err
+	}
+	var reply struct {
+		Released int `json:"released"`
+	}
+	err = postLong(ctx, cl, "/v1/admin/cutover", nil, &reply)
+	if errors.Is(err, errNoServer) {
+		reply.Released, err = cutoverFile(cfg)
+	}
+	if err != nil {
+		return fmt.Errorf("cutover: %w", err)
+	}
+	fmt.Fprintf(c.stdout, "released %d held messages\n", reply.Released)
+	return nil
+}
+
+func cutoverFile(cfg Config) (int, error) {
+	st, err := openDataFile(cfg, false)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	return st.Cutover()
+}

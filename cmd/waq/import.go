@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/importer"
+)
+
+func importUsage(w io.Writer) {
+	fmt.Fprint(w, `Usage:
+  waq import [flags] redis://[user:pass@]host:port[/db]
+
+Copies a live Redis into waq's Redis keyspace by SCAN (any Redis, managed
+ones too) and turns the BullMQ jobs it finds into messages held until
+"waq cutover": waiting, paused, prioritized, active and delayed jobs, failed
+ones (dead at cutover) and completed ones (sent history). Importing again
+copies the keys again and adds only jobs not imported before. A running
+waq serve does the work (POST /v1/admin/import); when no server answers,
+waq opens the data file of --data-dir itself.
+
+Flags:
+  --db LIST          databases to copy, such as 0,1 (default: the URL's, else all with keys)
+  --prefix NAME      BullMQ key prefix (default bull)
+  --map-to LIST      job data fields holding the phone (default to,phone,number)
+  --map-text LIST    job data fields holding the text (default text,message,body)
+  --map-priority LIST, --map-campaign LIST
+                     the same for priority (default priority) and campaign (default campaign)
+  --json             print the result as JSON
+`)
+	printSettings(w, append([]string{"data-dir"}, clientFlags...))
+}
+
+func (c *cli) importRedis(ctx context.Context, args []string) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fs := newFlagSet("import")
+	dbs := fs.String("db", "", "")
+	prefix := fs.String("prefix", "", "")
+	to, text := fs.String("map-to", "", ""), fs.String("map-text", "", "")
+	prio, campaign := fs.String("map-priority", "", ""), fs.String("map-campaign", "", "")
+	asJSON := fs.Bool("json", false, "")
+	b := bindConfig(fs, append([]string{"data-dir"}, clientFlags...)...)
+	pos, err := c.parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("import", "give one Redis URL, such as redis://127.0.0.1:6379")
+	}
+	req := importer.Request{URL: pos[0], BullMQPrefix: *prefix,
+		Mapping: &importer.Mapping{To: list(*to), Text: list(*text), Priority: list(*prio), Campaign: list(*campaign)}}
+	if req.DBs, err = parseDBs(*dbs); err != nil {
+		return usagef("import", "--db: %v", err)
+	}
+	res, err := c.runImport(ctx, b, req)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if *asJSON {
+		raw, _ := json.Marshal(res)
+		return writeJSON(c.stdout, raw)
+	}
+	printImport(c.stdout, res)
+	return nil
+}
+
+// runImport asks the server, or works on the data file when none answers.
+func (c *cli) runImport(ctx context.Context, b *configFlags, req importer.Request) (*importer.Result, error) {
+	cl, cfg, err := c.loadClient(b)
+	if err != nil {
+		return nil, err
+	}
+	res := new(importer.Result)
+	err = postLong(ctx, cl, "/v1/admin/import", req, res)
+	if !errors.Is(err, errNoServer) {
+		return res, err
+	}
+	st, err := openDataFile(cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return importer.New(st).Import(ctx, req)
+}
+
+// postLong is client.call without its timeout: an import or a cutover takes
+// as long as the data it moves; Ctrl-C stops it.
+func postLong(ctx context.Context, cl *client, path string, in, out any) error {
+	resp, err := cl.open(ctx, http.MethodPost, path, in)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("POST %s: decode answer: %w", path, err)
+	}
+	return nil
+}
+
+// openDataFile opens the data file of cfg for writing. With create it makes
+// the file (and its directory) when missing, so that a new appliance can be
+// filled before its first start. bbolt's lock makes it fail while a server
+// holds the file.
+func openDataFile(cfg Config, create bool) (*store.Store, error) {
+	if _, err := os.Stat(cfg.DataFile()); err != nil && !create {
+		return nil, fmt.Errorf("no server answers and there is no data file: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.DataFile()), 0o700); err != nil {
+		return nil, fmt.Errorf("no server answers and the data directory cannot be made: %w", err)
+	}
+	st, err := store.Open(cfg.DataFile(), store.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("no server answers and the data file cannot be opened: %w", err)
+	}
+	return st, nil
+}
+
+func list(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// parseDBs reads "0,1" into database numbers.
+func parseDBs(s string) ([]int, error) {
+	var dbs []int
+	for _, f := range list(s) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 0 || n >= store.KeyspaceDBs {
+			return nil, fmt.Errorf("%q is not a database number from 0 to %d", f, store.KeyspaceDBs-1)
+		}
+		dbs = append(dbs, n)
+	}
+	return dbs, nil
+}
+
+func printImport(w io.Writer, r *importer.Result) {
+	fmt.Fprintf(w, "copied %d keys (%d not copied)\n", r.Keys, r.SkippedKeys)
+	fmt.Fprintf(w, "found %d BullMQ jobs: %d new messages held until cutover, %d skipped, %d imported before\n",
+		r.Jobs, r.Messages, r.Skipped, max(r.Jobs-r.Messages-r.Skipped, 0))
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "  %s\n", n)
+	}
+	if r.Messages > 0 {
+		fmt.Fprintln(w, `stop the old workers, then run "waq cutover" to send the held messages`)
+	}
+}

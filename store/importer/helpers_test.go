@@ -1,0 +1,127 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/waqhq/waq/store"
+)
+
+// clock is a fake clock tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// openStore opens a real bbolt file in a temp dir, closed when the test ends.
+func openStore(t testing.TB, now func() time.Time) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{Now: now})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// freePort returns a loopback port nothing listens on at the moment.
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// startRedis runs a real redis-server without persistence in a temp dir and
+// returns its URL; the server is stopped when the test ends.
+func startRedis(t testing.TB) (url string, port int) {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skip("redis-server is not installed")
+	}
+	port = freePort(t)
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--dir", dir,
+		"--save", "", "--appendonly", "no")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start redis-server: %v", err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	url = fmt.Sprintf("redis://127.0.0.1:%d", port)
+	c := redisClient(t, url)
+	for end := time.Now().Add(10 * time.Second); c.Ping(context.Background()).Err() != nil; {
+		if time.Now().After(end) {
+			t.Fatalf("redis-server on port %d did not answer", port)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return url, port
+}
+
+func redisClient(t testing.TB, url string) *redis.Client {
+	t.Helper()
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(o)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// seedBullMQ runs testdata/bullmq/seed.js with the real bullmq package
+// against the Redis on port. It installs the pinned package with npm ci in a
+// temp dir and skips the test when npm or its registry is unavailable.
+func seedBullMQ(t testing.TB, port int) {
+	t.Helper()
+	if _, err := exec.LookPath("npm"); err != nil {
+		t.Skip("npm is not installed: cannot create BullMQ jobs")
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"package.json", "package-lock.json", "seed.js"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "bullmq", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	npm := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
+	npm.Dir = dir
+	if out, err := npm.CombinedOutput(); err != nil {
+		t.Skipf("npm ci failed (no registry?), cannot create BullMQ jobs: %v\n%s", err, tail(out))
+	}
+	node := exec.CommandContext(ctx, "node", "seed.js", fmt.Sprint(port))
+	node.Dir = dir
+	out, err := node.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ok") {
+		t.Fatalf("seed.js: %v\n%s", err, out)
+	}
+}
+
+func tail(b []byte) string {
+	if len(b) > 2000 {
+		b = b[len(b)-2000:]
+	}
+	return string(b)
+}
