@@ -3,15 +3,13 @@ package ui_test
 import (
 	"context"
 	"fmt"
-	"net"
-	"os/exec"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/importer"
+	"github.com/waqhq/waq/store/redistest"
 	"github.com/waqhq/waq/ui"
 )
 
@@ -19,39 +17,15 @@ import (
 // returns its URL.
 func redisURL(t *testing.T) string {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server is not installed")
-	}
-	port := freePort(t)
-	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--dir", t.TempDir(),
-		"--save", "", "--appendonly", "no")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	c := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port)})
+	addr := redistest.Start(t)
+	c := redis.NewClient(&redis.Options{Addr: addr})
 	t.Cleanup(func() { c.Close() })
 	ctx := context.Background()
-	for end := time.Now().Add(10 * time.Second); c.Ping(ctx).Err() != nil; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatal("redis-server did not answer")
-		}
-	}
 	// One BullMQ job waiting in queue "wa", as bullmq stores it.
 	c.HSet(ctx, "bull:wa:meta", "version", "bullmq:5.81.5")
 	c.HSet(ctx, "bull:wa:1", "name", "send", "data", `{"to":"+34600111222","text":"hi"}`, "priority", "0")
 	c.LPush(ctx, "bull:wa:wait", "1")
-	return fmt.Sprintf("redis://127.0.0.1:%d", port)
-}
-
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return "redis://" + addr
 }
 
 func TestAdminImportCutover(t *testing.T) {
@@ -86,7 +60,7 @@ func TestAdminImportErrors(t *testing.T) {
 	b.do(t, "POST", "/v1/admin/import", `{"url": "x", "junk": 1}`).wantError(t, 400, store.EBADREQUEST, "junk")
 	b.do(t, "POST", "/v1/admin/import", `{"url": "http://example.com"}`).wantError(t, 422, store.EINVALID, "url")
 	b.do(t, "POST", "/v1/admin/import", `{"url": "redis://127.0.0.1:1", "dbs": [20]}`).wantError(t, 422, store.EINVALID, "dbs")
-	closed := fmt.Sprintf(`{"url": "redis://127.0.0.1:%d"}`, freePort(t))
+	closed := fmt.Sprintf(`{"url": "redis://127.0.0.1:%d"}`, redistest.FreePort(t))
 	b.do(t, "POST", "/v1/admin/import", closed).wantError(t, 503, store.EUNAVAILABLE, "")
 }
 

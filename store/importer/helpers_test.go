@@ -3,10 +3,10 @@ package importer
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/redistest"
 )
 
 // clock is a fake clock tests move by hand.
@@ -38,41 +39,16 @@ func openStore(t testing.TB, now func() time.Time) *store.Store {
 }
 
 // freePort returns a loopback port nothing listens on at the moment.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
+func freePort(t testing.TB) int { return redistest.FreePort(t) }
 
 // startRedis runs a real redis-server without persistence in a temp dir and
-// returns its URL; the server is stopped when the test ends.
+// returns its URL and port; the server is stopped when the test ends.
 func startRedis(t testing.TB) (url string, port int) {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server is not installed")
-	}
-	port = freePort(t)
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--dir", dir,
-		"--save", "", "--appendonly", "no")
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start redis-server: %v", err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	url = fmt.Sprintf("redis://127.0.0.1:%d", port)
-	c := redisClient(t, url)
-	for end := time.Now().Add(10 * time.Second); c.Ping(context.Background()).Err() != nil; {
-		if time.Now().After(end) {
-			t.Fatalf("redis-server on port %d did not answer", port)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return url, port
+	addr := redistest.Start(t)
+	_, p, _ := strings.Cut(addr, ":")
+	port, _ = strconv.Atoi(p)
+	return "redis://" + addr, port
 }
 
 func redisClient(t testing.TB, url string) *redis.Client {
