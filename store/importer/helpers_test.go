@@ -3,7 +3,6 @@ package importer
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -67,37 +66,13 @@ func redisClient(t testing.TB, url string) *redis.Client {
 // temp dir and skips the test when npm or its registry is unavailable.
 func seedBullMQ(t testing.TB, port int) {
 	t.Helper()
-	if _, err := exec.LookPath("npm"); err != nil {
-		t.Skip("npm is not installed: cannot create BullMQ jobs")
-	}
-	dir := t.TempDir()
-	for _, f := range []string{"package.json", "package-lock.json", "seed.js"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "bullmq", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	dir := redistest.NodeProject(t, filepath.Join("testdata", "bullmq"), "package.json", "package-lock.json", "seed.js")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	npm := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
-	npm.Dir = dir
-	if out, err := npm.CombinedOutput(); err != nil {
-		t.Skipf("npm ci failed (no registry?), cannot create BullMQ jobs: %v\n%s", err, tail(out))
-	}
 	node := exec.CommandContext(ctx, "node", "seed.js", fmt.Sprint(port))
 	node.Dir = dir
 	out, err := node.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "ok") {
 		t.Fatalf("seed.js: %v\n%s", err, out)
 	}
-}
-
-func tail(b []byte) string {
-	if len(b) > 2000 {
-		b = b[len(b)-2000:]
-	}
-	return string(b)
 }
