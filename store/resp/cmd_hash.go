@@ -106,23 +106,7 @@ func cmdHGetAll(c *call) error { return hgetall(c, true, true) }
 func cmdHKeys(c *call) error   { return hgetall(c, true, false) }
 func cmdHVals(c *call) error   { return hgetall(c, false, true) }
 
-func cmdHDel(c *call) error {
-	if _, err := c.tx.Len(c.db(), c.args[1], store.KHash); err != nil {
-		return err
-	}
-	n := int64(0)
-	for _, f := range c.args[2:] {
-		ok, err := c.tx.HDel(c.db(), c.args[1], f)
-		if err != nil {
-			return err
-		}
-		if ok {
-			n++
-		}
-	}
-	c.w.int(n)
-	return nil
-}
+func cmdHDel(c *call) error { return countIn(c, store.KHash, c.tx.HDel) }
 
 func cmdHExists(c *call) error {
 	_, ok, err := c.tx.HGet(c.db(), c.args[1], c.args[2])

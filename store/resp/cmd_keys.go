@@ -3,33 +3,14 @@ package resp
 import "github.com/waqhq/waq/store"
 
 func cmdDel(c *call) error {
-	n := int64(0)
-	for _, k := range c.args[1:] {
-		ok, err := c.tx.Delete(c.db(), k)
-		if err != nil {
-			return err
-		}
-		if ok {
-			n++
-		}
-	}
-	c.w.int(n)
-	return nil
+	return count(c, c.args[1:], func(db int, k []byte) (bool, error) { return c.tx.Delete(db, k) })
 }
 
 func cmdExists(c *call) error {
-	n := int64(0)
-	for _, k := range c.args[1:] {
-		m, err := c.tx.Meta(c.db(), k)
-		if err != nil {
-			return err
-		}
-		if m != nil {
-			n++
-		}
-	}
-	c.w.int(n)
-	return nil
+	return count(c, c.args[1:], func(db int, k []byte) (bool, error) {
+		m, err := c.tx.Meta(db, k)
+		return m != nil, err
+	})
 }
 
 func cmdType(c *call) error {

@@ -14,37 +14,10 @@ func cmdSAdd(c *call) error {
 	if err := store.CheckLen(c.args[1], c.args[2:]...); err != nil {
 		return err
 	}
-	n := int64(0)
-	for _, m := range c.args[2:] {
-		added, err := c.tx.SAdd(c.db(), c.args[1], m)
-		if err != nil {
-			return err
-		}
-		if added {
-			n++
-		}
-	}
-	c.w.int(n)
-	return nil
+	return countIn(c, store.KSet, c.tx.SAdd)
 }
 
-func cmdSRem(c *call) error {
-	if _, err := c.tx.Len(c.db(), c.args[1], store.KSet); err != nil {
-		return err
-	}
-	n := int64(0)
-	for _, m := range c.args[2:] {
-		ok, err := c.tx.SRem(c.db(), c.args[1], m)
-		if err != nil {
-			return err
-		}
-		if ok {
-			n++
-		}
-	}
-	c.w.int(n)
-	return nil
-}
+func cmdSRem(c *call) error { return countIn(c, store.KSet, c.tx.SRem) }
 
 // members returns copies of a set's members in byte order.
 func members(c *call, key []byte) ([][]byte, error) {

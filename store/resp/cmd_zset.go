@@ -186,23 +186,7 @@ func cmdZCard(c *call) error {
 	return err
 }
 
-func cmdZRem(c *call) error {
-	if _, err := c.tx.Len(c.db(), c.args[1], store.KZSet); err != nil {
-		return err
-	}
-	n := int64(0)
-	for _, m := range c.args[2:] {
-		ok, err := c.tx.ZRem(c.db(), c.args[1], m)
-		if err != nil {
-			return err
-		}
-		if ok {
-			n++
-		}
-	}
-	c.w.int(n)
-	return nil
-}
+func cmdZRem(c *call) error { return countIn(c, store.KZSet, c.tx.ZRem) }
 
 func cmdZRank(c *call) error    { return zrank(c, false) }
 func cmdZRevRank(c *call) error { return zrank(c, true) }
