@@ -74,35 +74,48 @@ func countArg(c *call, positive bool) (int64, error) {
 	return n, nil
 }
 
-func cmdSPop(c *call) error {
+// randomMembers reads the set for SPOP and SRANDMEMBER and picks the
+// members to answer: one without a count, else count of them (positive
+// only for SPOP; a negative count of SRANDMEMBER allows repeats).
+func randomMembers(c *call, positive bool) (ms [][]byte, idx []int, withCount bool, err error) {
 	if len(c.args) > 3 {
-		return errSyntax
+		return nil, nil, false, errSyntax
 	}
 	count, withCount := int64(1), len(c.args) == 3
 	if withCount {
-		var err error
-		if count, err = countArg(c, true); err != nil {
-			return err
+		if count, err = countArg(c, positive); err != nil {
+			return nil, nil, false, err
 		}
 	}
-	ms, err := members(c, c.args[1])
+	if ms, err = members(c, c.args[1]); err != nil {
+		return nil, nil, false, err
+	}
+	return ms, pick(len(ms), count, !withCount), withCount, nil
+}
+
+// answerPicked writes the picked members: a bulk (or null) without a count,
+// else an array.
+func answerPicked(c *call, ms [][]byte, idx []int, withCount bool) {
+	switch {
+	case withCount:
+		c.w.array(len(idx))
+		for _, i := range idx {
+			c.w.bulk(ms[i])
+		}
+	case len(idx) == 0:
+		c.w.null()
+	default:
+		c.w.bulk(ms[idx[0]])
+	}
+}
+
+func cmdSPop(c *call) error {
+	ms, idx, withCount, err := randomMembers(c, true)
 	if err != nil {
 		return err
 	}
-	idx := pick(len(ms), count, !withCount)
-	if !withCount {
-		if len(idx) == 0 {
-			c.w.null()
-			return nil
-		}
-		c.w.bulk(ms[idx[0]])
-	} else {
-		c.w.array(len(idx))
-	}
+	answerPicked(c, ms, idx, withCount)
 	for _, i := range idx {
-		if withCount {
-			c.w.bulk(ms[i])
-		}
 		if _, err := c.tx.SRem(c.db(), c.args[1], ms[i]); err != nil {
 			return err
 		}
@@ -111,33 +124,11 @@ func cmdSPop(c *call) error {
 }
 
 func cmdSRandMember(c *call) error {
-	if len(c.args) > 3 {
-		return errSyntax
-	}
-	count, withCount := int64(1), len(c.args) == 3
-	if withCount {
-		var err error
-		if count, err = countArg(c, false); err != nil {
-			return err
-		}
-	}
-	ms, err := members(c, c.args[1])
+	ms, idx, withCount, err := randomMembers(c, false)
 	if err != nil {
 		return err
 	}
-	idx := pick(len(ms), count, !withCount)
-	if !withCount {
-		if len(idx) == 0 {
-			c.w.null()
-		} else {
-			c.w.bulk(ms[idx[0]])
-		}
-		return nil
-	}
-	c.w.array(len(idx))
-	for _, i := range idx {
-		c.w.bulk(ms[i])
-	}
+	answerPicked(c, ms, idx, withCount)
 	return nil
 }
 
