@@ -54,6 +54,8 @@ type Options struct {
 	Events EventTracker
 	// Importer runs POST /v1/admin/import and /v1/admin/cutover; 501 when nil.
 	Importer Importer
+	// Mirror runs /v1/admin/mirror (POST, GET, DELETE); 501 when nil.
+	Mirror Mirror
 	// ResumeInstances, when set, is called by POST /v1/queue/resume to clear
 	// the pauses gateway failures caused as well.
 	ResumeInstances     func()
@@ -137,6 +139,7 @@ func (s *Server) register() {
 	s.registerMetrics()
 	s.registerStats()
 	s.registerAdmin()
+	s.registerMirror()
 }
 
 func (s *Server) handle(method, path string, h handlerFunc) {

@@ -31,6 +31,7 @@ func commands() []command {
 		{"backup", "write a consistent copy of the data file", (*cli).backup, backupUsage},
 		{"check", "verify a data file", (*cli).check, checkUsage},
 		{"import", "copy a live Redis and hold its BullMQ jobs as messages", (*cli).importRedis, importUsage},
+		{"mirror", "follow a live Redis as a replica until cutover", (*cli).mirror, mirrorUsage},
 		{"cutover", "release the messages import holds", (*cli).cutover, cutoverUsage},
 		{"version", "print the version", (*cli).version, versionUsage},
 	}

@@ -8,6 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/waqhq/waq/store/importer"
+	"github.com/waqhq/waq/store/mirror"
 )
 
 func cutoverUsage(w io.Writer) {
@@ -17,9 +20,10 @@ func cutoverUsage(w io.Writer) {
 Releases the messages "waq import" holds: they become queued (scheduled
 when their delay is still ahead) and the sender takes them; those of failed
 BullMQ jobs go to the dead-letter queue. Run it once the old workers are
-stopped. Running it again releases nothing more. A running waq serve does
-the work (POST /v1/admin/cutover); when no server answers, waq opens the
-data file of --data-dir itself.
+stopped. After "waq mirror", it first stops the mirror and turns the BullMQ
+jobs of the mirrored copy into held messages. Running it again releases
+nothing more. A running waq serve does the work (POST /v1/admin/cutover);
+when no server answers, waq opens the data file of --data-dir itself.
 `)
 	printSettings(w, append([]string{"data-dir"}, clientFlags...))
 }
@@ -56,5 +60,8 @@ func cutoverFile(cfg Config) (int, error) {
 		return 0, err
 	}
 	defer st.Close()
+	if _, err := mirror.Translate(context.Background(), st, importer.New(st), importer.PrefixDefault, importer.DefaultMapping()); err != nil {
+		return 0, err
+	}
 	return st.Cutover()
 }

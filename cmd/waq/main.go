@@ -17,7 +17,7 @@ import (
 	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/stats"
 	"github.com/waqhq/waq/store"
-	"github.com/waqhq/waq/store/importer"
+	"github.com/waqhq/waq/store/mirror"
 	"github.com/waqhq/waq/ui"
 )
 
@@ -47,6 +47,7 @@ type Main struct {
 	tracker   *stats.Tracker
 	callbacks *callback.Notifier // status callbacks to callback_url or WAQ_CALLBACK_URL
 	stopRESP  func() error       // the RESP server; nil until Run starts it
+	mirrors   *mirror.Manager    // waq mirror, import and cutover through the API
 	respAddr  string             // where it listens; "" when WAQ_RESP_ADDR is empty
 	reader    *stats.Reader      // the stats routes' queries, with their cache
 	trackerOn atomic.Bool        // the tracker has its store
@@ -104,6 +105,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	m.mirrors = mirror.NewManager(m.store, m.Logger.With("part", "mirror"))
 	m.ui = ui.NewServer(m.store, ui.Options{
 		APIKey:       m.Config.APIKey,
 		WebhookToken: m.Config.WebhookToken,
@@ -116,7 +118,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Receiver:            m.rcv,
 		Events:              m.tracker,
 		Stats:               m.reader,
-		Importer:            importer.New(m.store),
+		Importer:            m.mirrors, // cutover stops a mirror and translates its jobs first
+		Mirror:              m.mirrors,
 		ResumeInstances:     func() { m.resumeInstances() },
 		WhatsAppAppSecret:   m.Config.WhatsApp.AppSecret,
 		WhatsAppVerifyToken: m.Config.WhatsApp.VerifyToken,
@@ -240,6 +243,9 @@ func (m *Main) close() error {
 	}
 	if m.stopRESP != nil {
 		errs = append(errs, m.stopRESP())
+	}
+	if m.mirrors != nil {
+		m.mirrors.Stop()
 	}
 	if m.cancel != nil {
 		m.cancel()

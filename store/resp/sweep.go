@@ -1,6 +1,10 @@
 package resp
 
-import "time"
+import (
+	"time"
+
+	"github.com/waqhq/waq/store"
+)
 
 // Sweeper bounds: each pass deletes at most sweepBatch expired keys in one
 // write, and passes repeat while a full batch was found.
@@ -33,11 +37,26 @@ func (s *Server) sweep() {
 }
 
 // sweepOnce deletes a batch of expired keys; it reads first, so that an idle
-// keyspace costs no commit.
+// keyspace costs no commit. While a mirror follows a source (until cutover
+// forgets its state) nothing is swept: the source's DEL expires keys, and a
+// local clock running ahead of the source's must not delete them first.
 func (s *Server) sweepOnce() (int, error) {
 	at, err := s.st.KNextExpiry()
 	if err != nil || at == 0 || at > s.opt.Now().UnixMilli() {
 		return 0, err
 	}
+	if mirroring, err := s.mirroring(); mirroring || err != nil {
+		return 0, err
+	}
 	return s.st.KSweep(sweepBatch)
+}
+
+// mirroring reports whether the keyspace is a mirror's copy.
+func (s *Server) mirroring() (bool, error) {
+	var ok bool
+	err := s.st.KView(func(t *store.KTx) (err error) {
+		_, ok, err = t.MirrorState()
+		return err
+	})
+	return ok, err
 }

@@ -1,0 +1,156 @@
+package mirror
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/hdt3213/rdb/core"
+	"github.com/hdt3213/rdb/model"
+	"github.com/waqhq/waq/store"
+)
+
+// loadBatch is how many keys of the RDB share one bbolt transaction: big
+// enough to amortise the fsync, small enough to keep a transaction's pages
+// in memory.
+const loadBatch = 500
+
+// eofMarkLen is the length of the diskless transfer's random end marker.
+const eofMarkLen = 40
+
+// rdbReader reads the bulk header after +FULLRESYNC and returns a reader of
+// the RDB and a function to call once it is parsed, which consumes what
+// follows it (the rest of a sized bulk, or the EOF marker).
+func (l *link) rdbReader() (*bufio.Reader, func() error, error) {
+	s, err := l.line()
+	if err != nil {
+		return nil, nil, err
+	}
+	if s[0] != '$' {
+		return nil, nil, fmt.Errorf("%w: expected the RDB, got %q", ErrRefused, trunc(s, 200))
+	}
+	if mark, ok := strings.CutPrefix(s[1:], "EOF:"); ok && len(mark) == eofMarkLen {
+		// The decoder reads exactly up to the checksum from a bufio.Reader
+		// of at least its own size, which l.br is; the marker follows.
+		return l.br, func() error {
+			got := make([]byte, eofMarkLen)
+			if _, err := io.ReadFull(l.br, got); err != nil {
+				return fmt.Errorf("mirror: RDB end marker: %w", err)
+			}
+			if string(got) != mark {
+				return fmt.Errorf("mirror: RDB end marker mismatch")
+			}
+			return nil
+		}, nil
+	}
+	n, err := strconv.ParseInt(s[1:], 10, 64)
+	if err != nil || n < 0 {
+		return nil, nil, fmt.Errorf("%w: bad RDB length %q", ErrNotRedis, trunc(s, 64))
+	}
+	lr := io.LimitReader(l.br, n)
+	return bufio.NewReaderSize(lr, 64<<10), func() error {
+		_, err := io.Copy(io.Discard, lr)
+		return err
+	}, nil
+}
+
+// loader applies RDB objects to the keyspace in batches.
+type loader struct {
+	st      *store.Store
+	batch   []model.RedisObject
+	keys    int64 // applied
+	skipped int64 // streams, modules: not kept
+}
+
+// load parses the RDB from r into the (already flushed) keyspace.
+func (ld *loader) load(r io.Reader) error {
+	var failed error
+	err := core.NewDecoder(r).Parse(func(o model.RedisObject) bool {
+		ld.batch = append(ld.batch, o)
+		if len(ld.batch) >= loadBatch {
+			failed = ld.flush()
+		}
+		return failed == nil
+	})
+	if err == nil {
+		err = failed
+	}
+	if err == nil {
+		err = ld.flush()
+	}
+	if err != nil {
+		return fmt.Errorf("mirror: load RDB: %w", err)
+	}
+	return nil
+}
+
+// flush writes the batch in one transaction.
+func (ld *loader) flush() error {
+	if len(ld.batch) == 0 {
+		return nil
+	}
+	var n, skip int64
+	err := ld.st.KUpdateNoExpiry(func(tx *store.KTx) error {
+		n, skip = 0, 0
+		for _, o := range ld.batch {
+			ok, err := putObject(tx, o)
+			if err != nil {
+				return fmt.Errorf("key %q: %w", trunc(o.GetKey(), 64), err)
+			}
+			if ok {
+				n++
+			} else {
+				skip++
+			}
+		}
+		return nil
+	})
+	ld.keys += n
+	ld.skipped += skip
+	ld.batch = ld.batch[:0]
+	return err
+}
+
+// putObject writes one RDB object with its expiry and reports whether its
+// type is one the keyspace holds.
+func putObject(tx *store.KTx, o model.RedisObject) (bool, error) {
+	db, key := o.GetDBIndex(), []byte(o.GetKey())
+	var exp int64
+	if e := o.GetExpiration(); e != nil {
+		exp = e.UnixMilli()
+	}
+	var err error
+	switch v := o.(type) {
+	case *model.StringObject:
+		return true, tx.SetString(db, key, bytes.Clone(v.Value), exp, false)
+	case *model.ListObject:
+		err = tx.LReplace(db, key, v.Values)
+	case *model.HashObject:
+		for f, val := range v.Hash {
+			if _, err = tx.HSet(db, key, []byte(f), val); err != nil {
+				break
+			}
+		}
+	case *model.SetObject:
+		for _, m := range v.Members {
+			if _, err = tx.SAdd(db, key, m); err != nil {
+				break
+			}
+		}
+	case *model.ZSetObject:
+		for _, e := range v.Entries {
+			if _, err = tx.ZAdd(db, key, []byte(e.Member), e.Score); err != nil {
+				break
+			}
+		}
+	default:
+		return false, nil
+	}
+	if err == nil && exp != 0 {
+		_, err = tx.SetExpire(db, key, exp)
+	}
+	return true, err
+}
