@@ -37,16 +37,16 @@ func (v *virtual) config(r Rate) Config {
 		Sleep: v.sleep}
 }
 
-// sleep moves the clock by d once every leased message reached the
-// gateway: a call started before the wait must not be stamped after it, a
-// delay the real clock makes microseconds long.
+// sleep moves the clock by d once every leased message has its outcome
+// recorded: a call that started before the wait must neither be stamped nor
+// settled after it, a delay the real clock makes microseconds long.
 func (v *virtual) sleep(ctx context.Context, d time.Duration) error {
 	for ctx.Err() == nil {
 		c, err := v.st.Counts()
 		if err != nil {
 			return err
 		}
-		if c.States[store.Sending]+c.States[store.Sent] <= len(v.times()) {
+		if c.States[store.Sending] == 0 {
 			break
 		}
 		time.Sleep(50 * time.Microsecond)
