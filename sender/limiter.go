@@ -54,6 +54,14 @@ func (l *limiter) peek() time.Duration {
 	return l.wait(l.now())
 }
 
+// free returns how many permits take would grant one after another now.
+func (l *limiter) free() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.expire(l.now())
+	return max(l.rate.Count-len(l.times), 0)
+}
+
 // setCount changes the permits a window holds (a daily cap that grows with
 // the warm-up).
 func (l *limiter) setCount(n int) {

@@ -10,10 +10,11 @@ import (
 )
 
 // send makes one gateway call for a leased message and records its outcome.
-// It closes started just before the call and frees the concurrency slot when
-// the outcome is stored. ctx is cancelled only when a stop times out.
+// It closes started just before the call and frees the concurrency slot as
+// soon as the call returns: the slot bounds the calls in flight, and the
+// next lease then shares a commit with this outcome instead of waiting for
+// it. ctx is cancelled only when a stop times out.
 func (s *Sender) send(ctx context.Context, m *store.Message, started chan<- struct{}) {
-	defer func() { <-s.slots }()
 	call, cancel := context.WithTimeout(ctx, s.cfg.callTimeout())
 	defer cancel()
 	stamp := s.started(m)
@@ -22,6 +23,7 @@ func (s *Sender) send(ctx context.Context, m *store.Message, started chan<- stru
 	gid, err := s.call(call, m)
 	took := time.Since(begin)
 	s.settled(stamp)
+	<-s.slots
 	s.log.Debug("gateway call", "id", m.ID, "ms", took.Milliseconds(), "err", err)
 	if s.cfg.OnCall != nil {
 		s.cfg.OnCall(m, took, err)

@@ -31,27 +31,53 @@ func (s *Store) MessageByGatewayID(gid string) (*Message, error) {
 // Lease takes the oldest message of the highest non-empty priority and marks
 // it sending until deadline. It returns ErrEmpty when nothing is ready.
 func (s *Store) Lease(deadline time.Time) (*Message, error) {
-	var m *Message
+	ms, err := s.LeaseBatch(1, deadline)
+	if err != nil {
+		return nil, err
+	}
+	return ms[0], nil
+}
+
+// LeaseBatch takes up to n ready messages in priority order (the oldest of
+// the highest non-empty priority first) and marks them sending until
+// deadline, in one commit: a sender with n free slots pays one fsync for
+// all of them. It returns ErrEmpty when nothing is ready.
+func (s *Store) LeaseBatch(n int, deadline time.Time) ([]*Message, error) {
+	var ms []*Message
 	err := s.update(func(tx *bolt.Tx) error {
-		m = nil
-		k, _ := tx.Bucket(bucketReady).Cursor().First()
-		if k == nil {
-			return nil
+		ms = ms[:0]
+		ids := readyIDs(tx, n)
+		now := s.now()
+		for _, id := range ids {
+			old, err := get(tx, id)
+			if err != nil {
+				return err
+			}
+			m := *old
+			m.LeaseUntil = &deadline
+			m.setStatus(Sending, now, "")
+			if err := save(tx, old, &m); err != nil {
+				return err
+			}
+			ms = append(ms, &m)
 		}
-		old, err := get(tx, string(k[1:]))
-		if err != nil {
-			return err
-		}
-		n := *old
-		n.LeaseUntil = &deadline
-		n.setStatus(Sending, s.now(), "")
-		m = &n
-		return save(tx, old, m)
+		return nil
 	})
-	if err == nil && m == nil {
+	if err == nil && len(ms) == 0 {
 		err = ErrEmpty
 	}
-	return m, err
+	return ms, err
+}
+
+// readyIDs returns the ids of the first n keys of the ready index, collected
+// before any of them is moved, since save rewrites that index.
+func readyIDs(tx *bolt.Tx, n int) []string {
+	var ids []string
+	c := tx.Bucket(bucketReady).Cursor()
+	for k, _ := c.First(); k != nil && len(ids) < n; k, _ = c.Next() {
+		ids = append(ids, string(k[1:]))
+	}
+	return ids
 }
 
 // transition applies fn to a copy of message id and stores the result with

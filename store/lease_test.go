@@ -184,3 +184,38 @@ func TestScheduled(t *testing.T) {
 		t.Fatalf("send_at in the past: %s", m.Status)
 	}
 }
+
+func TestLeaseBatch(t *testing.T) {
+	b := setup(t)
+	byPrio := map[Priority][]string{}
+	for _, p := range []Priority{Low, Normal, Critical, Normal, High} {
+		m := b.enqueue(t, &Message{To: "+34600111222", Text: "x", Priority: p})
+		byPrio[p] = append(byPrio[p], m.ID)
+		b.clock.Add(time.Millisecond)
+	}
+	var want []string
+	for _, p := range Priorities {
+		want = append(want, byPrio[p]...)
+	}
+	commits, _ := b.s.CommitStats()
+	ms, err := b.s.LeaseBatch(3, b.clock.Now().Add(time.Minute))
+	if err != nil || len(ms) != 3 {
+		t.Fatalf("lease 3: %d messages, %v", len(ms), err)
+	}
+	if after, _ := b.s.CommitStats(); after != commits+1 {
+		t.Fatalf("lease of 3 took %d commits, want 1", after-commits)
+	}
+	rest, err := b.s.LeaseBatch(10, b.clock.Now().Add(time.Minute))
+	if err != nil || len(rest) != 2 {
+		t.Fatalf("lease the rest: %d messages, %v", len(rest), err)
+	}
+	for i, m := range append(ms, rest...) {
+		if m.ID != want[i] || m.Status != Sending || b.status(t, m.ID) != Sending {
+			t.Fatalf("lease %d: got %s (%s), want %s", i, m.ID, m.Status, want[i])
+		}
+	}
+	if _, err := b.s.LeaseBatch(5, b.clock.Now()); !errors.Is(err, ErrEmpty) {
+		t.Fatalf("lease on empty queue: %v", err)
+	}
+	b.mustCheck(t)
+}
