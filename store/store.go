@@ -197,27 +197,70 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 }
 
 // commitLoop starts the next commit the moment the previous one ends, with
-// every write that queued meanwhile.
+// every write that queued meanwhile. Writers in flight come back in waves:
+// while one commit runs the next wave queues, and the wave just answered
+// returns a moment later. When more writers were in flight at the end of the
+// last commit than are waiting now, the loop lingers a fraction of that
+// commit's time for them, so one fsync serves them all instead of two
+// alternating halves. A lone writer never waits.
 func (s *Store) commitLoop() {
 	defer close(s.done)
 	batch := make([]*call, 0, s.max)
+	var writers int
+	var took time.Duration
 	for c := range s.calls {
 		batch = append(batch[:0], c)
-	fill:
-		for len(batch) < s.max {
-			select {
-			case c, ok := <-s.calls:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, c)
-			default:
-				break fill
-			}
-		}
+		batch = s.fill(batch, writers, took)
+		begin := time.Now()
 		s.commit(batch)
+		took = time.Since(begin)
+		// the most writers seen lately: a wave still on its way back is not
+		// in the queue yet, so the estimate decays slowly rather than at once
+		writers = min(max(len(batch)+len(s.calls), writers-1), s.max)
 	}
 }
+
+// fill adds the writes queued meanwhile to batch, waiting up to a quarter
+// of the last commit's time (at most lingerMax) while fewer than want have
+// come.
+func (s *Store) fill(batch []*call, want int, took time.Duration) []*call {
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for len(batch) < s.max {
+		select {
+		case c, ok := <-s.calls:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, c)
+			continue
+		default:
+		}
+		if len(batch) >= want {
+			return batch
+		}
+		if timer == nil {
+			timer = time.NewTimer(min(took/4, lingerMax))
+		}
+		select {
+		case c, ok := <-s.calls:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, c)
+		case <-timer.C:
+			return batch
+		}
+	}
+	return batch
+}
+
+// lingerMax bounds how long a commit waits for the writers of the last one.
+const lingerMax = 2 * time.Millisecond
 
 // commit runs a batch in one transaction. A call that fails gets its error
 // alone; the others run again without it.
