@@ -85,7 +85,7 @@ func New(cfg Config) *Client {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: clientTimeout}
+		hc = sender.NewHTTPClient(clientTimeout)
 	}
 	return &Client{endpoint: base + "/" + cfg.PhoneNumberID + "/messages", token: cfg.Token, http: hc}
 }

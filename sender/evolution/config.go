@@ -15,6 +15,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/waqhq/waq/sender"
 )
 
 // TimeoutDefault bounds one HTTP call when Config.HTTPClient is nil. The
@@ -67,7 +69,7 @@ type Client struct {
 func New(cfg Config) *Client {
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: TimeoutDefault}
+		hc = sender.NewHTTPClient(TimeoutDefault)
 	}
 	return &Client{
 		base:     strings.TrimRight(cfg.URL, "/"),
