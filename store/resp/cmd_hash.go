@@ -2,7 +2,6 @@ package resp
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"strconv"
 
 	"github.com/waqhq/waq/store"
@@ -190,7 +189,10 @@ func cmdHRandField(c *call) error {
 	if err != nil {
 		return err
 	}
-	idx := pick(len(fs), count, single)
+	idx, err := pick(len(fs), count, single)
+	if err != nil {
+		return err
+	}
 	if single {
 		if len(idx) == 0 {
 			c.w.null()
@@ -211,41 +213,6 @@ func cmdHRandField(c *call) error {
 		}
 	}
 	return nil
-}
-
-// randArgs parses "key [count [WITHxxx]]".
-func randArgs(c *call, with string) (count int64, withX, single bool, err error) {
-	if len(c.args) == 2 {
-		return 1, false, true, nil
-	}
-	if len(c.args) > 4 || (len(c.args) == 4 && (with == "" || !eq(c.args[3], with))) {
-		return 0, false, false, errSyntax
-	}
-	count, err = intArg(c.args[2])
-	if err == nil && (count > 1<<40 || count < -(1<<40)) {
-		err = errPositive
-	}
-	return count, len(c.args) == 4, false, err
-}
-
-// pick returns indexes into n elements: count distinct ones when count is
-// positive, -count with repeats when negative.
-func pick(n int, count int64, single bool) []int {
-	if n == 0 {
-		return nil
-	}
-	if single {
-		return []int{rand.IntN(n)}
-	}
-	if count < 0 {
-		out := make([]int, min(-count, 1<<20))
-		for i := range out {
-			out[i] = rand.IntN(n)
-		}
-		return out
-	}
-	p := rand.Perm(n)
-	return p[:min(int(count), n)]
 }
 
 func cmdHScan(c *call) error {

@@ -61,19 +61,6 @@ func cmdSCard(c *call) error {
 	return err
 }
 
-// countArg parses SPOP's and SRANDMEMBER's count; positive says whether a
-// negative count is an error (SPOP) rather than "with repeats".
-func countArg(c *call, positive bool) (int64, error) {
-	n, ok := parseInt(c.args[2])
-	if positive && (!ok || n < 0) {
-		return 0, errPositive
-	}
-	if !ok {
-		return 0, errNotInt
-	}
-	return n, nil
-}
-
 // randomMembers reads the set for SPOP and SRANDMEMBER and picks the
 // members to answer: one without a count, else count of them (positive
 // only for SPOP; a negative count of SRANDMEMBER allows repeats).
@@ -90,7 +77,8 @@ func randomMembers(c *call, positive bool) (ms [][]byte, idx []int, withCount bo
 	if ms, err = members(c, c.args[1]); err != nil {
 		return nil, nil, false, err
 	}
-	return ms, pick(len(ms), count, !withCount), withCount, nil
+	idx, err = pick(len(ms), count, !withCount)
+	return ms, idx, withCount, err
 }
 
 // answerPicked writes the picked members: a bulk (or null) without a count,

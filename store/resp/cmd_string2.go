@@ -119,7 +119,8 @@ func cmdSetRange(c *call) error {
 		c.w.int(int64(len(v)))
 		return nil
 	}
-	if off+int64(len(val)) > maxString {
+	if off > maxString-int64(len(val)) { // off+len could overflow
+
 		return errStringSize
 	}
 	nv := bytes.Clone(v)
