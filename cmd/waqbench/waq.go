@@ -134,8 +134,12 @@ func (w *waqServer) enqueueBulk(ctx context.Context, from, n int) error {
 }
 
 // pause and resume stop and restart the sending of the whole queue.
-func (w *waqServer) pause(ctx context.Context) error  { return w.do(ctx, "POST", "/v1/queue/pause", nil) }
-func (w *waqServer) resume(ctx context.Context) error { return w.do(ctx, "POST", "/v1/queue/resume", nil) }
+func (w *waqServer) pause(ctx context.Context) error {
+	return w.do(ctx, "POST", "/v1/queue/pause", nil)
+}
+func (w *waqServer) resume(ctx context.Context) error {
+	return w.do(ctx, "POST", "/v1/queue/resume", nil)
+}
 
 // dbSize returns the size of the data file.
 func (w *waqServer) dbSize() (int64, error) {
