@@ -93,7 +93,7 @@ func parseFlags(args []string) (options, error) {
 // runs the figures and writes the report. Its deferred calls remove
 // everything it made, whatever happens.
 func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
-	tmp, err := os.MkdirTemp("", "waqbench-")
+	tmp, err := makeTmp()
 	if err != nil {
 		return err
 	}
