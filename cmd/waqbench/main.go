@@ -102,7 +102,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err := b.prepare(ctx, o); err != nil {
 		return err
 	}
-	rep := report{Date: time.Now(), Command: "waqbench " + strings.Join(os.Args[1:], " "), Sizes: b.sizes}
+	rep := report{Date: time.Now(), Command: strings.Join(append([]string{"waqbench"}, os.Args[1:]...), " "), Sizes: b.sizes}
 	err = b.runFigures(ctx, o.only, func(rs []result) { rep.Results = append(rep.Results, rs...) })
 	if len(rep.Results) > 0 {
 		write := writeTable
