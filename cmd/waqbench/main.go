@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -102,8 +103,10 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err := b.prepare(ctx, o); err != nil {
 		return err
 	}
-	rep := report{Date: time.Now(), Command: strings.Join(append([]string{"waqbench"}, os.Args[1:]...), " "), Sizes: b.sizes}
+	rep := report{Date: time.Now(), Command: strings.Join(append([]string{"waqbench"}, os.Args[1:]...), " "), Sizes: b.sizes,
+		CPUs: runtime.NumCPU(), LoadStart: loadAverage()}
 	err = b.runFigures(ctx, o.only, func(rs []result) { rep.Results = append(rep.Results, rs...) })
+	rep.LoadEnd = loadAverage()
 	if len(rep.Results) > 0 {
 		write := writeTable
 		if o.json {

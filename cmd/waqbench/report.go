@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,7 +35,12 @@ type report struct {
 	Date    time.Time `json:"date"`
 	Command string    `json:"command"`
 	Sizes   sizes     `json:"sizes"`
-	Results []result  `json:"results"`
+	CPUs    int       `json:"cpus"`
+	// LoadStart and LoadEnd are the 1-minute load averages when the run
+	// began and ended: figures taken on a busy machine say so.
+	LoadStart float64  `json:"load_start"`
+	LoadEnd   float64  `json:"load_end"`
+	Results   []result `json:"results"`
 }
 
 func writeJSON(w io.Writer, rep report) error {
@@ -57,8 +63,8 @@ func writeJSON(w io.Writer, rep report) error {
 // writeTable writes the results as a Markdown table, ready for
 // docs/benchmarks.md.
 func writeTable(w io.Writer, rep report) error {
-	_, err := fmt.Fprintf(w, "%s, %s\n\n| figure | n | waq | BullMQ | waq / BullMQ |\n| --- | ---: | ---: | ---: | ---: |\n",
-		rep.Date.UTC().Format("2006-01-02 15:04 MST"), rep.Command)
+	_, err := fmt.Fprintf(w, "%s, %s, %d CPUs, load average %.1f at the start and %.1f at the end\n\n| figure | n | waq | BullMQ | waq / BullMQ |\n| --- | ---: | ---: | ---: | ---: |\n",
+		rep.Date.UTC().Format("2006-01-02 15:04 MST"), rep.Command, rep.CPUs, rep.LoadStart, rep.LoadEnd)
 	for _, r := range rep.Results {
 		if err != nil {
 			return err
@@ -71,6 +77,17 @@ func writeTable(w io.Writer, rep report) error {
 			group(float64(r.N), 0), number(r.Waq), number(r.BullMQ), r.Ratio())
 	}
 	return err
+}
+
+// loadAverage returns the 1-minute load average, 0 when unknown.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f, _, _ := strings.Cut(string(b), " ")
+	v, _ := strconv.ParseFloat(f, 64)
+	return v
 }
 
 // number writes v with a precision that suits its size.
