@@ -29,6 +29,7 @@ func prepareBullMQ(ctx context.Context, dir string) (*bullMQ, error) {
 	}
 	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
 	cmd.Dir = dir
+	setDeathSignal(cmd)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("npm ci in %s: %w\n%s", dir, err, out)
 	}

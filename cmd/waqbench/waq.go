@@ -22,6 +22,7 @@ func buildWaq(ctx context.Context, root, dir string) (string, error) {
 	bin := filepath.Join(dir, "waq")
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/waq")
 	cmd.Dir = root
+	setDeathSignal(cmd) // a killed waqbench must not leave a build writing into its directory
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build ./cmd/waq: %w\n%s", err, out)
 	}
