@@ -24,7 +24,11 @@ type bench struct {
 
 // sizes are the message counts of the figures.
 type sizes struct {
-	Single1, Single32, Bulk, Drain, Latency int
+	Single1  int `json:"single1"`
+	Single32 int `json:"single32"`
+	Bulk     int `json:"bulk"` // and memory
+	Drain    int `json:"drain"`
+	Latency  int `json:"latency"`
 }
 
 // sizesFor scales every figure from n, the messages queued for the bulk
