@@ -50,7 +50,11 @@ func normalize(s, region string, ok check) (string, error) {
 		if rest, idd := strings.CutPrefix(digits, "00"); idd {
 			digits = rest
 		}
-		return international(in, "+"+digits, ok)
+		e, err := international(in, "+"+digits, ok)
+		if err, is := err.(*Error); is && ok == valid {
+			err.Reason += "; with no default region, a number without + must start with its country code"
+		}
+		return e, err
 	}
 	return national(in, digits, region, ok)
 }
