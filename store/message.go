@@ -2,9 +2,10 @@ package store
 
 import (
 	"net/url"
-	"regexp"
 	"time"
 	"unicode/utf8"
+
+	"github.com/waqhq/waq/phone"
 )
 
 // Limits of a message, from the design.
@@ -154,11 +155,10 @@ func (m *Message) setStatus(st Status, t time.Time, note string) {
 	}
 }
 
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-
 // ValidPhone reports whether s is an E.164 number: a plus sign and 7 to 15
-// digits, the first not zero.
-func ValidPhone(s string) bool { return e164.MatchString(s) }
+// digits, the first not zero. Callers turn what clients write into that
+// form, checked against the number plans, with phone.Normalize first.
+func ValidPhone(s string) bool { return phone.IsE164(s) }
 
 var mediaKinds = map[string]bool{"image": true, "video": true, "audio": true, "document": true}
 

@@ -35,5 +35,5 @@ func Example() {
 	fmt.Print(w.Code, " ", w.Body.String())
 	// Output:
 	// 201 application/json
-	// 422 {"error":{"code":"invalid","message":"must be an E.164 phone number such as +34600111222","field":"to"}}
+	// 422 {"error":{"code":"invalid","message":"\"600111222\" is not a valid number of +60 (MY): too short; with no default region, a number without + must start with its country code","field":"to"}}
 }

@@ -49,7 +49,7 @@ func TestBadInput(t *testing.T) {
 	// Well-formed but invalid: 422 naming the field.
 	f(msgs, `{`+ok+`,"priority":"urgent"}`, 422, "invalid", "priority")
 	f(msgs, `{"to":"600111222","text":"x"}`, 422, "invalid", "to")
-	f(msgs, `{"to":"+34 600 111 222","text":"x"}`, 422, "invalid", "to")
+	f(msgs, `{"to":"+34 100 111 222","text":"x"}`, 422, "invalid", "to")
 	f(msgs, `{"text":"x"}`, 422, "invalid", "to")
 	f(msgs, `{"to":"+34600111222"}`, 422, "invalid", "text")
 	f(msgs, `{"to":"+34600111222","text":"`+strings.Repeat("x", store.TextMax+1)+`"}`, 422, "invalid", "text")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/julienschmidt/httprouter"
 
+	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
 )
 
@@ -142,6 +143,9 @@ func (s *Server) message(req *messageRequest) (*store.Message, error) {
 		Priority: req.Priority, Campaign: req.Campaign, Instance: req.Instance, IdempotencyKey: req.IdempotencyKey,
 		Metadata: req.Metadata, CallbackURL: req.CallbackURL, FallbackTemplate: req.FallbackTemplate}
 	var err error
+	if m.To, err = phone.Normalize(req.To, s.opts.DefaultRegion); err != nil {
+		return nil, store.FieldErrorf("to", "%v", err)
+	}
 	if m.SendAt, err = s.sendAt(req.SendAt, req.Delay); err != nil {
 		return nil, err
 	}

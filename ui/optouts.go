@@ -7,6 +7,7 @@ import (
 
 	"github.com/julienschmidt/httprouter"
 
+	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
 )
 
@@ -60,7 +61,11 @@ func (s *Server) addOptout(r *http.Request, _ httprouter.Params) (any, error) {
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
-	o, added, err := s.store.AddOptout(store.Optout{Contact: req.Contact, Scope: req.Scope,
+	contact, err := phone.Normalize(req.Contact, s.opts.DefaultRegion)
+	if err != nil {
+		return nil, store.FieldErrorf("contact", "%v", err)
+	}
+	o, added, err := s.store.AddOptout(store.Optout{Contact: contact, Scope: req.Scope,
 		Reason: req.Reason, Source: store.OptoutAPI})
 	if err != nil {
 		return nil, err
@@ -72,9 +77,13 @@ func (s *Server) addOptout(r *http.Request, _ httprouter.Params) (any, error) {
 }
 
 // deleteOptout answers DELETE /v1/optouts/{contact} with 200 {"deleted":
-// contact}, or 404 when the contact is not on the list.
+// contact}, or 404 when the contact is not on the list. The contact may be
+// written in any form POST takes.
 func (s *Server) deleteOptout(_ *http.Request, p httprouter.Params) (any, error) {
 	c := p.ByName("contact")
+	if e164, err := phone.Normalize(c, s.opts.DefaultRegion); err == nil {
+		c = e164
+	}
 	if err := s.store.RemoveOptout(c); err != nil {
 		return nil, err
 	}

@@ -56,6 +56,11 @@ type Options struct {
 	Importer Importer
 	// Mirror runs /v1/admin/mirror (POST, GET, DELETE); 501 when nil.
 	Mirror Mirror
+
+	// DefaultRegion is the country of numbers a client writes without a
+	// country code (WAQ_DEFAULT_REGION, such as ES); "" requires the code.
+	DefaultRegion string
+
 	// ResumeInstances, when set, is called by POST /v1/queue/resume to clear
 	// the pauses gateway failures caused as well.
 	ResumeInstances     func()

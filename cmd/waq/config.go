@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/sender/cloudapi"
 	"github.com/waqhq/waq/store"
@@ -32,6 +33,7 @@ const (
 	BackupKeepDefault     = 7
 	ServerDefault         = "http://127.0.0.1:8088"
 	WhatsAppAPIURLDefault = cloudapi.DefaultURL
+	DefaultRegionDefault  = phone.RegionDefault
 )
 
 // Gateways waq knows by name.
@@ -67,6 +69,7 @@ type Config struct {
 	CallbackURL    string
 	CallbackSecret string
 	Server         string // where the client commands find a running server
+	DefaultRegion  string // country of numbers written without a country code; "" for none
 
 	// Pacing of the instance (docs/sender.md): none by default.
 	SendGap      string        // "8s-30s": a random gap between sends
@@ -113,6 +116,7 @@ func DefaultConfig() Config {
 		Timezone:       TimezoneDefault,
 		BackupKeep:     BackupKeepDefault,
 		Server:         ServerDefault,
+		DefaultRegion:  DefaultRegionDefault,
 		WarmupDays:     sender.WarmupDaysDefault,
 		WhatsApp:       WhatsAppConfig{APIURL: WhatsAppAPIURLDefault},
 	}
@@ -139,6 +143,9 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.validateNumbers()...)
 	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
 		add("WAQ_TIMEZONE: %q is not a time zone such as UTC or Europe/Madrid", c.Timezone)
+	}
+	if _, err := phone.Region(c.DefaultRegion); err != nil {
+		add("WAQ_DEFAULT_REGION: %q is not a region: use a two-letter ISO 3166 code such as ES, PT or FR, or \"\" to require a country code in every number", c.DefaultRegion)
 	}
 	if c.CallbackURL != "" {
 		errs = append(errs, checkURL("WAQ_CALLBACK_URL", c.CallbackURL))

@@ -93,6 +93,13 @@ func TestConfigPrecedence(t *testing.T) {
 		})
 	f("WAQ_GATEWAY=\n", nil, nil, func(c Config) bool { return c.Gateway == GatewayNone })
 	f("TZ=Europe/Madrid\n", nil, nil, func(c Config) bool { return c.Timezone == "UTC" }) // not ours: ignored
+
+	region := func(want string) func(Config) bool { return func(c Config) bool { return c.DefaultRegion == want } }
+	f("", nil, nil, region("ES"))
+	f("WAQ_DEFAULT_REGION=PT\n", nil, nil, region("PT"))
+	f("WAQ_DEFAULT_REGION=PT\n", env("WAQ_DEFAULT_REGION", "FR"), nil, region("FR"))
+	f("", env("WAQ_DEFAULT_REGION", "FR"), []string{"--default-region", "IT"}, region("IT"))
+	f("", env("WAQ_DEFAULT_REGION", ""), nil, region(""))
 }
 
 func TestConfigClientServer(t *testing.T) {
@@ -207,6 +214,11 @@ func TestValidate(t *testing.T) {
 	f(func(c *Config) { c.Timezone = "Europe/Madrid" }, ok)
 	f(func(c *Config) { c.Timezone = "Mars/Olympus" }, `WAQ_TIMEZONE: "Mars/Olympus" is not a time zone`)
 	f(func(c *Config) { c.Timezone = "" }, "WAQ_TIMEZONE")
+	f(func(c *Config) { c.DefaultRegion = "PT" }, ok)
+	f(func(c *Config) { c.DefaultRegion = "pt" }, ok)
+	f(func(c *Config) { c.DefaultRegion = "" }, ok) // every number then carries its country code
+	f(func(c *Config) { c.DefaultRegion = "Spain" }, `WAQ_DEFAULT_REGION: "Spain" is not a region: use a two-letter ISO 3166 code such as ES`)
+	f(func(c *Config) { c.DefaultRegion = "XX" }, "WAQ_DEFAULT_REGION")
 	f(func(c *Config) { c.BackupKeep = 0 }, "WAQ_BACKUP_KEEP: 0 is too small")
 	f(func(c *Config) { c.Concurrency = 0 }, "WAQ_CONCURRENCY: 0 is too small")
 	f(func(c *Config) { c.RetryMax = -1 }, "WAQ_RETRY_MAX: -1 is out of range")

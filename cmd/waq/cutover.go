@@ -60,7 +60,9 @@ func cutoverFile(cfg Config) (int, error) {
 		return 0, err
 	}
 	defer st.Close()
-	if _, err := mirror.Translate(context.Background(), st, importer.New(st), importer.PrefixDefault, importer.DefaultMapping()); err != nil {
+	im := importer.New(st)
+	im.Region = cfg.DefaultRegion
+	if _, err := mirror.Translate(context.Background(), st, im, importer.PrefixDefault, importer.DefaultMapping()); err != nil {
 		return 0, err
 	}
 	return st.Cutover()

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/importer"
 )
@@ -38,9 +39,16 @@ Flags:
   --map-priority LIST, --map-campaign LIST
                      the same for priority (default priority) and campaign (default campaign)
   --json             print the result as JSON
+
+Numbers without a country code are read in the server's WAQ_DEFAULT_REGION,
+or in --default-region when given. Jobs addressed to a WhatsApp id that is
+no phone number (@lid, a group) are skipped and counted.
 `)
-	printSettings(w, append([]string{"data-dir"}, clientFlags...))
+	printSettings(w, importFlags)
 }
+
+// importFlags are the settings waq import takes as flags.
+var importFlags = append([]string{"data-dir", "default-region"}, clientFlags...)
 
 func (c *cli) importRedis(ctx context.Context, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -51,7 +59,7 @@ func (c *cli) importRedis(ctx context.Context, args []string) error {
 	to, text := fs.String("map-to", "", ""), fs.String("map-text", "", "")
 	prio, campaign := fs.String("map-priority", "", ""), fs.String("map-campaign", "", "")
 	asJSON := fs.Bool("json", false, "")
-	b := bindConfig(fs, append([]string{"data-dir"}, clientFlags...)...)
+	b := bindConfig(fs, importFlags...)
 	pos, err := c.parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -63,6 +71,9 @@ func (c *cli) importRedis(ctx context.Context, args []string) error {
 		Mapping: &importer.Mapping{To: list(*to), Text: list(*text), Priority: list(*prio), Campaign: list(*campaign)}}
 	if req.DBs, err = parseDBs(*dbs); err != nil {
 		return usagef("import", "--db: %v", err)
+	}
+	if f := fs.Lookup("default-region"); f.Value.String() != "" {
+		req.DefaultRegion = f.Value.String() // else the server's own
 	}
 	res, err := c.runImport(ctx, b, req)
 	if err != nil {
@@ -92,7 +103,11 @@ func (c *cli) runImport(ctx context.Context, b *configFlags, req importer.Reques
 		return nil, err
 	}
 	defer st.Close()
-	return importer.New(st).Import(ctx, req)
+	im := importer.New(st)
+	if im.Region, err = phone.Region(cfg.DefaultRegion); err != nil {
+		return nil, fmt.Errorf("WAQ_DEFAULT_REGION: %w", err)
+	}
+	return im.Import(ctx, req)
 }
 
 // postLong is client.call without its timeout: an import or a cutover takes
@@ -154,6 +169,10 @@ func printImport(w io.Writer, r *importer.Result) {
 	fmt.Fprintf(w, "copied %d keys (%d not copied)\n", r.Keys, r.SkippedKeys)
 	fmt.Fprintf(w, "found %d BullMQ jobs: %d new messages held until cutover, %d skipped, %d imported before\n",
 		r.Jobs, r.Messages, r.Skipped, max(r.Jobs-r.Messages-r.Skipped, 0))
+	if r.NotPhone > 0 {
+		fmt.Fprintf(w, "  %d skipped jobs are addressed to WhatsApp ids that are no phone numbers, such as %s\n",
+			r.NotPhone, strings.Join(r.NotPhoneSample, ", "))
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  %s\n", n)
 	}

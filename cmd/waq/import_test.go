@@ -16,19 +16,22 @@ import (
 
 func TestImportAsksServer(t *testing.T) {
 	api, env := newFakeAPI(t, map[string]answer{
-		"POST /v1/admin/import":  {200, `{"keys": 40, "skipped_keys": 1, "jobs": 9, "messages": 8, "skipped": 1, "notes": ["wa job nophone (wait): to: must be an E.164 phone number"]}`},
+		"POST /v1/admin/import": {200, `{"keys": 40, "skipped_keys": 1, "jobs": 11, "messages": 8, "skipped": 3, "not_phone": 2,
+			"not_phone_sample": ["1371@lid (wa job l1)", "120363025@g.us (wa job g1)"], "notes": ["wa job nophone (wait): its data has no to, phone, number"]}`},
 		"POST /v1/admin/cutover": {200, `{"released": 7}`},
 	})
-	code, out, errOut := runCLI(t, env, "import", "--db", "0,2", "--prefix", "app", "--map-to", "msisdn, to", "redis://10.0.0.5:6379")
+	code, out, errOut := runCLI(t, env, "import", "--db", "0,2", "--prefix", "app", "--map-to", "msisdn, to",
+		"--default-region", "PT", "redis://10.0.0.5:6379")
 	want := "copied 40 keys (1 not copied)\n" +
-		"found 9 BullMQ jobs: 8 new messages held until cutover, 1 skipped, 0 imported before\n" +
-		"  wa job nophone (wait): to: must be an E.164 phone number\n" +
+		"found 11 BullMQ jobs: 8 new messages held until cutover, 3 skipped, 0 imported before\n" +
+		"  2 skipped jobs are addressed to WhatsApp ids that are no phone numbers, such as 1371@lid (wa job l1), 120363025@g.us (wa job g1)\n" +
+		"  wa job nophone (wait): its data has no to, phone, number\n" +
 		"stop the old workers, then run \"waq cutover\" to send the held messages\n"
 	if code != 0 || out != want {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	jsonEq(t, api.last("POST /v1/admin/import").body, `{"url": "redis://10.0.0.5:6379", "dbs": [0, 2],
-		"bullmq_prefix": "app", "mapping": {"to": ["msisdn", "to"]}}`)
+		"bullmq_prefix": "app", "mapping": {"to": ["msisdn", "to"]}, "default_region": "PT"}`)
 	code, out, _ = runCLI(t, env, "cutover")
 	if code != 0 || out != "released 7 held messages\n" {
 		t.Fatalf("cutover: exit %d, stdout %q", code, out)

@@ -106,14 +106,16 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		}
 	}
 	m.mirrors = mirror.NewManager(m.store, m.Logger.With("part", "mirror"))
+	m.mirrors.Region = m.Config.DefaultRegion // national numbers of imported and mirrored jobs
 	m.ui = ui.NewServer(m.store, ui.Options{
-		APIKey:       m.Config.APIKey,
-		WebhookToken: m.Config.WebhookToken,
-		Version:      resolveVersion(),
-		MaxAttempts:  m.Config.RetryMax + 1,
-		Instances:    instances(snd),
-		Metrics:      &stats.Metrics{Store: m.store, Now: time.Now, Paused: paused(snd)},
-		Logger:       m.Logger.With("part", "http"),
+		APIKey:        m.Config.APIKey,
+		WebhookToken:  m.Config.WebhookToken,
+		Version:       resolveVersion(),
+		MaxAttempts:   m.Config.RetryMax + 1,
+		DefaultRegion: m.Config.DefaultRegion,
+		Instances:     instances(snd),
+		Metrics:       &stats.Metrics{Store: m.store, Now: time.Now, Paused: paused(snd)},
+		Logger:        m.Logger.With("part", "http"),
 
 		Receiver:            m.rcv,
 		Events:              m.tracker,

@@ -45,6 +45,7 @@ func settingTable(c *Config) []setting {
 		{"WAQ_BACKUP_KEEP", "backup-keep", "N", &c.BackupKeep, "nightly backups kept"},
 		{"WAQ_CALLBACK_URL", "callback-url", "URL", &c.CallbackURL, "status callbacks are POSTed here"},
 		{"WAQ_CALLBACK_SECRET", "callback-secret", "SECRET", &c.CallbackSecret, "signs callbacks (X-Waq-Signature)"},
+		{"WAQ_DEFAULT_REGION", "default-region", "REGION", &c.DefaultRegion, `country of numbers without a country code, e.g. ES; "" for none`},
 		{"WAQ_URL", "server", "URL", &c.Server, "where client commands find a running waq serve"},
 		{"WAQ_SEND_GAP", "send-gap", "MIN-MAX", &c.SendGap, "random gap between sends, e.g. 8s-30s"},
 		{"WAQ_DAILY_CAP", "daily-cap", "N", &c.DailyCap, "most sends in any 24 hours; 0 for none"},

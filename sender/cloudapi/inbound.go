@@ -1,6 +1,9 @@
 package cloudapi
 
-import "github.com/waqhq/waq/sender"
+import (
+	"github.com/waqhq/waq/phone"
+	"github.com/waqhq/waq/sender"
+)
 
 // inbound is one value.messages[] item: what a contact wrote.
 type inbound struct {
@@ -39,8 +42,8 @@ func (m inbound) event(instance string) sender.Event {
 		Kind: sender.EventInbound, Source: source, Name: "messages", Instance: instance,
 		At: m.Timestamp.Time, GatewayID: m.ID, Type: m.Type, Text: m.text(),
 	}
-	if m.From != "" {
-		ev.From = "+" + m.From
+	if from, err := phone.FromWhatsApp(m.From); err == nil { // a wa_id: digits with their country code
+		ev.From = from
 	}
 	if m.Context != nil {
 		ev.ReplyTo = m.Context.ID

@@ -105,6 +105,9 @@ func TestParseInbound(t *testing.T) {
 		sender.Event{GatewayID: "wamid.X", From: "+5511999999999", Type: "interactive", Text: "Unsubscribe"})
 	f(msg(`"type":"button","button":{"payload":"p","text":"Stop promotions"}`),
 		sender.Event{GatewayID: "wamid.X", From: "+5511999999999", Type: "button", Text: "Stop promotions"})
+	// A wa_id that no number plan allows is not made into a contact.
+	f(hookBody(`"messages":[{"from":"12","id":"wamid.X","timestamp":"1705395000","type":"text","text":{"body":"hi"}}]`),
+		sender.Event{GatewayID: "wamid.X", Type: "text", Text: "hi"})
 }
 
 // hookBody wraps a "messages" field value, with a fixed timestamp.

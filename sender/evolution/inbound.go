@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/sender"
 )
 
@@ -77,26 +78,29 @@ func inboundEvent(raw json.RawMessage, ev sender.Event) sender.Event {
 	return ev
 }
 
-// contact returns who wrote: "+digits" for a phone jid; for a LID, the phone
-// jid Evolution gives beside it (remoteJidAlt) or else the LID itself. It
-// reports false for groups, broadcasts and channels.
+// contact returns who wrote: the E.164 number of a phone jid; for a LID, the
+// number of the phone jid Evolution gives beside it (remoteJidAlt) or else
+// the LID itself, never a number made of its digits. It reports false for
+// groups, broadcasts, channels and phone jids no number plan allows.
 func contact(jid, alt string) (string, bool) {
 	switch {
 	case strings.HasSuffix(jid, jidPhone):
-		return phone(jid), true
+		return phoneNumber(jid)
 	case strings.HasSuffix(jid, jidLID) && strings.HasSuffix(alt, jidPhone):
-		return phone(alt), true
+		if n, ok := phoneNumber(alt); ok {
+			return n, true
+		}
+		return jid, true
 	case strings.HasSuffix(jid, jidLID):
 		return jid, true
 	}
 	return "", false
 }
 
-// phone turns "34600111222:3@s.whatsapp.net" into "+34600111222".
-func phone(jid string) string {
-	user, _, _ := strings.Cut(jid, "@")
-	user, _, _ = strings.Cut(user, ":") // a device suffix
-	return "+" + digits(user)
+// phoneNumber turns "34600111222:3@s.whatsapp.net" into "+34600111222".
+func phoneNumber(jid string) (string, bool) {
+	n, err := phone.FromWhatsApp(jid)
+	return n, err == nil
 }
 
 // kind returns the Event.Type, from messageType or else the message's keys.

@@ -104,6 +104,13 @@ func TestParseWebhookInbound(t *testing.T) {
 		f(`{"key":{"remoteJid":"5511988887777@s.whatsapp.net","fromMe":false,"id":"3A5F"},"message":{"`+typ+`":{}},
 			"messageType":"`+typ+`","messageTimestamp":1773027345}`, in("+5511988887777", want, "", ""))
 	}
+	// A LID whose phone jid holds no possible number stays the LID.
+	f(`{"key":{"remoteJid":"1371@lid","fromMe":false,"id":"3A5F","remoteJidAlt":"12@s.whatsapp.net"},
+		"message":{"conversation":"Oi"},"messageType":"conversation","messageTimestamp":1773027345}`,
+		in("1371@lid", "text", "Oi", ""))
+	// A phone jid no number plan allows is no contact: "+12" is not made up.
+	f(`{"key":{"remoteJid":"12@s.whatsapp.net","fromMe":false,"id":"3A5F"},"message":{"conversation":"hi"},"messageType":"conversation"}`,
+		sender.Event{GatewayID: "3A5F"})
 	// Not inbound from a contact: typed on the business phone, a group.
 	f(`{"key":{"remoteJid":"5511988887777@s.whatsapp.net","fromMe":true,"id":"3A5F"},"message":{"conversation":"hi"},"messageType":"conversation"}`,
 		sender.Event{GatewayID: "3A5F"})

@@ -3,9 +3,11 @@ package importer
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
+	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
 )
 
@@ -121,7 +123,9 @@ func readJobs(t *store.KTx, db int, prefix, q string) ([]job, error) {
 }
 
 // enqueue stores the messages of jobs, BulkMax per commit, counting the jobs
-// that cannot become one.
+// that cannot become one. Those addressed to a WhatsApp id that is no phone
+// number are counted apart, with a sample instead of a note each: an
+// export from a gateway can hold thousands.
 func (im *Importer) enqueue(jobs []job, mp Mapping, res *Result) error {
 	var batch []*store.Message
 	flush := func() error {
@@ -132,8 +136,14 @@ func (im *Importer) enqueue(jobs []job, mp Mapping, res *Result) error {
 	}
 	for _, j := range jobs {
 		res.Jobs++
-		m, err := message(j, mp)
-		if err != nil {
+		m, err := message(j, mp, im.Region)
+		var perr *phone.Error
+		switch {
+		case errors.Is(err, phone.ErrNotPhone) && errors.As(err, &perr):
+			res.Skipped++
+			res.notPhone(perr.Input, j)
+			continue
+		case err != nil:
 			res.Skipped++
 			res.note("%s job %s (%s): %v", j.queue, j.id, j.state, err)
 			continue

@@ -64,15 +64,18 @@ func redisClient(t testing.TB, url string) *redis.Client {
 // seedBullMQ runs testdata/bullmq/seed.js with the real bullmq package
 // against the Redis on port. It installs the pinned package with npm ci in a
 // temp dir and skips the test when npm or its registry is unavailable.
-func seedBullMQ(t testing.TB, port int) {
+func seedBullMQ(t testing.TB, port int) { seedScript(t, port, "seed.js") }
+
+// seedScript is seedBullMQ with another script of testdata/bullmq.
+func seedScript(t testing.TB, port int, script string) {
 	t.Helper()
-	dir := redistest.NodeProject(t, filepath.Join("testdata", "bullmq"), "package.json", "package-lock.json", "seed.js")
+	dir := redistest.NodeProject(t, filepath.Join("testdata", "bullmq"), "package.json", "package-lock.json", script)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	node := exec.CommandContext(ctx, "node", "seed.js", fmt.Sprint(port))
+	node := exec.CommandContext(ctx, "node", script, fmt.Sprint(port))
 	node.Dir = dir
 	out, err := node.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "ok") {
-		t.Fatalf("seed.js: %v\n%s", err, out)
+		t.Fatalf("%s: %v\n%s", script, err, out)
 	}
 }

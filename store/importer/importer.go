@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
 )
 
@@ -24,25 +25,44 @@ type Request struct {
 	DBs          []int    `json:"dbs,omitempty"`           // databases to copy, 0 to 15
 	BullMQPrefix string   `json:"bullmq_prefix,omitempty"` // PrefixDefault when empty
 	Mapping      *Mapping `json:"mapping,omitempty"`       // DefaultMapping when nil
+	// DefaultRegion is the country of numbers without a country code, such
+	// as ES; "" leaves the Importer's Region.
+	DefaultRegion string `json:"default_region,omitempty"`
 }
 
 // Result counts what an import did.
 type Result struct {
-	Keys        int      `json:"keys"`         // keys copied into the keyspace
-	SkippedKeys int      `json:"skipped_keys"` // keys not copied (streams, keys over MaxKeyLen)
-	Jobs        int      `json:"jobs"`         // BullMQ jobs found
-	Messages    int      `json:"messages"`     // messages created; 0 for jobs imported before
-	Skipped     int      `json:"skipped"`      // jobs that could not become a message
-	Notes       []string `json:"notes,omitempty"`
+	Keys        int `json:"keys"`         // keys copied into the keyspace
+	SkippedKeys int `json:"skipped_keys"` // keys not copied (streams, keys over MaxKeyLen)
+	Jobs        int `json:"jobs"`         // BullMQ jobs found
+	Messages    int `json:"messages"`     // messages created; 0 for jobs imported before
+	Skipped     int `json:"skipped"`      // jobs that could not become a message
+	// NotPhone counts the skipped jobs addressed to a WhatsApp id that is
+	// no phone number (@lid, a group, a broadcast, a newsletter);
+	// NotPhoneSample shows the first few, as "id (queue job jobId)".
+	NotPhone       int      `json:"not_phone"`
+	NotPhoneSample []string `json:"not_phone_sample,omitempty"`
+	Notes          []string `json:"notes,omitempty"`
 }
 
 // notesMax bounds the reasons a Result lists, so a big bad import answers
-// with a short body.
-const notesMax = 20
+// with a short body; sampleMax bounds NotPhoneSample.
+const (
+	notesMax  = 20
+	sampleMax = 5
+)
 
 func (r *Result) note(format string, args ...any) {
 	if len(r.Notes) < notesMax {
 		r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
+	}
+}
+
+// notPhone counts a job skipped for its WhatsApp id, keeping a sample.
+func (r *Result) notPhone(id string, j job) {
+	r.NotPhone++
+	if len(r.NotPhoneSample) < sampleMax {
+		r.NotPhoneSample = append(r.NotPhoneSample, fmt.Sprintf("%s (%s job %s)", id, j.queue, j.id))
 	}
 }
 
@@ -51,10 +71,14 @@ func (r *Result) note(format string, args ...any) {
 type Importer struct {
 	st  *store.Store
 	Now func() time.Time // time.Now when nil; turns PTTLs into expiry times
+	// Region is the country of numbers without a country code in the jobs
+	// (WAQ_DEFAULT_REGION); "" requires the code. New sets RegionDefault.
+	Region string
 }
 
-// New returns an Importer writing to st.
-func New(st *store.Store) *Importer { return &Importer{st: st} }
+// New returns an Importer writing to st, reading national numbers as
+// phone.RegionDefault's.
+func New(st *store.Store) *Importer { return &Importer{st: st, Region: phone.RegionDefault} }
 
 func (im *Importer) now() time.Time {
 	if im.Now != nil {
@@ -64,10 +88,18 @@ func (im *Importer) now() time.Time {
 }
 
 // Import copies the source's keys, then translates the BullMQ jobs found in
-// the copied databases. A bad URL or database gives an EINVALID
+// the copied databases. A bad URL, database or region gives an EINVALID
 // *store.Error; a source that cannot be reached, or that does not speak
 // Redis, gives an EUNAVAILABLE one; both before anything is written.
 func (im *Importer) Import(ctx context.Context, req Request) (*Result, error) {
+	if req.DefaultRegion != "" {
+		if _, err := phone.Region(req.DefaultRegion); err != nil {
+			return nil, store.FieldErrorf("default_region", "must be a two-letter ISO 3166 code such as ES, PT or FR")
+		}
+		with := *im // the request's region for this import only
+		with.Region = req.DefaultRegion
+		im = &with
+	}
 	src, err := dial(ctx, req)
 	if err != nil {
 		return nil, err

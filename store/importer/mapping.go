@@ -72,22 +72,6 @@ func lookup(data map[string]any, names []string) string {
 	return ""
 }
 
-// phone turns the forms queues keep numbers in into E.164: "+34 600-111",
-// "34600111222" and WhatsApp ids such as "34600111222@s.whatsapp.net".
-func phone(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "@")
-	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(" -().", r) {
-			return -1
-		}
-		return r
-	}, s)
-	if s != "" && s[0] != '+' {
-		s = "+" + s
-	}
-	return s
-}
-
 // priority maps a data field's value, a waq priority's name or a BullMQ
 // number, to a waq priority. jobPriority is the job's own BullMQ priority,
 // used when the data names none.

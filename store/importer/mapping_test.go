@@ -43,15 +43,7 @@ func TestMapping(t *testing.T) {
 	waitFor(t, func() bool { return len(g.keys()) == 1 })
 }
 
-func TestPhoneAndPriority(t *testing.T) {
-	for in, want := range map[string]string{
-		"+34600111222": "+34600111222", "34600111222": "+34600111222",
-		"34600111222@s.whatsapp.net": "+34600111222", " +34 (600) 111-222 ": "+34600111222", "": "",
-	} {
-		if got := phone(in); got != want {
-			t.Errorf("phone(%q) = %q, want %q", in, got, want)
-		}
-	}
+func TestPriority(t *testing.T) {
 	f := func(field string, job int, want store.Priority) {
 		t.Helper()
 		if got := priority(field, job); got != want {

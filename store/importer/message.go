@@ -3,11 +3,13 @@ package importer
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
 )
 
@@ -17,10 +19,12 @@ const delayedScale = 0x1000
 // failedReasonDefault is the dead message's error when the job kept none.
 const failedReasonDefault = "failed in BullMQ"
 
-// message translates j by mp. It returns an error saying why when j cannot
-// be a message: its hash is gone, its data is not a JSON object, or the
-// mapped fields do not make a valid message.
-func message(j job, mp Mapping) (*store.Message, error) {
+// message translates j by mp, reading national numbers in region. It
+// returns an error saying why when j cannot be a message: its hash is gone,
+// its data is not a JSON object, it has no phone number (a *phone.Error,
+// with phone.ErrNotPhone for a WhatsApp id that is none), or the mapped
+// fields do not make a valid message.
+func message(j job, mp Mapping, region string) (*store.Message, error) {
 	if len(j.fields) == 0 {
 		return nil, errors.New("its job hash is missing")
 	}
@@ -30,9 +34,13 @@ func message(j job, mp Mapping) (*store.Message, error) {
 	if err := d.Decode(&data); err != nil || data == nil {
 		return nil, errors.New("its data is not a JSON object")
 	}
+	to, err := recipient(data, mp.To, region)
+	if err != nil {
+		return nil, err
+	}
 	jobPrio, _ := strconv.Atoi(j.fields["priority"])
 	m := &store.Message{
-		To:             phone(lookup(data, mp.To)),
+		To:             to,
 		Type:           store.TypeText,
 		Text:           lookup(data, mp.Text),
 		Priority:       priority(lookup(data, mp.Priority), jobPrio),
@@ -50,6 +58,19 @@ func message(j job, mp Mapping) (*store.Message, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// recipient returns the E.164 number of the first of fields in data.
+func recipient(data map[string]any, fields []string, region string) (string, error) {
+	raw := lookup(data, fields)
+	if raw == "" {
+		return "", fmt.Errorf("its data has no %s", strings.Join(fields, ", "))
+	}
+	to, err := phone.Normalize(raw, region)
+	if err != nil {
+		return "", fmt.Errorf("to: %w", err)
+	}
+	return to, nil
 }
 
 // attempts carries the tries a job made (atm, or Bull's attemptsMade) and
