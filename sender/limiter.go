@@ -19,6 +19,10 @@ type limiter struct {
 	rate  Rate
 	now   func() time.Time
 	times []time.Time // ascending; only those still inside the window matter
+	// last is the stamp of the latest take: restamp and undo look for it by
+	// value, since a send that ended meanwhile may have settled a later
+	// stamp at the end of times.
+	last time.Time
 }
 
 func newLimiter(r Rate, now func() time.Time) *limiter {
@@ -33,6 +37,7 @@ func (l *limiter) take() (wait time.Duration) {
 	now := l.now()
 	if wait = l.wait(now); wait == 0 {
 		l.times = append(l.times, now)
+		l.last = now
 	}
 	return wait
 }
@@ -70,20 +75,34 @@ func (l *limiter) setCount(n int) {
 	l.mu.Unlock()
 }
 
-// restamp moves the latest permit to now, the moment its gateway call
-// starts, and returns that time for settle. It must follow take before the
-// next take.
+// restamp moves the latest permit taken to now, the moment its gateway
+// call starts, and returns that time for settle. It must follow take before
+// the next take.
 func (l *limiter) restamp() time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if n := len(l.times); n > 0 {
-		if now.After(l.times[n-1]) {
-			l.times[n-1] = now
-		}
-		return l.times[n-1]
+	if !now.After(l.last) || !l.remove(l.last) {
+		return l.last
 	}
+	l.insert(now)
+	l.last = now
 	return now
+}
+
+// remove deletes one permit stamped t and reports whether there was one.
+func (l *limiter) remove(t time.Time) bool {
+	i := slices.IndexFunc(l.times, t.Equal)
+	if i >= 0 {
+		l.times = slices.Delete(l.times, i, i+1)
+	}
+	return i >= 0
+}
+
+// insert adds a permit stamped t in order.
+func (l *limiter) insert(t time.Time) {
+	i, _ := slices.BinarySearchFunc(l.times, t, time.Time.Compare)
+	l.times = slices.Insert(l.times, i, t)
 }
 
 // settle moves the permit stamped at start to end, when its gateway call
@@ -94,20 +113,16 @@ func (l *limiter) restamp() time.Time {
 func (l *limiter) settle(start, end time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if i := slices.IndexFunc(l.times, start.Equal); i >= 0 {
-		l.times = slices.Delete(l.times, i, i+1)
-	}
-	i, _ := slices.BinarySearchFunc(l.times, end, time.Time.Compare)
-	l.times = slices.Insert(l.times, i, end)
+	l.remove(start)
+	l.insert(end)
 }
 
-// undo gives back the latest permit, which was not used (nothing to send).
+// undo gives back the latest permit taken, which was not used (nothing to
+// send).
 func (l *limiter) undo() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if n := len(l.times); n > 0 {
-		l.times = l.times[:n-1]
-	}
+	l.remove(l.last)
 }
 
 // count returns the permits granted in (now-Window, now].

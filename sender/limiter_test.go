@@ -131,3 +131,35 @@ func TestLimiterSettle(t *testing.T) {
 		t.Fatalf("permits = %d, want 3", got)
 	}
 }
+
+// A send that ends between another's take and the start of its call
+// settles a stamp later than that take: restamp and undo must move the
+// permit they took, not the latest stamp, or the window lets one through
+// early (seen as 11 sends in 2 s at 10/2s under load).
+func TestLimiterRestampMovesItsOwnPermit(t *testing.T) {
+	c := newClock()
+	t0 := c.Now()
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	l := newLimiter(Rate{10, time.Second}, c.Now)
+	l.take()
+	first := l.restamp() // call 1 starts at 0
+	c.Add(10 * time.Millisecond)
+	l.take() // call 2's permit at 10
+	c.Add(10 * time.Millisecond)
+	l.settle(first, c.Now()) // call 1 ends at 20
+	c.Add(10 * time.Millisecond)
+	if got := l.restamp(); !got.Equal(at(30)) { // call 2 starts at 30
+		t.Fatalf("restamp = %s, want %s", got.Sub(t0), 30*time.Millisecond)
+	}
+	if got, want := l.times, []time.Time{at(20), at(30)}; len(got) != 2 || !got[0].Equal(want[0]) || !got[1].Equal(want[1]) {
+		t.Fatalf("permits = %v, want call 1's end (20ms) and call 2's start (30ms)", got)
+	}
+	c.Add(10 * time.Millisecond)
+	l.take() // call 3's permit at 40, then call 2 ends at 50 and call 3 is not sent
+	c.Add(10 * time.Millisecond)
+	l.settle(at(30), c.Now())
+	l.undo()
+	if got := l.times; len(got) != 2 || !got[0].Equal(at(20)) || !got[1].Equal(at(50)) {
+		t.Fatalf("after undo, permits = %v, want 20ms and 50ms", got)
+	}
+}
