@@ -79,6 +79,10 @@ func TestInvalidUTF8KeysDoNotCollide(t *testing.T) {
 		wantError(t, 400, "bad_request", "idempotency_key")
 	b.do(t, "POST", "/v1/messages", `{"to":"+34600111222","text":"two","idempotency_key":"k`+"\xfe"+`"}`).
 		wantError(t, 400, "bad_request", "idempotency_key")
+	// The header's bytes are not checked by JSON decoding, so the store's
+	// check refuses them.
+	b.do(t, "POST", "/v1/messages", `{"to":"+34600111222","text":"three"}`, "Idempotency-Key", "k\xfd").
+		wantError(t, 422, "invalid", "idempotency_key")
 	if n := b.counts(t)[store.Queued]; n != 0 {
 		t.Fatalf("%d messages stored", n)
 	}
