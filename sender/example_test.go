@@ -34,9 +34,9 @@ func ExampleReceiver() {
 	res, _ = r.Apply([]sender.Event{delivered})
 	fmt.Printf("a repeat: %+v\n", res)
 	// Output:
-	// before the send is recorded: {Applied:0 Duplicates:0 Pending:1 Ignored:0}
+	// before the send is recorded: {Applied:0 Duplicates:0 Pending:1 Ignored:0 Rejected:0}
 	// after: delivered
-	// a repeat: {Applied:0 Duplicates:1 Pending:0 Ignored:0}
+	// a repeat: {Applied:0 Duplicates:1 Pending:0 Ignored:0 Rejected:0}
 }
 
 // Pacing for a WhatsApp number on Evolution API (Baileys): random gaps,

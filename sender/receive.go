@@ -14,6 +14,14 @@ import (
 // closed fails as retryable.
 const HoldMax = 2 * time.Minute
 
+// IDMax is the most bytes a webhook event's ids may have: the gateway
+// message id, the id it answers, the contact, the instance and the message
+// type. Real ones are far shorter (a wamid is about 60 bytes, an Evolution
+// key id 20 to 32); a longer one would make an index key the store cannot
+// hold, and answering that with a 5xx would have the gateway deliver the
+// same event forever.
+const IDMax = 256
+
 // Receiver applies what gateways report (statuses, inbound messages,
 // connection changes) to the store and the senders. The webhooks of every
 // gateway and the demo gateway's simulated reports go through Apply, so
@@ -41,19 +49,38 @@ type Result struct {
 	Duplicates int `json:"duplicates"` // repeated or late: nothing to change
 	Pending    int `json:"pending"`    // for a message id not stored yet; kept
 	Ignored    int `json:"ignored"`    // events waq does not act on
+	Rejected   int `json:"rejected"`   // events that cannot be stored as they are (an id over IDMax); dropped
 }
 
-// Apply applies evs in order. It stops at the first store failure and
-// returns it wrapped, so the webhook answers 5xx and the gateway delivers
-// again; what was applied before stays, and a redelivery only repeats it.
+// Apply applies evs in order. An event whose own content cannot be stored
+// (see IDMax) is counted as rejected and skipped: delivering it again would
+// not help. Apply stops at the first store failure and returns it wrapped,
+// so the webhook answers 5xx and the gateway delivers again; what was
+// applied before stays, and a redelivery only repeats it.
 func (r *Receiver) Apply(evs []Event) (Result, error) {
 	var res Result
 	for i := range evs {
+		if field := oversized(&evs[i]); field != "" {
+			res.Rejected++
+			r.log().Warn("webhook event rejected", "source", evs[i].Source, "event", evs[i].Kind, "field", field, "max_bytes", IDMax)
+			continue
+		}
 		if err := r.apply(&evs[i], &res); err != nil {
 			return res, fmt.Errorf("apply %s event: %w", evs[i].Name, err)
 		}
 	}
 	return res, nil
+}
+
+// oversized names the first id of ev longer than IDMax, or returns "".
+func oversized(ev *Event) string {
+	for _, f := range [...]struct{ name, v string }{{"gateway_id", ev.GatewayID}, {"reply_to", ev.ReplyTo},
+		{"from", ev.From}, {"instance", ev.Instance}, {"type", ev.Type}} {
+		if len(f.v) > IDMax {
+			return f.name
+		}
+	}
+	return ""
 }
 
 func (r *Receiver) apply(ev *Event, res *Result) error {

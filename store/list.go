@@ -38,7 +38,7 @@ func (s *Store) Messages(f Filter) ([]*Message, string, error) {
 		return nil, "", FieldErrorf("limit", "must be between 1 and %d", ListLimitMax)
 	}
 	after, err := base64.RawURLEncoding.DecodeString(f.Cursor)
-	if err != nil {
+	if err != nil || len(after) > 0 && !cursorKey(f.Status, after) {
 		return nil, "", FieldErrorf("cursor", "is not a cursor this server gave")
 	}
 	var out []*Message
@@ -48,6 +48,17 @@ func (s *Store) Messages(f Filter) ([]*Message, string, error) {
 		return err
 	})
 	return out, next, err
+}
+
+// cursorKey reports whether after is a key a page of the list of st ends
+// on: a message id, or with a state its code, the time the message entered
+// it and its id. Anything else would seek to an arbitrary place and answer
+// a page that looks right.
+func cursorKey(st Status, after []byte) bool {
+	if st == "" {
+		return validID(string(after))
+	}
+	return len(after) == 9+idLen && after[0] == st.code() && validID(string(after[9:]))
 }
 
 func list(tx *bolt.Tx, f Filter, after []byte) ([]*Message, string, error) {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -13,6 +15,18 @@ const (
 	TextMax            = 4096 // characters of text or caption
 	MaxAttemptsDefault = 4    // the first try and 3 retries
 	HistoryMax         = 50   // status changes kept per message
+)
+
+// Sizes Validate allows, so that no field of a message can grow an index
+// key or a record past what an operator would expect of it.
+const (
+	KeyMax              = 256  // bytes of idempotency_key, campaign and instance, which key indexes
+	URLMax              = 2048 // bytes of callback_url and media.url
+	FilenameMax         = 255  // bytes of media.filename
+	TemplateNameMax     = 512  // bytes of a template's name (Meta's limit)
+	TemplateLanguageMax = 32   // bytes of a template's language code ("es", "pt_BR")
+	MetadataKeysMax     = 64   // keys of metadata
+	MetadataKeyMax      = 256  // bytes of one metadata key
 )
 
 // Priority orders the ready queue: the sender always takes the oldest message
@@ -174,13 +188,44 @@ func (m *Message) Validate() error {
 	if m.MaxAttempts < 0 || m.MaxAttempts > 100 {
 		return FieldErrorf("max_attempts", "must be between 1 and 100")
 	}
-	if m.CallbackURL != "" && !validURL(m.CallbackURL) {
-		return FieldErrorf("callback_url", "must be an http or https URL")
+	if err := m.validateKeys(); err != nil {
+		return err
+	}
+	if m.CallbackURL != "" {
+		if err := validURL("callback_url", m.CallbackURL, "http", "https"); err != nil {
+			return err
+		}
 	}
 	if err := validTemplate("fallback_template", m.FallbackTemplate); err != nil {
 		return err
 	}
-	return m.validateContent()
+	if err := m.validateContent(); err != nil {
+		return err
+	}
+	return m.validateCarried()
+}
+
+// validateKeys checks the fields that become index keys, and metadata.
+// Invalid UTF-8 is refused because encoding would turn it into U+FFFD, and
+// two different keys would then meet.
+func (m *Message) validateKeys() error {
+	for _, f := range [...]struct{ name, v string }{{"idempotency_key", m.IdempotencyKey}, {"campaign", m.Campaign}, {"instance", m.Instance}} {
+		switch {
+		case len(f.v) > KeyMax:
+			return FieldErrorf(f.name, "is longer than %d bytes", KeyMax)
+		case !utf8.ValidString(f.v):
+			return FieldErrorf(f.name, "holds invalid UTF-8")
+		}
+	}
+	if len(m.Metadata) > MetadataKeysMax {
+		return FieldErrorf("metadata", "has %d keys; the most is %d", len(m.Metadata), MetadataKeysMax)
+	}
+	for k := range m.Metadata {
+		if len(k) > MetadataKeyMax {
+			return FieldErrorf("metadata", "has a key longer than %d bytes", MetadataKeyMax)
+		}
+	}
+	return nil
 }
 
 func (m *Message) validateContent() error {
@@ -193,14 +238,7 @@ func (m *Message) validateContent() error {
 			return FieldErrorf("text", "is longer than %d characters", TextMax)
 		}
 	case TypeMedia:
-		switch {
-		case m.Media == nil || !validURL(m.Media.URL):
-			return FieldErrorf("media.url", "must be an http or https URL")
-		case !mediaKinds[m.Media.Kind]:
-			return FieldErrorf("media.kind", "must be one of image, video, audio, document")
-		case utf8.RuneCountInString(m.Media.Caption) > TextMax:
-			return FieldErrorf("media.caption", "is longer than %d characters", TextMax)
-		}
+		return validMedia(m.Media)
 	case TypeTemplate:
 		if m.Template == nil {
 			return FieldErrorf("template", "is required for a template message")
@@ -212,19 +250,65 @@ func (m *Message) validateContent() error {
 	return nil
 }
 
+// validateCarried refuses content that m's type does not send, which the
+// sender would otherwise drop without a word.
+func (m *Message) validateCarried() error {
+	switch {
+	case m.Text != "" && m.Type != TypeText:
+		return FieldErrorf("text", "is only for a text message; a media message takes media.caption")
+	case m.Media != nil && m.Type != TypeMedia:
+		return FieldErrorf("media", "is only for a media message")
+	case m.Template != nil && m.Type != TypeTemplate:
+		return FieldErrorf("template", "is only for a template message; a text or media message may carry a fallback_template")
+	}
+	return nil
+}
+
+// validMedia checks the attachment of a media message: WhatsApp fetches it
+// by its https URL, and its kind says how it is sent.
+func validMedia(md *Media) error {
+	if md == nil {
+		return FieldErrorf("media", "is required for a media message")
+	}
+	if err := validURL("media.url", md.URL, "https"); err != nil {
+		return err
+	}
+	switch {
+	case !mediaKinds[md.Kind]:
+		return FieldErrorf("media.kind", "must be one of image, video, audio, document")
+	case utf8.RuneCountInString(md.Caption) > TextMax:
+		return FieldErrorf("media.caption", "is longer than %d characters", TextMax)
+	case len(md.Filename) > FilenameMax:
+		return FieldErrorf("media.filename", "is longer than %d bytes", FilenameMax)
+	}
+	return nil
+}
+
 func validTemplate(field string, t *Template) error {
 	switch {
 	case t == nil:
 		return nil
 	case t.Name == "":
 		return FieldErrorf(field+".name", "is required")
+	case len(t.Name) > TemplateNameMax:
+		return FieldErrorf(field+".name", "is longer than %d bytes", TemplateNameMax)
 	case t.Language == "":
 		return FieldErrorf(field+".language", "is required")
+	case len(t.Language) > TemplateLanguageMax:
+		return FieldErrorf(field+".language", "is longer than %d bytes", TemplateLanguageMax)
 	}
 	return nil
 }
 
-func validURL(s string) bool {
+// validURL checks that s is an absolute URL with one of schemes and a host,
+// at most URLMax bytes. It returns an EINVALID *Error about field.
+func validURL(field, s string, schemes ...string) error {
+	if len(s) > URLMax {
+		return FieldErrorf(field, "is longer than %d bytes", URLMax)
+	}
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	if err != nil || !slices.Contains(schemes, u.Scheme) || u.Host == "" {
+		return FieldErrorf(field, "must be an %s URL", strings.Join(schemes, " or "))
+	}
+	return nil
 }

@@ -2,15 +2,16 @@ package ui
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/waqhq/waq/store"
 )
@@ -67,41 +68,98 @@ func aboutBody(err error) error {
 	return err
 }
 
+// strict is how every request body is decoded: names match exactly, and
+// unknown names, duplicate names and invalid UTF-8 are errors (the last
+// two are go-json-experiment's defaults). Decoding is one pass, with no
+// check done before it.
+var strict = json.RejectUnknownMembers(true)
+
 // decodeStrict decodes the one JSON object in b into v. It returns an
-// EBADREQUEST *store.Error, naming the field when the decoder does, for
-// anything but an object, malformed JSON, a field v does not have, a value
-// of the wrong type, and data after the object.
+// EBADREQUEST *store.Error, naming the field when there is one, for
+// anything but an object, malformed JSON, a name v does not have (names are
+// case-sensitive), a name given twice, invalid UTF-8, a value of the wrong
+// type, and data after the object.
 func decodeStrict(b []byte, v any) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || b[0] != '{' {
 		return badRequest("", "must be a JSON object")
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := json.Unmarshal(b, v, strict); err != nil {
 		return decodeError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return badRequest("", "holds data after its JSON object")
 	}
 	return nil
 }
 
 func decodeError(err error) error {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
+	var syntax *jsontext.SyntacticError
+	var sem *json.SemanticError
 	switch {
 	case errors.As(err, &syntax):
-		return badRequest("", fmt.Sprintf("is not valid JSON at byte %d: %s", syntax.Offset, syntax))
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return badRequest("", "is not valid JSON: it ends too soon")
-	case errors.As(err, &typ):
-		return badRequest(typ.Field, fmt.Sprintf("must be %s, not %s", jsonKind(typ.Type), typ.Value))
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return badRequest(field, "is not a field of this request")
+		return syntaxError(syntax)
+	case errors.As(err, &sem) && errors.Is(sem.Err, json.ErrUnknownName):
+		return badRequest(fieldName(sem.JSONPointer), "is not a field of this request")
+	case errors.As(err, &sem) && sem.GoType != nil:
+		return badRequest(fieldName(sem.JSONPointer), fmt.Sprintf("must be %s, not %s", jsonKind(sem.GoType), valueKind(sem.JSONKind)))
 	}
-	return badRequest("", "is not valid JSON: "+err.Error())
+	return badRequest("", "is not valid JSON")
+}
+
+// syntaxError words an error of the JSON text itself. A bad byte in a name
+// is reported on the object that holds the name.
+func syntaxError(e *jsontext.SyntacticError) error {
+	field := fieldName(e.JSONPointer)
+	switch {
+	case errors.Is(e.Err, jsontext.ErrDuplicateName):
+		return badRequest(field, "is given twice")
+	case errors.Is(e.Err, io.ErrUnexpectedEOF):
+		return badRequest("", "is not valid JSON: it ends too soon")
+	case strings.Contains(e.Err.Error(), "invalid UTF-8"), strings.Contains(e.Err.Error(), "surrogate"):
+		if field == "" {
+			return badRequest("", "holds invalid UTF-8 in a field name")
+		}
+		return badRequest(field, "holds invalid UTF-8")
+	case strings.Contains(e.Err.Error(), "after top-level value"):
+		return badRequest("", "holds data after its JSON object")
+	}
+	return badRequest("", fmt.Sprintf("is not valid JSON at byte %d: %v", e.ByteOffset, e.Err))
+}
+
+// fieldNameMax caps a field name echoed in an error: the name may be the
+// client's own unknown one, as long as the body.
+const fieldNameMax = 128
+
+// fieldName turns a JSON pointer ("/media/url", "/metadata/a~1b") into the
+// dotted name errors use ("media.url", "metadata.a/b").
+func fieldName(ptr jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range ptr.Tokens() {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	name := b.String()
+	if len(name) > fieldNameMax {
+		name = strings.ToValidUTF8(name[:fieldNameMax], "") + "…"
+	}
+	return name
+}
+
+// valueKind names a JSON value by its kind, as errors word it.
+func valueKind(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "true or false"
+	case 'n':
+		return "null"
+	case '[':
+		return "an array"
+	}
+	return "an object"
 }
 
 // badRequest returns an EBADREQUEST *store.Error about field, or about the

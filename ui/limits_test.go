@@ -45,7 +45,7 @@ func TestBadInput(t *testing.T) {
 	f(msgs, `{`+ok+`,"id":"abc"}`, 400, "bad_request", "id")
 	f(msgs, `{`+ok+`,"status":"sent"}`, 400, "bad_request", "status")
 	f(msgs, `{`+ok+`,"phone":"+34600111222"}`, 400, "bad_request", "phone")
-	f(msgs, `{"to":"+34600111222","media":{"url":"https://x.test/a","kind":"image","size":1}}`, 400, "bad_request", "size")
+	f(msgs, `{"to":"+34600111222","media":{"url":"https://x.test/a","kind":"image","size":1}}`, 400, "bad_request", "media.size")
 	// Well-formed but invalid: 422 naming the field.
 	f(msgs, `{`+ok+`,"priority":"urgent"}`, 422, "invalid", "priority")
 	f(msgs, `{"to":"600111222","text":"x"}`, 422, "invalid", "to")

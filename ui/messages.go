@@ -1,12 +1,14 @@
 package ui
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/julienschmidt/httprouter"
 
 	"github.com/waqhq/waq/phone"
@@ -15,7 +17,7 @@ import (
 
 // Limits the API adds to those of store.
 const (
-	KeyMax      = 256                      // bytes of idempotency_key, campaign and instance
+	KeyMax      = store.KeyMax             // bytes of idempotency_key, campaign and instance
 	ScheduleMax = 5 * 365 * 24 * time.Hour // how far ahead send_at and delay may reach
 )
 
@@ -69,7 +71,7 @@ func (s *Server) enqueue(r *http.Request, _ httprouter.Params) (any, error) {
 // bulkRequest is the body of POST /v1/messages/bulk. Its items are decoded
 // one by one, so that an error can say which item it is about.
 type bulkRequest struct {
-	Messages []json.RawMessage `json:"messages"`
+	Messages []jsontext.Value `json:"messages"`
 }
 
 // enqueueBulk answers POST /v1/messages/bulk: 201 {"ids": [...]} with every
@@ -80,7 +82,7 @@ type bulkRequest struct {
 func (s *Server) enqueueBulk(r *http.Request, _ httprouter.Params) (any, error) {
 	var req bulkRequest
 	if err := decodeBody(r, &req); err != nil {
-		return nil, err
+		return nil, asItemError(err)
 	}
 	switch n := len(req.Messages); {
 	case n == 0:
@@ -99,7 +101,7 @@ func (s *Server) enqueueBulk(r *http.Request, _ httprouter.Params) (any, error) 
 	return reply{http.StatusCreated, map[string][]string{"ids": ids}}, nil
 }
 
-func (s *Server) bulkMessages(raws []json.RawMessage, key string) ([]*store.Message, error) {
+func (s *Server) bulkMessages(raws []jsontext.Value, key string) ([]*store.Message, error) {
 	ms := make([]*store.Message, len(raws))
 	var malformed, invalid []store.ItemError
 	for i, raw := range raws {
@@ -127,6 +129,27 @@ func (s *Server) bulkMessages(raws []json.RawMessage, key string) ([]*store.Mess
 	return ms, nil
 }
 
+// asItemError turns an error the whole body's decoding found inside one
+// message (a name given twice, invalid UTF-8: "messages.3.to") into the
+// items error that the item's own decoding would have given.
+func asItemError(err error) error {
+	var e *store.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	rest, ok := strings.CutPrefix(e.Field, "messages.")
+	if !ok {
+		return err
+	}
+	index, field, _ := strings.Cut(rest, ".")
+	i, convErr := strconv.Atoi(index)
+	if convErr != nil {
+		return err
+	}
+	return &store.Error{Code: e.Code, Message: "some messages are malformed; none was stored",
+		Items: []store.ItemError{{Index: i, Field: field, Message: e.Message}}}
+}
+
 func itemError(i int, err error) store.ItemError {
 	var e *store.Error
 	if errors.As(err, &e) {
@@ -151,11 +174,6 @@ func (s *Server) message(req *messageRequest) (*store.Message, error) {
 	}
 	if m.MaxAttempts, err = s.maxAttempts(req.MaxAttempts); err != nil {
 		return nil, err
-	}
-	for _, f := range [...]struct{ name, v string }{{"idempotency_key", m.IdempotencyKey}, {"campaign", m.Campaign}, {"instance", m.Instance}} {
-		if len(f.v) > KeyMax {
-			return nil, store.FieldErrorf(f.name, "is longer than %d bytes", KeyMax)
-		}
 	}
 	if m.Priority == "" {
 		m.Priority = store.Normal

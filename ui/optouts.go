@@ -30,7 +30,7 @@ func (s *Server) listOptouts(r *http.Request, _ httprouter.Params) (any, error) 
 		limit = n
 	}
 	after, err := base64.RawURLEncoding.DecodeString(q.Get("cursor"))
-	if err != nil {
+	if err != nil || len(after) > 0 && !store.ValidPhone(string(after)) { // a page ends on a stored contact
 		return nil, store.FieldErrorf("cursor", "is not a cursor this API returned")
 	}
 	os, next, err := s.store.Optouts(string(after), limit)

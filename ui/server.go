@@ -9,13 +9,16 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	"github.com/julienschmidt/httprouter"
 
 	"github.com/waqhq/waq/stats"
@@ -209,13 +212,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
 	defer func() {
 		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler {
-				panic(p)
-			}
-			s.log.Error("panic in handler", "method", r.Method, "route", ri.route, "panic", p, "stack", string(debug.Stack()))
-			if rec.status == 0 {
-				s.writeJSON(rec, http.StatusInternalServerError, errorBody{errInternal})
-			}
+			s.recovered(rec, r, p)
 		}
 		s.log.Debug("request", "method", r.Method, "route", ri.logRoute(r), "status", rec.status,
 			"bytes", rec.bytes, "duration", time.Since(start))
@@ -226,6 +223,45 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.router.ServeHTTP(rec, r)
+}
+
+// recovered answers a handler's panic with a 500 in the error shape, unless
+// the answer had begun, and logs it once. The log names the route and where
+// the code was, never the panic's value or the calls' arguments, which may
+// hold the request's phone numbers and texts. http.ErrAbortHandler, the
+// deliberate abort of a download cut short, goes on to net/http.
+func (s *Server) recovered(w *recorder, r *http.Request, p any) {
+	if p == http.ErrAbortHandler {
+		panic(p)
+	}
+	metrics.GetOrCreateCounter(`waq_panics_recovered_total{where="http"}`).Inc()
+	s.log.Error("panic in handler", "method", r.Method, "route", requestInfo(r).logRoute(r),
+		"panic", panicKind(p), "stack", frames(debug.Stack()))
+	if w.status == 0 {
+		s.writeJSON(w, http.StatusInternalServerError, errorBody{errInternal})
+	}
+}
+
+// panicKind describes a panic's value without its content: the runtime's
+// own message ("index out of range [3] with length 3"), else the type.
+func panicKind(p any) string {
+	if e, ok := p.(runtime.Error); ok {
+		return e.Error()
+	}
+	return fmt.Sprintf("%T", p)
+}
+
+// frames is a stack trace with the calls' argument words cut out.
+func frames(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	for i, l := range lines {
+		if strings.HasSuffix(l, ")") && !strings.HasPrefix(l, "\t") {
+			if j := strings.LastIndexByte(l, '('); j > 0 {
+				lines[i] = l[:j] + "(...)"
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // logRoute names the route of a request for the log: the pattern, which

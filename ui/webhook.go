@@ -30,8 +30,10 @@ var errNoReceiver = store.Errorf(store.EUNAVAILABLE, "webhooks are not wired to 
 
 // evolutionWebhook answers POST /v1/webhooks/evolution: the events of one
 // Evolution API delivery, applied before the answer. A body that is not an
-// Evolution event is 400 (Evolution does not retry it); a store failure is
-// 503, which Evolution retries.
+// Evolution event is 400 (Evolution does not retry it); an event that
+// cannot be stored as it is (an over-long id) is counted as rejected in a
+// 200, so that it is not delivered again; a store failure is 503, which
+// Evolution retries.
 func (s *Server) evolutionWebhook(r *http.Request, _ httprouter.Params) (any, error) {
 	body, err := readBody(r)
 	if err != nil {
@@ -85,6 +87,9 @@ func (s *Server) receive(source string, evs []sender.Event) (any, error) {
 		return nil, errNoReceiver
 	}
 	res, err := s.opts.Receiver.Apply(evs)
+	if res.Rejected > 0 {
+		metrics.GetOrCreateCounter(fmt.Sprintf(`waq_webhooks_rejected_total{source=%q}`, source)).Add(res.Rejected)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", store.Errorf(store.EUNAVAILABLE, "cannot store the events now; deliver again"), err)
 	}
