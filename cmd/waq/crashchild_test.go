@@ -72,7 +72,12 @@ func startChild(t *testing.T, dir, evoURL string, logs *lockedLog) *child {
 		c.kill()
 		t.Fatalf("waq serve did not start:\n%s", logs.tail(20))
 	}
-	waitFor(t, "/readyz of the restarted waq", func() bool { return c.ready() })
+	for deadline := time.Now().Add(30 * time.Second); !c.ready(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			c.kill()
+			t.Fatalf("waq serve never became ready:\n%s", logs.tail(20))
+		}
+	}
 	return c
 }
 

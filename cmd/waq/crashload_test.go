@@ -59,7 +59,7 @@ func (l *loads) enqueueOne(ctx context.Context, c *child, _ *rand.Rand) {
 }
 
 func (l *loads) enqueueBulk(ctx context.Context, c *child, rng *rand.Rand) {
-	r := enqueueReq{key: fmt.Sprintf("bulk-%d", l.numbers.Add(1)), items: make([]item, 50+rng.IntN(150))}
+	r := enqueueReq{key: fmt.Sprintf("bulk-%d", l.numbers.Add(1)), items: make([]item, 10+rng.IntN(40))}
 	for i := range r.items {
 		r.items[i] = l.message()
 	}

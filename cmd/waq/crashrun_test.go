@@ -69,6 +69,7 @@ func newCrashSuite(t *testing.T) *crashSuite {
 // start starts the next waq on the suite's file and sends again what the
 // last kill cut.
 func (s *crashSuite) start() *child {
+	defer s.clock(0, time.Now())
 	c := startChild(s.t, s.dir, s.evo.URL, s.logs)
 	s.mu.Lock()
 	s.cur = c
@@ -94,6 +95,7 @@ func (s *crashSuite) onAccept(key, number string) {
 
 // crash runs mo's load on c and kills c at a random moment of it.
 func (s *crashSuite) crash(c *child, mo moment) {
+	defer s.clock(1, time.Now())
 	ctx, cancel := context.WithCancel(context.Background())
 	if mo.prepare != nil && !mo.prepare(ctx, s, c) {
 		s.t.Fatalf("seed %d: preparing %s failed:\n%s", s.seed, mo.name, s.logs.tail(20))
@@ -151,6 +153,7 @@ func (s *crashSuite) momentStats(name string) *momentStats {
 // verify waits until the fake gateway has answered every request the dead
 // waq made, then holds the data file and the backups to the ledger.
 func (s *crashSuite) verify(n int, mo moment, killed bool) {
+	defer s.clock(2, time.Now())
 	t := s.t
 	waitFor(t, "the gateway to answer the requests of the dead waq", func() bool {
 		s.led.mu.Lock()
@@ -175,6 +178,9 @@ func (s *crashSuite) verify(n int, mo moment, killed bool) {
 	s.led.epoch++
 	s.led.mu.Unlock()
 }
+
+// clock adds the time since began to the phase's total.
+func (s *crashSuite) clock(phase int, began time.Time) { s.took[phase] += time.Since(began) }
 
 // validSends counts the requests the fake accepts: a body cut by the kill
 // is refused.

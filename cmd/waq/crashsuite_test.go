@@ -44,6 +44,7 @@ type crashSuite struct {
 	stats map[string]*momentStats
 
 	backupsChecked int
+	took           [3]time.Duration // in starts, load and kills, verification
 
 	mu     sync.Mutex // guards cur and killAt, which the fake's accept hook reads
 	cur    *child
@@ -59,10 +60,10 @@ type momentStats struct {
 func (s *crashSuite) moments() []moment {
 	l := s.ld
 	return []moment{
-		{name: "enqueue", workers: 4, load: l.enqueueOne, delay: 300 * time.Millisecond},
-		{name: "bulk enqueue", workers: 2, load: l.enqueueBulk, delay: 400 * time.Millisecond},
+		{name: "enqueue", workers: 2, load: l.enqueueOne, delay: 300 * time.Millisecond},
+		{name: "bulk enqueue", workers: 1, load: l.enqueueBulk, delay: 400 * time.Millisecond},
 		{name: "sending", prepare: backlog, delay: 500 * time.Millisecond, onSend: true},
-		{name: "webhooks", workers: 4, load: l.webhook, delay: 300 * time.Millisecond},
+		{name: "webhooks", workers: 2, load: l.webhook, delay: 300 * time.Millisecond},
 		{name: "backup", workers: 1, load: l.backup, delay: 200 * time.Millisecond},
 		{name: "import", workers: 1, load: l.importOnce, prepare: newQueue, delay: 300 * time.Millisecond},
 		{name: "cutover", workers: 1, load: l.cutover, prepare: importQueue, delay: 100 * time.Millisecond},
