@@ -97,8 +97,8 @@ func (s *crashSuite) report(kills int, took time.Duration) {
 	all, recorded, worst := peakWindow(accepts, rate.Window)
 	t.Logf("crash suite, seed %d: %d kills in %s (starts %s, load %s, verifier %s)\n%s", s.seed, kills,
 		took.Round(time.Second), s.took[0].Round(time.Second), s.took[1].Round(time.Second), s.took[2].Round(time.Second), s.table())
-	t.Logf("acknowledged: %d enqueued, %d imported jobs, %d webhooks applied, %d whole backups checked",
-		acked, jobs, hooks, s.backupsChecked)
+	t.Logf("acknowledged: %d enqueued, %d imported jobs, %d webhooks applied, %d whole backups (%d checked)",
+		acked, jobs, hooks, s.backupsWhole, s.backupsChecked)
 	t.Logf("gateway: %d sends of %d messages, %d duplicates, %d sends in flight at a kill",
 		len(accepts), len(messages), len(accepts)-len(messages), inFlight)
 	t.Logf("rate %s: at most %d sends in a window (%d without those in flight at a kill)", crashRate, all, recorded)

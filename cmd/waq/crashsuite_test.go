@@ -44,6 +44,7 @@ type crashSuite struct {
 	stats map[string]*momentStats
 
 	backupsChecked int
+	backupsWhole   int
 	took           [3]time.Duration // in starts, load and kills, verification
 
 	mu     sync.Mutex // guards cur and killAt, which the fake's accept hook reads
