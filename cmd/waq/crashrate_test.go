@@ -67,14 +67,6 @@ func TestWindowPeak(t *testing.T) {
 	f("in flight", []accept{at(0, true), at(100, false), at(200, false), at(1150, false)}, 3, 2)
 }
 
-// knownLimiterBug is why the rate check skips instead of failing: the
-// sender's limiter (sender/limiter.go) lets one send too many through a
-// window now and then under load, found by this suite. Remove the skip
-// with the fix.
-const knownLimiterBug = "known bug in sender/limiter.go: restamp and undo act on the last permit of the sorted log, " +
-	"which is the end time a concurrent settle just inserted rather than the permit take granted, " +
-	"so a finished call's permit is left at an earlier time and leaves the window too soon (docs/crash.md)"
-
 // report logs the figures docs/crash.md quotes and asserts the bounds on
 // duplicates and on the rate window over every send of every run.
 func (s *crashSuite) report(kills int, took time.Duration) {
@@ -111,7 +103,7 @@ func (s *crashSuite) report(kills int, took time.Duration) {
 			fmt.Fprintf(&w, "%s run %d %s to %s in flight=%t\n", a.at.Format("15:04:05.000000"), a.epoch, a.key, a.number, a.unrecorded)
 		}
 		t.Logf("seed %d: %d recorded sends in one %s window; the rate is %s:\n%s", s.seed, recorded, rate.Window, crashRate, w.String())
-		t.Skipf("rate window exceeded: %s", knownLimiterBug)
+		t.Fatalf("rate window exceeded: %d recorded sends in one %s window at %s", recorded, rate.Window, crashRate)
 	}
 }
 
