@@ -64,7 +64,7 @@ func (b *bench) fillWaq(ctx context.Context, s *waqServer, n int) (sideSizes, er
 		return z, err
 	}
 	z.rate = rate(n, d)
-	rss1, err := statusKB(s.proc.pid(), "RssAnon")
+	rss1, err := settledKB(ctx, s.proc.pid())
 	if err != nil {
 		return z, err
 	}
@@ -108,3 +108,28 @@ func (b *bench) fillBull(ctx context.Context, r *redisServer, n int) (sideSizes,
 	z.diskSettle, err = r.aofSize()
 	return z, err
 }
+
+// settledKB reads a process's RssAnon once it stops falling: right after a
+// fill, Go's heap still holds the garbage of the requests, which its
+// scavenger returns to the system over the next seconds. It polls for at
+// most settleMax and returns the lowest value seen.
+func settledKB(ctx context.Context, pid int) (int64, error) {
+	low, err := statusKB(pid, "RssAnon")
+	for flat, deadline := 0, time.Now().Add(settleMax); err == nil && flat < 4 && time.Now().Before(deadline); {
+		select {
+		case <-ctx.Done():
+			return low, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+		var kb int64
+		if kb, err = statusKB(pid, "RssAnon"); kb < low {
+			low, flat = kb, 0
+		} else {
+			flat++
+		}
+	}
+	return low, err
+}
+
+// settleMax bounds the wait for a process's memory to settle after a fill.
+const settleMax = 20 * time.Second
