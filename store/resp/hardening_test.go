@@ -1,6 +1,14 @@
 package resp
 
-import "testing"
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/VictoriaMetrics/metrics"
+)
 
 // TestRandRepeatsCap checks waq's own limit on negative counts, which Redis
 // would try to answer in full.
@@ -23,4 +31,89 @@ func TestRandRepeatsCap(t *testing.T) {
 	f("*2\r\n$1\r\na\r\n$1\r\na\r\n", "SRANDMEMBER", "s", "-2")
 	f("*1\r\n$1\r\na\r\n", "HRANDFIELD", "h", "9223372036854775807")
 	f("+PONG\r\n", "PING")
+}
+
+// TestHandlerPanic checks that a panicking handler answers -ERR internal
+// error alone (in a pipeline, in MULTI, outside a transaction), that its
+// writes are rolled back, that it is logged once without its arguments and
+// counted, and that the server goes on serving every connection.
+func TestHandlerPanic(t *testing.T) {
+	var logs safeBuffer
+	counter := metrics.GetOrCreateCounter(`waq_panics_recovered_total{where="resp"}`)
+	before := counter.Get()
+	addr, _ := startWith(t, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))}, func(s *Server) {
+		s.testHook = func(c *call) {
+			if len(c.args) < 2 || string(c.args[1]) != "boom" {
+				return
+			}
+			if c.tx != nil && c.tx.Writable() {
+				c.tx.SetString(c.db(), []byte("partial"), []byte("x"), 0, false)
+			}
+			if c.cmd.name == "get" {
+				var idx []int
+				_ = idx[len(c.args)] // a runtime error, whose text is logged
+			}
+			panic("secret-arg " + string(c.args[len(c.args)-1]))
+		}
+	})
+	other := dial(t, addr)
+	r := dial(t, addr)
+	pipe := func(want string, cmds ...[]string) {
+		t.Helper()
+		var all []byte
+		for _, c := range cmds {
+			all = append(all, encode(c)...)
+		}
+		if _, err := r.c.Write(all); err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for range cmds {
+			v, err := readReply(r.rd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got += v.raw
+		}
+		if got != want {
+			t.Fatalf("%q:\n got %q\nwant %q", cmds, got, want)
+		}
+	}
+	ierr := "-ERR internal error\r\n"
+	pipe("+OK\r\n"+ierr+"+OK\r\n$1\r\n1\r\n",
+		[]string{"SET", "a", "1"}, []string{"SET", "boom", "secret-arg"}, []string{"SET", "c", "3"}, []string{"GET", "a"})
+	pipe("+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n+OK\r\n"+ierr+"+OK\r\n",
+		[]string{"MULTI"}, []string{"SET", "m1", "1"}, []string{"SET", "boom", "secret-arg"}, []string{"SET", "m2", "2"}, []string{"EXEC"})
+	pipe(ierr+ierr+"$-1\r\n", []string{"GET", "boom"}, []string{"INFO", "boom"}, []string{"GET", "partial"})
+	if got, _ := other.do("MGET", "a", "c", "m1", "m2", "boom", "partial"); got != "*6\r\n$1\r\n1\r\n$1\r\n3\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n$-1\r\n" {
+		t.Fatalf("other connection: %q", got)
+	}
+	if got := counter.Get() - before; got != 4 {
+		t.Fatalf("counted %d panics, want 4", got)
+	}
+	text := logs.String()
+	if n := strings.Count(text, "resp command panicked"); n != 4 || strings.Contains(text, "secret-arg") {
+		t.Fatalf("%d log lines, or arguments logged:\n%s", n, text)
+	}
+	if !strings.Contains(text, "cmd=get") || !strings.Contains(text, "index out of range") {
+		t.Fatalf("log lacks the command or the runtime error:\n%s", text)
+	}
+}
+
+// safeBuffer is a bytes.Buffer for a logger written by several goroutines.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
