@@ -1,6 +1,7 @@
 package resp
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/waqhq/waq/store"
@@ -16,8 +17,8 @@ type scanOpts struct {
 
 func parseScan(args [][]byte, typed bool) (scanOpts, error) {
 	o := scanOpts{count: 10}
-	cur, err := strconv.ParseUint(string(args[0]), 10, 64)
-	if err != nil {
+	cur, ok := parseCursor(args[0])
+	if !ok {
 		return o, rerr("ERR invalid cursor")
 	}
 	o.cursor = cur
@@ -47,6 +48,35 @@ func parseScan(args [][]byte, typed bool) (scanOpts, error) {
 		}
 	}
 	return o, nil
+}
+
+// parseCursor reads a cursor as Redis's strtoul does: an optional sign and
+// decimal digits, a negative number wrapping around 2^64, nothing at all
+// meaning 0, and the text ending at a NUL byte; a leading space, any other
+// byte or a value past 2^64-1 make it invalid. Cursors waq never gave out
+// restart the scan.
+func parseCursor(b []byte) (uint64, bool) {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	if len(b) == 0 {
+		return 0, true
+	}
+	digits := b
+	if b[0] == '+' || b[0] == '-' {
+		digits = b[1:]
+	}
+	if len(digits) == 0 || bytes.ContainsFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(digits), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	if b[0] == '-' {
+		n = -n
+	}
+	return n, true
 }
 
 func cmdScan(c *call) error {
