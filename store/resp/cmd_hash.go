@@ -189,7 +189,8 @@ func cmdHRandField(c *call) error {
 	if err != nil {
 		return err
 	}
-	idx, err := pick(len(fs), count, single)
+	size := func(i int) int { return len(fs[i]) + len(vs[i]) }
+	idx, err := pick(len(fs), count, single, size, c.s.opt.MaxBulk)
 	if err != nil {
 		return err
 	}

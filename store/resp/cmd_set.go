@@ -77,7 +77,8 @@ func randomMembers(c *call, positive bool) (ms [][]byte, idx []int, withCount bo
 	if ms, err = members(c, c.args[1]); err != nil {
 		return nil, nil, false, err
 	}
-	idx, err = pick(len(ms), count, !withCount)
+	size := func(i int) int { return len(ms[i]) }
+	idx, err = pick(len(ms), count, !withCount, size, c.s.opt.MaxBulk)
 	return ms, idx, withCount, err
 }
 

@@ -31,6 +31,17 @@ func TestRandRepeatsCap(t *testing.T) {
 	f("*2\r\n$1\r\na\r\n$1\r\na\r\n", "SRANDMEMBER", "s", "-2")
 	f("*1\r\n$1\r\na\r\n", "HRANDFIELD", "h", "9223372036854775807")
 	f("+PONG\r\n", "PING")
+	// Repeats whose answer would pass MaxBulk bytes: 1000 of a 1 KiB member.
+	addr, _ = startWaq(t, Options{MaxBulk: 100 << 10})
+	r = dial(t, addr)
+	big := strings.Repeat("m", 1024)
+	f(":1\r\n", "SADD", "s", big)
+	f(":1\r\n", "HSET", "h", big, "v")
+	f("-ERR value is out of range\r\n", "SRANDMEMBER", "s", "-1000")
+	f("-ERR value is out of range\r\n", "HRANDFIELD", "h", "-1000")
+	if got, _ := r.do("SRANDMEMBER", "s", "-90"); !strings.HasPrefix(got, "*90\r\n") {
+		t.Fatalf("SRANDMEMBER s -90: %.20q", got)
+	}
 }
 
 // TestHandlerPanic checks that a panicking handler answers -ERR internal
@@ -116,4 +127,24 @@ func (s *safeBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestStringLimit checks that SETRANGE and APPEND stop at the server's
+// MaxBulk, which CONFIG GET reports as proto-max-bulk-len.
+func TestStringLimit(t *testing.T) {
+	addr, _ := startWaq(t, Options{MaxBulk: 1024})
+	r := dial(t, addr)
+	f := func(want string, args ...string) {
+		t.Helper()
+		if got, err := r.do(args...); err != nil || got != want {
+			t.Fatalf("%q: got %q, %v; want %q", args, got, err, want)
+		}
+	}
+	tooBig := "-" + string(errStringSize) + "\r\n"
+	f("*2\r\n$18\r\nproto-max-bulk-len\r\n$4\r\n1024\r\n", "CONFIG", "GET", "proto-max-bulk-len")
+	f(tooBig, "SETRANGE", "k", "1024", "x")
+	f(tooBig, "SETRANGE", "k", "9223372036854775807", "x")
+	f(":1024\r\n", "SETRANGE", "k", "1023", "x")
+	f(tooBig, "APPEND", "k", "y")
+	f(":1024\r\n", "STRLEN", "k")
 }
