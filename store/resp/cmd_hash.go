@@ -217,7 +217,7 @@ func cmdHRandField(c *call) error {
 }
 
 func cmdHScan(c *call) error {
-	return collScan(c, store.KHash, func(after []byte, fn func(f, v []byte) bool) error {
+	return collScan(c, store.KHash, func(_ int64, after []byte, fn func(f, v []byte) bool) error {
 		return c.tx.HScan(c.db(), c.args[1], after, fn)
 	})
 }

@@ -119,12 +119,23 @@ func (s *Server) cursor(id uint64) []byte {
 
 // collScan answers HSCAN, SSCAN and ZSCAN. Like Redis with its compact
 // encodings, a collection of up to 128 elements is returned whole.
-func collScan(c *call, typ store.KType, walk func(after []byte, fn func(f, v []byte) bool) error) error {
-	o, err := parseScan(c.args[2:], false)
+// As in Redis, the cursor is checked first, then the key's type, and the
+// options only when the key exists.
+func collScan(c *call, typ store.KType, walk func(n int64, after []byte, fn func(f, v []byte) bool) error) error {
+	if _, ok := parseCursor(c.args[2]); !ok {
+		return rerr("ERR invalid cursor")
+	}
+	n, err := c.tx.Len(c.db(), c.args[1], typ)
 	if err != nil {
 		return err
 	}
-	n, err := c.tx.Len(c.db(), c.args[1], typ)
+	if n == 0 {
+		c.w.array(2)
+		c.w.bulkString("0")
+		c.w.array(0)
+		return nil
+	}
+	o, err := parseScan(c.args[2:], false)
 	if err != nil {
 		return err
 	}
@@ -134,7 +145,7 @@ func collScan(c *call, typ store.KType, walk func(after []byte, fn func(f, v []b
 	var out [][]byte
 	var last []byte
 	seen, more := 0, false
-	err = walk(c.s.cursor(o.cursor), func(f, v []byte) bool {
+	err = walk(n, c.s.cursor(o.cursor), func(f, v []byte) bool {
 		if seen == o.count {
 			more = true
 			return false
