@@ -101,15 +101,7 @@ func (s *Server) runGroup(cl *client, cmds []redcon.Command) {
 		cl.setDB(db)
 		return s.dispatchAll(cl, tx, &cl.w, all, skip)
 	}
-	var err error
-	for again := true; again; again = retryWithout(err, skip) {
-		if write {
-			err = s.st.KUpdate(fn)
-		} else {
-			err = s.st.KView(fn)
-		}
-	}
-	if err != nil {
+	if err := s.isolated(write, fn, skip); err != nil {
 		s.log.Error("resp transaction", "err", err)
 		cl.w.truncate(start)
 		cl.setDB(db)

@@ -70,15 +70,7 @@ func cmdExec(c *call) error {
 		c.w.array(len(queued))
 		return s.dispatchAll(cl, tx, c.w, queued, skip)
 	}
-	var err error
-	for again := true; again; again = retryWithout(err, skip) {
-		if write {
-			err = s.st.KUpdate(fn)
-		} else {
-			err = s.st.KView(fn)
-		}
-	}
-	return err
+	return s.isolated(write, fn, skip)
 }
 
 func cmdWatch(c *call) error {

@@ -71,12 +71,20 @@ func (s *Server) dispatchAll(cl *client, tx *store.KTx, w *reply, cmds [][][]byt
 	return nil
 }
 
-// retryWithout reports whether err is a panicAt, adding its command to skip.
-func retryWithout(err error, skip map[int]bool) bool {
-	var p panicAt
-	if !errors.As(err, &p) || skip[p.i] {
-		return false
+// isolated runs fn, which calls dispatchAll with skip, in a write or a read
+// transaction, and again without each command that panicked.
+func (s *Server) isolated(write bool, fn func(*store.KTx) error, skip map[int]bool) error {
+	for {
+		var err error
+		if write {
+			err = s.st.KUpdate(fn)
+		} else {
+			err = s.st.KView(fn)
+		}
+		var p panicAt
+		if !errors.As(err, &p) || skip[p.i] {
+			return err
+		}
+		skip[p.i] = true
 	}
-	skip[p.i] = true
-	return true
 }
