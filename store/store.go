@@ -252,13 +252,16 @@ func (s *Store) commit(batch []*call) {
 // the commit loop serves every writer, so one bad call must not stop it.
 var ErrPanicked = Errorf(EINTERNAL, "internal error: the write panicked and was rolled back")
 
+// commitPanics is on /metrics from the start, at 0.
+var commitPanics = metrics.GetOrCreateCounter(`waq_panics_recovered_total{where="commit"}`)
+
 // runCall runs one call's function, turning a panic into ErrPanicked so that
 // the batch goes on without it. The panic value is not kept: it may quote
 // stored data.
 func runCall(c *call, tx *bolt.Tx) (err error) {
 	defer func() {
 		if recover() != nil {
-			metrics.GetOrCreateCounter(`waq_panics_recovered_total{where="commit"}`).Inc()
+			commitPanics.Inc()
 			err = ErrPanicked
 		}
 	}()

@@ -2,6 +2,7 @@ package resp
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -101,6 +102,11 @@ func TestHandlerPanic(t *testing.T) {
 	}
 	if got := counter.Get() - before; got != 4 {
 		t.Fatalf("counted %d panics, want 4", got)
+	}
+	var scrape bytes.Buffer
+	metrics.WritePrometheus(&scrape, false)
+	if want := fmt.Sprintf("waq_panics_recovered_total{where=\"resp\"} %d\n", counter.Get()); !strings.Contains(scrape.String(), want) {
+		t.Fatalf("/metrics lacks %q", want)
 	}
 	text := logs.String()
 	if n := strings.Count(text, "resp command panicked"); n != 4 || strings.Contains(text, "secret-arg") {
