@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/VictoriaMetrics/metrics"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -174,7 +175,8 @@ func (s *Store) CommitStats() (commits, writes uint64) {
 // update runs fn in a write transaction shared with the other writers waiting
 // at the same moment, and returns once the commit is on disk. fn may run more
 // than once (when a neighbour in its batch fails), so it must assign, not
-// accumulate, whatever it reports to its caller.
+// accumulate, whatever it reports to its caller. A panic in fn rolls fn back
+// and returns ErrPanicked to this caller alone.
 func (s *Store) update(fn func(*bolt.Tx) error) error {
 	c := &call{fn: fn, err: make(chan error, 1)}
 	s.mu.RLock()
@@ -269,7 +271,7 @@ func (s *Store) commit(batch []*call) {
 		failed, ferr := -1, error(nil)
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			for i, c := range batch {
-				if err := c.fn(tx); err != nil {
+				if err := runCall(c, tx); err != nil {
 					failed, ferr = i, err
 					return err
 				}
@@ -287,6 +289,26 @@ func (s *Store) commit(batch []*call) {
 		batch[failed].err <- ferr
 		batch = append(batch[:failed:failed], batch[failed+1:]...)
 	}
+}
+
+// ErrPanicked is returned to a writer whose transaction function panicked:
+// the commit loop serves every writer, so one bad call must not stop it.
+var ErrPanicked = Errorf(EINTERNAL, "internal error: the write panicked and was rolled back")
+
+// commitPanics is on /metrics from the start, at 0.
+var commitPanics = metrics.GetOrCreateCounter(`waq_panics_recovered_total{where="commit"}`)
+
+// runCall runs one call's function, turning a panic into ErrPanicked so that
+// the batch goes on without it. The panic value is not kept: it may quote
+// stored data.
+func runCall(c *call, tx *bolt.Tx) (err error) {
+	defer func() {
+		if recover() != nil {
+			commitPanics.Inc()
+			err = ErrPanicked
+		}
+	}()
+	return c.fn(tx)
 }
 
 func wrapCommit(err error) error {

@@ -24,6 +24,7 @@ const (
 	errMinMaxLex   rerr = "ERR min or max not valid string range item"
 	errPositive    rerr = "ERR value is out of range, must be positive"
 	errNaNInf      rerr = "ERR increment would produce NaN or Infinity"
+	errIntRange    rerr = "ERR value is out of range, value must between -2147483648 and 2147483647"
 	errNoAuth      rerr = "NOAUTH Authentication required."
 	errWrongPass   rerr = "WRONGPASS invalid username-password pair or user is disabled."
 )

@@ -2,6 +2,7 @@ package resp
 
 import (
 	"crypto/subtle"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -126,6 +127,9 @@ func cmdSelect(c *call) error {
 	if err != nil {
 		return err
 	}
+	if db < math.MinInt32 || db > math.MaxInt32 {
+		return errIntRange
+	}
 	if db < 0 || db >= 16 {
 		return errDBRange
 	}
@@ -202,12 +206,15 @@ func cmdEmptyArray(c *call) error {
 var configs = [][2]string{
 	{"appendonly", "no"}, {"databases", "16"}, {"maxclients", "10000"}, {"maxmemory", "0"},
 	{"maxmemory-policy", "noeviction"}, {"notify-keyspace-events", ""},
-	{"proto-max-bulk-len", strconv.Itoa(MaxBulkDefault)}, {"save", ""}, {"timeout", "0"},
+	{"proto-max-bulk-len", ""}, {"save", ""}, {"timeout", "0"},
 }
 
 func cmdConfigGet(c *call) error {
 	var out []string
 	for _, kv := range configs {
+		if kv[0] == "proto-max-bulk-len" {
+			kv[1] = strconv.Itoa(c.s.opt.MaxBulk) // the server's own, as APPEND and SETRANGE use it
+		}
 		for _, p := range c.args[2:] {
 			if match([]byte(strings.ToLower(string(p))), []byte(kv[0])) {
 				out = append(out, kv[0], kv[1])

@@ -189,7 +189,8 @@ func cmdHRandField(c *call) error {
 	if err != nil {
 		return err
 	}
-	idx, err := pick(len(fs), count, single)
+	size := func(i int) int { return len(fs[i]) + len(vs[i]) }
+	idx, err := pick(len(fs), count, single, size, c.s.opt.MaxBulk)
 	if err != nil {
 		return err
 	}
@@ -216,7 +217,7 @@ func cmdHRandField(c *call) error {
 }
 
 func cmdHScan(c *call) error {
-	return collScan(c, store.KHash, func(after []byte, fn func(f, v []byte) bool) error {
+	return collScan(c, store.KHash, func(_ int64, after []byte, fn func(f, v []byte) bool) error {
 		return c.tx.HScan(c.db(), c.args[1], after, fn)
 	})
 }

@@ -199,8 +199,15 @@ func cmdRenameNX(c *call) error {
 }
 
 func cmdMemoryUsage(c *call) error {
-	if len(c.args) != 3 && (len(c.args) != 5 || !eq(c.args[3], "samples")) {
-		return errSyntax
+	for j := 3; j < len(c.args); j += 2 {
+		if !eq(c.args[j], "samples") || j+1 >= len(c.args) {
+			return errSyntax
+		}
+		if n, err := intArg(c.args[j+1]); err != nil {
+			return err
+		} else if n < 0 {
+			return errSyntax
+		}
 	}
 	n, err := c.tx.Usage(c.db(), c.args[2])
 	if err != nil {

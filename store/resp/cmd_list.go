@@ -119,12 +119,17 @@ func cmdLLen(c *call) error {
 	return err
 }
 
+// LINDEX and LSET look the key up before they parse the index, as Redis.
 func cmdLIndex(c *call) error {
-	i, err := intArg(c.args[2])
+	n, err := c.tx.Len(c.db(), c.args[1], store.KList)
 	if err != nil {
 		return err
 	}
-	n, err := c.tx.Len(c.db(), c.args[1], store.KList)
+	if n == 0 {
+		c.w.null()
+		return nil
+	}
+	i, err := intArg(c.args[2])
 	if err != nil {
 		return err
 	}
@@ -141,16 +146,16 @@ func cmdLIndex(c *call) error {
 }
 
 func cmdLSet(c *call) error {
-	i, err := intArg(c.args[2])
-	if err != nil {
-		return err
-	}
 	n, err := c.tx.Len(c.db(), c.args[1], store.KList)
 	if err != nil {
 		return err
 	}
 	if n == 0 {
 		return errNoSuchKey
+	}
+	i, err := intArg(c.args[2])
+	if err != nil {
+		return err
 	}
 	if i < 0 {
 		i += n
@@ -247,6 +252,9 @@ func removeN(vs [][]byte, x []byte, count int64) ([][]byte, int64) {
 	limit := count
 	if limit < 0 {
 		limit = -limit
+	}
+	if count == minInt {
+		limit = 0 // Redis's negation overflows and it never reaches the limit: all go
 	}
 	drop := make([]bool, len(vs))
 	removed := int64(0)

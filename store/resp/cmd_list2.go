@@ -38,6 +38,14 @@ func parseLPos(args [][]byte) (lposOpts, error) {
 		}
 		*dst = n
 	}
+	if o.rank == minInt {
+		// Redis 7.0 negates the rank, which stays -2^63: every match from
+		// the tail is taken, with COUNT ignored.
+		o.rank = -1
+		if o.count > 0 {
+			o.count = 0
+		}
+	}
 	return o, nil
 }
 

@@ -1,6 +1,7 @@
 package resp
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/waqhq/waq/store"
@@ -16,8 +17,8 @@ type scanOpts struct {
 
 func parseScan(args [][]byte, typed bool) (scanOpts, error) {
 	o := scanOpts{count: 10}
-	cur, err := strconv.ParseUint(string(args[0]), 10, 64)
-	if err != nil {
+	cur, ok := parseCursor(args[0])
+	if !ok {
 		return o, rerr("ERR invalid cursor")
 	}
 	o.cursor = cur
@@ -47,6 +48,35 @@ func parseScan(args [][]byte, typed bool) (scanOpts, error) {
 		}
 	}
 	return o, nil
+}
+
+// parseCursor reads a cursor as Redis's strtoul does: an optional sign and
+// decimal digits, a negative number wrapping around 2^64, nothing at all
+// meaning 0, and the text ending at a NUL byte; a leading space, any other
+// byte or a value past 2^64-1 make it invalid. Cursors waq never gave out
+// restart the scan.
+func parseCursor(b []byte) (uint64, bool) {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	if len(b) == 0 {
+		return 0, true
+	}
+	digits := b
+	if b[0] == '+' || b[0] == '-' {
+		digits = b[1:]
+	}
+	if len(digits) == 0 || bytes.ContainsFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(digits), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	if b[0] == '-' {
+		n = -n
+	}
+	return n, true
 }
 
 func cmdScan(c *call) error {
@@ -89,12 +119,23 @@ func (s *Server) cursor(id uint64) []byte {
 
 // collScan answers HSCAN, SSCAN and ZSCAN. Like Redis with its compact
 // encodings, a collection of up to 128 elements is returned whole.
-func collScan(c *call, typ store.KType, walk func(after []byte, fn func(f, v []byte) bool) error) error {
-	o, err := parseScan(c.args[2:], false)
+// As in Redis, the cursor is checked first, then the key's type, and the
+// options only when the key exists.
+func collScan(c *call, typ store.KType, walk func(n int64, after []byte, fn func(f, v []byte) bool) error) error {
+	if _, ok := parseCursor(c.args[2]); !ok {
+		return rerr("ERR invalid cursor")
+	}
+	n, err := c.tx.Len(c.db(), c.args[1], typ)
 	if err != nil {
 		return err
 	}
-	n, err := c.tx.Len(c.db(), c.args[1], typ)
+	if n == 0 {
+		c.w.array(2)
+		c.w.bulkString("0")
+		c.w.array(0)
+		return nil
+	}
+	o, err := parseScan(c.args[2:], false)
 	if err != nil {
 		return err
 	}
@@ -104,7 +145,7 @@ func collScan(c *call, typ store.KType, walk func(after []byte, fn func(f, v []b
 	var out [][]byte
 	var last []byte
 	seen, more := 0, false
-	err = walk(c.s.cursor(o.cursor), func(f, v []byte) bool {
+	err = walk(n, c.s.cursor(o.cursor), func(f, v []byte) bool {
 		if seen == o.count {
 			more = true
 			return false

@@ -77,7 +77,8 @@ func randomMembers(c *call, positive bool) (ms [][]byte, idx []int, withCount bo
 	if ms, err = members(c, c.args[1]); err != nil {
 		return nil, nil, false, err
 	}
-	idx, err = pick(len(ms), count, !withCount)
+	size := func(i int) int { return len(ms[i]) }
+	idx, err = pick(len(ms), count, !withCount, size, c.s.opt.MaxBulk)
 	return ms, idx, withCount, err
 }
 
@@ -164,7 +165,7 @@ func cmdSUnion(c *call) error { return setop(c, "union") }
 func cmdSDiff(c *call) error  { return setop(c, "diff") }
 
 func cmdSScan(c *call) error {
-	return collScan(c, store.KSet, func(after []byte, fn func(f, v []byte) bool) error {
+	return collScan(c, store.KSet, func(_ int64, after []byte, fn func(f, v []byte) bool) error {
 		return c.tx.SScan(c.db(), c.args[1], after, func(m []byte) bool { return fn(m, nil) })
 	})
 }

@@ -8,15 +8,15 @@ func cmdAppend(c *call) error {
 		return err
 	}
 	nv := append(bytes.Clone(v), c.args[2]...)
-	if len(nv) > maxString {
+	if len(nv) > c.s.opt.MaxBulk {
 		return errStringSize
 	}
 	c.w.int(int64(len(nv)))
 	return c.tx.SetString(c.db(), c.args[1], nv, 0, true)
 }
 
-const maxString = 512 << 20
-
+// errStringSize refuses a string longer than Options.MaxBulk, which CONFIG
+// GET reports as proto-max-bulk-len: Redis's limit is that setting too.
 const errStringSize rerr = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
 
 func cmdStrlen(c *call) error {
@@ -119,7 +119,7 @@ func cmdSetRange(c *call) error {
 		c.w.int(int64(len(v)))
 		return nil
 	}
-	if off > maxString-int64(len(val)) { // off+len could overflow
+	if off > int64(c.s.opt.MaxBulk-len(val)) { // off+len could overflow
 
 		return errStringSize
 	}

@@ -250,11 +250,7 @@ func zpop(c *call, rev bool) error {
 }
 
 func cmdZScan(c *call) error {
-	n, err := c.tx.Len(c.db(), c.args[1], store.KZSet)
-	if err != nil {
-		return err
-	}
-	return collScan(c, store.KZSet, func(after []byte, fn func(f, v []byte) bool) error {
+	return collScan(c, store.KZSet, func(n int64, after []byte, fn func(f, v []byte) bool) error {
 		emit := func(m []byte, s float64) bool { return fn(m, []byte(formatScore(s))) }
 		if n <= 128 { // returned whole, in score order as Redis's listpack
 			return c.tx.ZWalk(c.db(), c.args[1], false, nil, emit)

@@ -89,27 +89,19 @@ func (s *Server) runChecked(cl *client, args [][]byte) {
 // only once it committed; a failed commit answers each with the error.
 func (s *Server) runGroup(cl *client, cmds []redcon.Command) {
 	write := false
-	for _, c := range cmds {
+	all := make([][][]byte, len(cmds))
+	for i, c := range cmds {
 		write = write || lookup(c.Args[0]).write
+		all[i] = c.Args
 	}
 	start, db := cl.w.len(), cl.db
+	skip := map[int]bool{}
 	fn := func(tx *store.KTx) error {
 		cl.w.truncate(start)
 		cl.setDB(db)
-		for _, c := range cmds {
-			if err := s.dispatch(cl, tx, &cl.w, c.Args); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.dispatchAll(cl, tx, &cl.w, all, skip)
 	}
-	var err error
-	if write {
-		err = s.st.KUpdate(fn)
-	} else {
-		err = s.st.KView(fn)
-	}
-	if err != nil {
+	if err := s.isolated(write, fn, skip); err != nil {
 		s.log.Error("resp transaction", "err", err)
 		cl.w.truncate(start)
 		cl.setDB(db)
@@ -134,9 +126,13 @@ func (s *Server) dispatch(cl *client, tx *store.KTx, w *reply, args [][]byte) er
 		s.touchKeys(c)
 	}
 	start := w.len()
-	err := cmd.run(c)
+	err := s.runCmd(c)
 	if err != nil {
 		w.truncate(start) // a reply written before a failed write
+	}
+	if errors.Is(err, errPanicked) && tx == nil {
+		w.err(string(errInternal)) // nothing to roll back
+		return nil
 	}
 	return finish(w, err)
 }

@@ -3,24 +3,40 @@ package resp
 import (
 	"bufio"
 	"bytes"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/VictoriaMetrics/metrics"
 	"github.com/tidwall/redcon"
 	"github.com/waqhq/waq/store"
 )
 
 // FuzzCommand feeds arbitrary bytes through the guard, redcon's parser and
 // the command path, and checks that every command got exactly one
-// well-formed reply.
+// well-formed reply and that no handler panicked (the server recovers
+// panics, so the test counts them). The commands of one input run as one
+// pipeline, sharing transactions, or, when the input starts with '!', one
+// socket read at a time; MULTI/EXEC blocks run either way.
 func FuzzCommand(f *testing.F) {
 	for _, seed := range []string{
 		"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n",
 		"GET k\r\nINCR n\r\nLPUSH l a b\r\nLRANGE l 0 -1\r\n",
 		"ZADD z 1 a 2 b\r\nZRANGE z 0 -1 WITHSCORES\r\nZRANGEBYLEX z - +\r\n",
 		"MULTI\r\nHSET h f v\r\nHGETALL h\r\nEXEC\r\n",
+		"!MULTI\r\nHSET h f v\r\nHGETALL h\r\nEXEC\r\n",
+		"WATCH k\r\nSET k w\r\nMULTI\r\nGET k\r\nINCR k\r\nEXEC\r\nMULTI\r\nMULTI\r\nNOSUCH\r\nEXEC\r\nDISCARD\r\n",
+		"MULTI\r\nSADD s a\r\nSRANDMEMBER s -9223372036854775808\r\nSETRANGE k 9223372036854775807 x\r\nEXEC\r\n",
 		"SCAN 0 MATCH *[a-\\z]* COUNT 5 TYPE hash\r\nKEYS *\r\n",
 		"SET k v PXAT 1\r\nGETEX k PERSIST\r\nSETRANGE k 3 x\r\nLPOS l a RANK -1 COUNT 0\r\n",
+		// The two inputs that crashed waq before its handlers were range-checked.
+		"SADD s a\r\nSRANDMEMBER s -9223372036854775808\r\n",
+		"SETRANGE k 9223372036854775807 x\r\n",
+		"HSET h a 1\r\nHRANDFIELD h -9223372036854775808\r\nHRANDFIELD h 9223372036854775807 WITHVALUES\r\n",
+		"SET " + strings.Repeat("a", 32) + " v\r\nKEYS *a*a*a*a*a*a*a*a*a*a*a*ab\r\n",
+		"ZADD z 1 a\r\nZSCAN z -1\r\nHSCAN h -1 MATCH [^\r\nSSCAN s 18446744073709551615\r\nSCAN \"\"\r\n",
+		"!LPOS l a RANK -9223372036854775808 COUNT 2\r\nSELECT -9223372036854775808\r\nEXPIRE k 9223372036854775807\r\n",
 		"*1\r\n$999999999999\r\n", "*-1\r\n", "$3\r\nfoo\r\n", "\"unbalanced\r\n",
 	} {
 		f.Add([]byte(seed))
@@ -30,8 +46,14 @@ func FuzzCommand(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { st.Close() })
-	s := New(st, Options{MaxBatch: 8})
+	var logs safeBuffer
+	s := New(st, Options{MaxBatch: 8, MaxBulk: 1 << 16, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	commitPanics := metrics.GetOrCreateCounter(`waq_panics_recovered_total{where="commit"}`)
 	f.Fuzz(func(t *testing.T, data []byte) {
+		apart := bytes.HasPrefix(data, []byte("!"))
+		if apart {
+			data = data[1:]
+		}
 		g := guard{maxBulk: 1 << 16}
 		if g.feed(data) != "" {
 			return
@@ -40,8 +62,18 @@ func FuzzCommand(f *testing.F) {
 		if err != nil || len(cmds) > 64 {
 			return
 		}
+		before, logged := respPanics.Get()+commitPanics.Get(), len(logs.String())
 		cl := &client{id: 1, authed: true}
-		s.run(cl, cmds)
+		if apart {
+			for i := 0; i < len(cmds) && !cl.quit; i++ {
+				s.run(cl, cmds[i:i+1])
+			}
+		} else {
+			s.run(cl, cmds)
+		}
+		if respPanics.Get()+commitPanics.Get() != before {
+			t.Fatalf("a command panicked:\n%s", logs.String()[logged:])
+		}
 		checkReplies(t, cl, cmds)
 	})
 }

@@ -18,6 +18,12 @@ import (
 // startWaq serves a fresh store on a free loopback port until the test ends.
 func startWaq(t testing.TB, opt Options) (addr string, st *store.Store) {
 	t.Helper()
+	return startWith(t, opt, nil)
+}
+
+// startWith is startWaq with a chance to set the server's test hooks.
+func startWith(t testing.TB, opt Options, prepare func(*Server)) (addr string, st *store.Store) {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -27,6 +33,9 @@ func startWaq(t testing.TB, opt Options) (addr string, st *store.Store) {
 		t.Fatal(err)
 	}
 	s := New(st, opt)
+	if prepare != nil {
+		prepare(s)
+	}
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ln) }()
 	t.Cleanup(func() {

@@ -59,6 +59,7 @@ func cmdExec(c *call) error {
 		write = write || lookup(args[0]).write
 	}
 	start, db := c.w.len(), cl.db
+	skip := map[int]bool{}
 	fn := func(tx *store.KTx) error {
 		c.w.truncate(start)
 		cl.setDB(db)
@@ -67,17 +68,9 @@ func cmdExec(c *call) error {
 			return nil
 		}
 		c.w.array(len(queued))
-		for _, args := range queued {
-			if err := s.dispatch(cl, tx, c.w, args); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.dispatchAll(cl, tx, c.w, queued, skip)
 	}
-	if write {
-		return s.st.KUpdate(fn)
-	}
-	return s.st.KView(fn)
+	return s.isolated(write, fn, skip)
 }
 
 func cmdWatch(c *call) error {

@@ -4,7 +4,8 @@ import "math/rand/v2"
 
 // maxRepeats caps the answer of a negative count (SRANDMEMBER, HRANDFIELD):
 // Redis builds whatever it is asked for, and -9223372036854775807 makes it
-// run out of memory; waq refuses counts beyond this with errRange instead.
+// run out of memory; waq refuses counts beyond this, and answers longer than
+// Options.MaxBulk bytes, with errRange instead.
 const maxRepeats = 1 << 20
 
 const (
@@ -52,9 +53,10 @@ func countArg(c *call, positive bool) (int64, error) {
 }
 
 // pick returns indexes into n elements: count distinct ones when count is
-// positive, -count with repeats when negative (errRange beyond maxRepeats).
-// count is never minInt: the parsers refuse it.
-func pick(n int, count int64, single bool) ([]int, error) {
+// positive, -count with repeats when negative. Repeats fail with errRange
+// beyond maxRepeats or when the sizes of the picked elements add up to more
+// than limit bytes. count is never minInt: the parsers refuse it.
+func pick(n int, count int64, single bool, size func(int) int, limit int) ([]int, error) {
 	if n == 0 {
 		return nil, nil
 	}
@@ -65,9 +67,12 @@ func pick(n int, count int64, single bool) ([]int, error) {
 		if -count > maxRepeats {
 			return nil, errRange
 		}
-		out := make([]int, -count)
+		out, total := make([]int, -count), 0
 		for i := range out {
 			out[i] = rand.IntN(n)
+			if total += size(out[i]); total > limit {
+				return nil, errRange
+			}
 		}
 		return out, nil
 	}

@@ -92,6 +92,8 @@ var randomTemplates = []string{
 	"ZRANGE z%k %b %b BYSCORE LIMIT %n %n WITHSCORES", "ZRANGE lex %l %l BYLEX REV LIMIT %p %p", "ZPOPMAX z%k",
 	"ZREVRANGE z%k %n %n", "EXPIRE %K %q %e", "PEXPIRE %K %q000", "? EXPIRETIME %K", "~s SCAN 0 COUNT 1000 TYPE %t",
 	"~ KEYS %K", "~ KEYS *%k", "SELECT %d", "~ KEYS %g", "~s SCAN 0 MATCH %g COUNT 100",
+	"? SRANDMEMBER t%k %r", "? HRANDFIELD h%k %r", "? HRANDFIELD h%k %r WITHVALUES", "~s2 HSCAN h%k %c",
+	"~s2 ZSCAN z%k %c MATCH %g", "? SSCAN t%k %c", "? SCAN %c", "ZPOPMIN z%k %r",
 }
 
 func randomCommand(rng *rand.Rand) (string, []string) {
@@ -132,7 +134,16 @@ func randomArg(rng *rand.Rand, kind byte) string {
 	case 'm':
 		return string(rune('a' + rng.IntN(5)))
 	case 'n':
+		if rng.IntN(8) == 0 { // the int64 limits and just past them
+			return []string{"-9223372036854775808", "9223372036854775807", "9223372036854775808",
+				"-9223372036854775809", "-9223372036854775807", "4611686018427387904"}[rng.IntN(6)]
+		}
 		return strconv.Itoa(rng.IntN(11) - 5)
+	case 'r': // counts: none of Redis's huge negative ones, which it would build
+		return []string{"0", "1", "3", "-2", "9223372036854775807", "-9223372036854775808", "4611686018427387904",
+			"9223372036854775808", "x"}[rng.IntN(9)]
+	case 'c':
+		return []string{"0", "-1", "+0", "", " 1", "abc", "18446744073709551615", "18446744073709551616", "-0"}[rng.IntN(9)]
 	case 'p':
 		return strconv.Itoa(rng.IntN(6))
 	case 'f':

@@ -54,6 +54,9 @@ type Server struct {
 	done    chan struct{}
 	stop    chan struct{}
 	swept   sync.WaitGroup // the sweeper, waited for by Close
+	// testHook, when set by a test, runs before every command's handler,
+	// under the same recover.
+	testHook func(*call)
 }
 
 // New returns a server for st; start it with Serve.
@@ -152,6 +155,16 @@ func (s *Server) closed(conn redcon.Conn, err error) {
 // same read are taken with ReadPipeline so they share transactions.
 func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 	cl := conn.Context().(*client)
+	defer func() {
+		// Handlers recover their own panics (runCmd); one anywhere else
+		// leaves this connection's replies unknown, so it is closed.
+		if v := recover(); v != nil {
+			s.recovered("", v)
+			cl.w.truncate(0)
+			conn.WriteError(string(errInternal))
+			conn.Close()
+		}
+	}()
 	cmds := append([]redcon.Command{cmd}, conn.ReadPipeline()...)
 	if g, ok := conn.NetConn().(*guardConn); ok {
 		g.consumed()
