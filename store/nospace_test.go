@@ -1,63 +1,22 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/waqhq/waq/store/disktest"
 )
-
-// smallDisk mounts a tmpfs of the given size (mount's size=, e.g. "4m") in
-// a temp dir, unmounted when the test ends. Mounting needs root (and
-// CAP_SYS_ADMIN): without it the test is skipped and says so.
-func smallDisk(t *testing.T, size string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to mount a small tmpfs and fill it (run the tests as root)")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs (needs CAP_SYS_ADMIN): %v %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v %s", dir, err, out)
-		}
-	})
-	return dir
-}
-
-// fillDisk writes a file in dir until the disk is full and returns its
-// path; removing it gives the space back.
-func fillDisk(t *testing.T, dir string) string {
-	t.Helper()
-	path := filepath.Join(dir, "filler")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	chunk := make([]byte, 4096)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatalf("fill: %v", err)
-			}
-			return path
-		}
-	}
-}
 
 // A full disk fails writes with EFULL and loses nothing already stored; the
 // store stays usable, notices by itself that space came back, and the file
 // is sound after a reopen.
 func TestDiskFull(t *testing.T) {
-	dir := smallDisk(t, "4m")
+	dir := disktest.Small(t, "4m")
 	b := &bundle{clock: newClock(), path: filepath.Join(dir, FileName)}
 	b.s = b.open(t)
 	var acked []string
@@ -73,7 +32,7 @@ func TestDiskFull(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	filler := fillDisk(t, dir)
+	filler := disktest.Fill(t, dir)
 	var err error
 	for i := 10; i < 10000 && err == nil; i++ {
 		err = enqueue(i)
@@ -99,9 +58,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("counts on a full disk: %v %v, want %d queued", n, err, len(acked))
 	}
 
-	if err := os.Remove(filler); err != nil {
-		t.Fatal(err)
-	}
+	disktest.Free(t, filler)
 	waitState(t, "the probe to notice the free space", func() bool { _, full := b.s.DiskFull(); return !full })
 	if err := enqueue(-2); err != nil {
 		t.Fatalf("enqueue after space came back: %v", err)
