@@ -22,13 +22,15 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// serveProcess starts waq serve as a child process on dir and evo.
-func serveProcess(t *testing.T, dir, evoURL string) *exec.Cmd {
+// serveProcess starts waq serve as a child process on dir and evo; env
+// (NAME=value) adds to or overrides its environment.
+func serveProcess(t *testing.T, dir, evoURL string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "serve")
 	cmd.Env = append(os.Environ(), "WAQ_TEST_MAIN=1", "WAQ_DATA_DIR="+dir, "WAQ_HTTP_ADDR=127.0.0.1:0",
 		"WAQ_RESP_ADDR=", "WAQ_GATEWAY=evolution", "EVOLUTION_API_URL="+evoURL, "EVOLUTION_API_KEY=k",
 		"EVOLUTION_INSTANCE=sales-1")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = t.Output()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -156,12 +156,17 @@ func TestCloudAPIEndToEnd(t *testing.T) {
 	waitStatus(t, cl, id, store.Sent)
 }
 
+// waitDeadline bounds every wait of these tests for a state.
+const waitDeadline = 30 * time.Second
+
+// waitFor polls cond until it holds, failing after waitDeadline, which is
+// generous so that a loaded machine does not fail a test that would pass.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(waitDeadline)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+			t.Fatalf("timed out after %s waiting for %s", waitDeadline, what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
