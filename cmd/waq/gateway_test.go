@@ -193,14 +193,16 @@ func TestEvolutionRetryTimings(t *testing.T) {
 	if len(reqs) != 4 {
 		t.Fatalf("%d gateway calls, want 4", len(reqs))
 	}
-	// The scheduler ticks every 50 ms; a loaded CI machine adds more, but
-	// less than the doubling, so each wait lies between its backoff and the
-	// next one.
+	// Each retry waits at least its backoff, which doubles. A busy machine
+	// may add any delay on top (the scheduler ticks every 50 ms on the real
+	// clock), so only the lower bound is checked; the exact waits are
+	// tested on a fake clock in the sender.
 	for i, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
 		got := reqs[i+1].At.Sub(reqs[i].At)
-		if got < want || got >= want+time.Second {
-			t.Fatalf("retry %d came %s after the try before, want %s to %s", i+1, got, want, want+time.Second)
+		if got < want {
+			t.Fatalf("retry %d came %s after the try before, want at least %s", i+1, got, want)
 		}
+		t.Logf("retry %d: %s after the try before (backoff %s)", i+1, got, want)
 	}
 }
 
