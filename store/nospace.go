@@ -56,11 +56,12 @@ func (s *Store) noteCommit(err error) {
 		if s.disk.full.Load() && s.spaceFree() >= freeMin {
 			s.disk.full.Store(false)
 		}
-	case isNoSpace(err):
-		if s.disk.full.CompareAndSwap(false, true) {
-			s.disk.since.Store(s.now().UnixNano())
-			go s.probeSpace()
-		}
+	case isNoSpace(err) && !s.disk.full.Load():
+		// Only the commit loop calls this: since is set before full, so
+		// DiskFull never pairs full with an older since.
+		s.disk.since.Store(s.now().UnixNano())
+		s.disk.full.Store(true)
+		go s.probeSpace()
 	}
 }
 
