@@ -131,8 +131,14 @@ func TestExpiredLeasesRecovered(t *testing.T) {
 	f(60*time.Second, store.Queued, store.Queued)
 }
 
+// On the real clock, a scheduled message is queued at its send_at and not
+// before: with an interval of an hour, only the wake at the next due time
+// can queue it within the test's deadline, however busy the machine is.
 func TestRealClockPromotesOnTime(t *testing.T) {
 	st, s := setup(t, nil)
+	s.Interval = time.Hour
+	due := time.Now().Add(150 * time.Millisecond).Truncate(time.Millisecond)
+	id := enqueue(t, st, &due)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
@@ -142,25 +148,18 @@ func TestRealClockPromotesOnTime(t *testing.T) {
 			t.Errorf("run: %v", err)
 		}
 	}()
-	due := time.Now().Add(150 * time.Millisecond)
-	id := enqueue(t, st, &due)
 	for status(t, st, id) != store.Queued {
-		if time.Since(due) > time.Second {
-			t.Fatalf("not queued 1 s after its send_at")
+		if time.Since(due) > 30*time.Second {
+			t.Fatalf("not queued 30 s after its send_at: the scheduler did not wake at the due time")
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	seen := time.Now()
 	m, err := st.Message(id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	queuedAt := m.History[len(m.History)-1].At
-	if queuedAt.Before(due) {
+	if queuedAt := m.History[len(m.History)-1].At; queuedAt.Before(due) {
 		t.Fatalf("queued %s before its send_at", due.Sub(queuedAt))
-	}
-	if late := seen.Sub(due); late > 100*time.Millisecond {
-		t.Fatalf("queued %s after its send_at, want within 100ms", late)
 	}
 }
 

@@ -48,6 +48,11 @@ func (m *Metrics) write(w io.Writer) error {
 		age = m.Now().Sub(c.OldestQueued).Seconds()
 	}
 	metrics.WriteGaugeFloat64(w, "waq_oldest_queued_age_seconds", age)
+	full := uint64(0)
+	if _, ok := m.Store.DiskFull(); ok {
+		full = 1
+	}
+	metrics.WriteGaugeUint64(w, "waq_disk_full", full) // 1 while writes fail for lack of space
 	if m.Paused != nil {
 		for name, p := range m.Paused() {
 			v := uint64(0)

@@ -29,7 +29,7 @@ func TestMetrics(t *testing.T) {
 	m.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
 	body := w.Body.String()
 	for _, want := range []string{`waq_queue_depth{state="queued"} 3`, `waq_queue_depth{state="dead"} 0`,
-		"waq_dlq_size 0", "waq_oldest_queued_age_seconds 90", "go_goroutines", `waq_instance_paused{instance="sales-1"} 1`,
+		"waq_dlq_size 0", "waq_oldest_queued_age_seconds 90", "waq_disk_full 0", "go_goroutines", `waq_instance_paused{instance="sales-1"} 1`,
 		"waq_bbolt_file_bytes", "waq_bbolt_commits_total 3", "waq_rate_limit_wait_seconds_bucket", "process_resident_memory_bytes"} {
 		if !strings.Contains(body, want+"\n") && !strings.Contains(body, want+" ") && !strings.Contains(body, want) {
 			t.Fatalf("missing %q in:\n%s", want, body)

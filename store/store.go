@@ -72,6 +72,7 @@ type Store struct {
 	// Signal receives a value (without blocking) after every commit that made
 	// a message ready, so a waiting sender wakes at once.
 	signal chan struct{}
+	disk   diskState // set while commits fail for lack of space (nospace.go)
 }
 
 type call struct {
@@ -279,6 +280,7 @@ func (s *Store) commit(batch []*call) {
 			return nil
 		})
 		if failed < 0 {
+			s.noteCommit(err)
 			s.commits.Add(1)
 			s.writes.Add(uint64(len(batch)))
 			for _, c := range batch {

@@ -32,7 +32,7 @@ const (
 
 // stepTimeout bounds one step, so a page that never shows what a test
 // waits for fails in seconds rather than at go test's timeout.
-const stepTimeout = 10 * time.Second
+const stepTimeout = 30 * time.Second
 
 // chromium returns the browser's path, or skips the test when there is
 // none: .ci/run installs it, a developer's machine may not have it.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -22,18 +23,21 @@ type health struct {
 
 // alert is something an operator should look at.
 type alert struct {
-	Kind     string `json:"kind"` // no_gateway, queue_paused, instance_paused
+	Kind     string `json:"kind"` // no_gateway, queue_paused, instance_paused, disk_full
 	Instance string `json:"instance,omitempty"`
 	Message  string `json:"message"`
 }
 
 // healthz answers GET /healthz, without authentication: 200 while the
-// process serves, with the instances and the alerts (no gateway, sending
-// paused, an instance paused by a gateway failure).
+// process serves, with the instances and the alerts (the data disk full, no
+// gateway, sending paused, an instance paused by a gateway failure).
 func (s *Server) healthz(*http.Request, httprouter.Params) (any, error) {
 	h := &health{Status: "ok", Version: s.opts.Version, Instances: s.instances(), Alerts: []alert{}}
 	if h.Version == "" {
 		h.Version = "dev"
+	}
+	if since, full := s.store.DiskFull(); full {
+		h.Alerts = append(h.Alerts, alert{Kind: "disk_full", Message: diskFullMessage(since)})
 	}
 	if s.opts.Instances == nil {
 		h.Alerts = append(h.Alerts, alert{Kind: "no_gateway", Message: "no gateway is configured: messages wait (set WAQ_GATEWAY)"})
@@ -52,12 +56,22 @@ func (s *Server) healthz(*http.Request, httprouter.Params) (any, error) {
 
 var errStoreDown = store.Errorf(store.EUNAVAILABLE, "the store does not answer")
 
+// diskFullMessage says what a full data disk does and what to do about it.
+func diskFullMessage(since time.Time) string {
+	return "the data disk is full since " + since.UTC().Format(time.RFC3339) +
+		": new messages are refused (507 disk_full) and sends cannot be recorded; free space on it and waq goes on by itself"
+}
+
 // readyz answers GET /readyz, without authentication: 200 {"status":
-// "ready"} when the store answers a read, else an EUNAVAILABLE error (503),
-// as it is once SetStopping was called.
+// "ready"} when the store answers a read and its disk is not full, else an
+// EUNAVAILABLE error (503) that says why, as it is once SetStopping was
+// called.
 func (s *Server) readyz(*http.Request, httprouter.Params) (any, error) {
 	if s.stopping.Load() {
 		return nil, store.Errorf(store.EUNAVAILABLE, "waq is stopping")
+	}
+	if since, full := s.store.DiskFull(); full {
+		return nil, store.Errorf(store.EUNAVAILABLE, "%s", diskFullMessage(since))
 	}
 	if _, err := s.store.Paused(); err != nil {
 		return nil, fmt.Errorf("%w: %w", errStoreDown, err) // the log gets both, the client the first

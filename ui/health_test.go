@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/disktest"
 	"github.com/waqhq/waq/ui"
 )
 
@@ -147,4 +149,45 @@ func TestMetricsAndPanic(t *testing.T) {
 	if err := json.Unmarshal(b.do(t, "GET", "/v1/queue", "").want(t, 200).body, &v); err != nil {
 		t.Fatal("the server does not answer after a panic")
 	}
+}
+
+// A full data disk: new messages get 507 disk_full, /readyz says 503 and
+// why, /healthz (and so the status page) carries a disk_full alert; once
+// space is freed all of it clears by itself.
+func TestDiskFull(t *testing.T) {
+	dir := disktest.Small(t, "4m")
+	b := &bundle{clock: &clock{t: start}, path: filepath.Join(dir, store.FileName), key: "k"}
+	st, err := store.Open(b.path, store.Options{Now: b.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	b.st, b.srv = st, ui.NewServer(st, ui.Options{Version: "test", MaxAttempts: 4, Now: b.clock.Now, APIKey: "k"})
+	b.h = b.srv.Handler()
+	body := `{"to":"+34600111222","text":"` + strings.Repeat("x", 900) + `"}`
+	filler := disktest.Fill(t, dir)
+	r := b.do(t, "POST", "/v1/messages", body)
+	for i := 0; i < 1000 && r.code == http.StatusCreated; i++ {
+		r = b.do(t, "POST", "/v1/messages", body)
+	}
+	r.wantError(t, http.StatusInsufficientStorage, "disk_full", "")
+	if e := b.do(t, "GET", "/readyz", "").wantError(t, http.StatusServiceUnavailable, "unavailable", ""); !strings.Contains(e.Message, "disk is full since 2026-11-26T10:00:00Z") {
+		t.Fatalf("readyz on a full disk says %q", e.Message)
+	}
+	if h := decode[healthAnswer](t, b.do(t, "GET", "/healthz", "").want(t, 200)); len(h.Alerts) == 0 || h.Alerts[0].Kind != "disk_full" {
+		t.Fatalf("healthz on a full disk: %+v", h)
+	}
+
+	disktest.Free(t, filler)
+	deadline := time.Now().Add(30 * time.Second)
+	for r = b.do(t, "GET", "/readyz", ""); r.code != 200; r = b.do(t, "GET", "/readyz", "") {
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz 30s after space was freed: %d %s", r.code, r.body)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if h := decode[healthAnswer](t, b.do(t, "GET", "/healthz", "").want(t, 200)); len(h.Alerts) != 1 || h.Alerts[0].Kind != "no_gateway" {
+		t.Fatalf("healthz after space was freed: %+v", h)
+	}
+	b.message(t, body)
 }

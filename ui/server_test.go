@@ -63,7 +63,7 @@ func TestRealServer(t *testing.T) {
 	resp.Body.Close()
 	b.srv.SetStopping()
 	call("GET", "/readyz", "", 503)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(ctx); err != nil {
 		t.Fatal(err)

@@ -201,7 +201,7 @@ func TestBackupJobOnScheduler(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- sch.Run(ctx) }()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(waitDeadline)
 	var backup string
 	for backup == "" {
 		for _, name := range dirNames(t, m.Config.BackupDir) {

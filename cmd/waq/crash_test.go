@@ -1,9 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/waqhq/waq/sender/evolution/evolutiontest"
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/redistest"
 )
 
 // TestMain lets a test run this binary as waq itself: with WAQ_TEST_MAIN=1
@@ -22,13 +25,15 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// serveProcess starts waq serve as a child process on dir and evo.
-func serveProcess(t *testing.T, dir, evoURL string) *exec.Cmd {
+// serveProcess starts waq serve as a child process on dir and evo; env
+// (NAME=value) adds to or overrides its environment.
+func serveProcess(t *testing.T, dir, evoURL string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "serve")
 	cmd.Env = append(os.Environ(), "WAQ_TEST_MAIN=1", "WAQ_DATA_DIR="+dir, "WAQ_HTTP_ADDR=127.0.0.1:0",
 		"WAQ_RESP_ADDR=", "WAQ_GATEWAY=evolution", "EVOLUTION_API_URL="+evoURL, "EVOLUTION_API_KEY=k",
 		"EVOLUTION_INSTANCE=sales-1")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = t.Output()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -71,13 +76,17 @@ func TestCrashBetweenAcceptAndRecord(t *testing.T) {
 	mu.Unlock()
 	select {
 	case <-killed:
-	case <-time.After(20 * time.Second):
+	case <-time.After(waitDeadline):
 		t.Fatal("the first waq never sent")
 	}
 
-	second := serveProcess(t, dir, evo.URL)
-	waitFor(t, "the send after the restart", func() bool { return evo.Sends() == 2 })
-	time.Sleep(200 * time.Millisecond) // let waq record the answer
+	addr := fmt.Sprintf("127.0.0.1:%d", redistest.FreePort(t))
+	second := serveProcess(t, dir, evo.URL, "WAQ_HTTP_ADDR="+addr, "WAQ_API_KEY="+testKey)
+	live := liveServer{base: "http://" + addr}
+	waitFor(t, "the send after the restart to be recorded", func() bool {
+		_, body := live.do(t, "GET", "/v1/messages/"+msg.ID, "")
+		return evo.Sends() == 2 && strings.Contains(body, `"status":"sent"`)
+	})
 	_ = second.Process.Signal(syscall.SIGTERM)
 	if err := second.Wait(); err != nil {
 		t.Fatalf("waq serve after SIGTERM: %v", err)

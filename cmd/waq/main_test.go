@@ -41,7 +41,7 @@ func startMain(t *testing.T, cfg Config) (*Main, *client) {
 // waitStatus polls message id until its status is one of want.
 func waitStatus(t *testing.T, cl *client, id string, want ...store.Status) *store.Message {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(waitDeadline)
 	for {
 		var m store.Message
 		if _, err := cl.call(t.Context(), http.MethodGet, "/v1/messages/"+id, nil, &m); err != nil {
@@ -137,7 +137,7 @@ func TestServeCommand(t *testing.T) {
 		code, _, _ := runCLIContext(ctx, map[string]string{"WAQ_RESP_ADDR": ""}, "serve", "--demo", "--data-dir", t.TempDir(), "--http-addr", addr)
 		done <- code
 	}()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(waitDeadline)
 	for {
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err == nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -70,10 +71,15 @@ func TestMirrorDataFile(t *testing.T) {
 	}
 	mctx, cancel := context.WithCancel(ctx)
 	go func() {
-		time.Sleep(300 * time.Millisecond)
+		defer cancel()
+		// Waits for states the source reports, not for time: a replica
+		// online (the full sync done), then its ack of the SET's offset.
+		if !waitReplica(ctx, c, 0) {
+			return
+		}
 		c.Set(ctx, "visits", "41", 0) // through the stream
-		time.Sleep(700 * time.Millisecond)
-		cancel()
+		info, _ := c.Info(ctx, "replication").Result()
+		waitReplica(ctx, c, replInt(info, "master_repl_offset"))
 	}()
 	code, out, errOut := runCLIContext(mctx, env, "mirror", "redis://"+addr)
 	if code != 0 || !strings.Contains(out, "stopped: offset") || !strings.Contains(out, "4 keys, 1 full syncs") {
@@ -129,4 +135,38 @@ func TestMirrorThroughServer(t *testing.T) {
 		t.Fatalf("messages after cutover: %+v, %v", list, err)
 	}
 	waitStatus(t, cl, list.Messages[0].ID, store.Read)
+}
+
+// waitReplica waits, up to waitDeadline, until the source c has a replica
+// online that acknowledged offset, and reports whether it came.
+func waitReplica(ctx context.Context, c *redis.Client, offset int64) bool {
+	for end := time.Now().Add(waitDeadline); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		info, err := c.Info(ctx, "replication").Result()
+		if err != nil {
+			return false
+		}
+		for _, line := range strings.Split(info, "\r\n") {
+			_, fields, ok := strings.Cut(line, ":")
+			if strings.HasPrefix(line, "slave0:") && ok && strings.Contains(fields, "state=online") &&
+				replInt(strings.ReplaceAll(fields, ",", "\r\n"), "offset") >= offset {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// replInt reads field's integer from INFO-like text: "field:N" or
+// "field=N" lines; -1 when it is missing.
+func replInt(info, field string) int64 {
+	for _, line := range strings.Split(info, "\r\n") {
+		for _, sep := range []string{":", "="} {
+			if v, ok := strings.CutPrefix(line, field+sep); ok {
+				if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+					return n
+				}
+			}
+		}
+	}
+	return -1
 }

@@ -51,7 +51,7 @@ func listenNotify(t *testing.T, name string) <-chan string {
 func expectNotify(t *testing.T, got <-chan string, want string) []string {
 	t.Helper()
 	var before []string
-	timeout := time.After(10 * time.Second)
+	timeout := time.After(waitDeadline)
 	for {
 		select {
 		case msg := <-got:

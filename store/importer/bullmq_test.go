@@ -165,10 +165,10 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(a, b)
 }
 
-// waitFor polls cond until it holds, failing after a generous 10 s.
+// waitFor polls cond until it holds, failing after a generous 30 s.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	for end := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+	for end := time.Now().Add(30 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(end) {
 			t.Fatal("timed out")
 		}

@@ -80,7 +80,7 @@ func (r *running) halt(t *testing.T) {
 			if err != nil {
 				t.Errorf("Run: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(30 * time.Second):
 			t.Error("mirror did not stop")
 		}
 	})
@@ -90,7 +90,7 @@ func (r *running) halt(t *testing.T) {
 // written to its stream.
 func caughtUp(t *testing.T, r *running, src *redis.Client) {
 	t.Helper()
-	end := time.Now().Add(20 * time.Second)
+	end := time.Now().Add(30 * time.Second)
 	for {
 		info, err := src.Info(context.Background(), "replication").Result()
 		if err != nil {
