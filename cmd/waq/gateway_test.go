@@ -82,19 +82,9 @@ func TestEvolutionEndToEnd(t *testing.T) {
 		at = append(at, r.At)
 	}
 	slices.SortFunc(at, time.Time.Compare)
-	// The fake stamps a send when the request arrives, which a busy machine
-	// delays by a varying amount after the sender took its permit: an early
-	// send held back can land in the next window. So the windows checked
-	// are shortened by sendJitter; the exact rate is tested on a fake clock
-	// in the sender. Without a limit all 25 would come within milliseconds.
-	const sendJitter = time.Second
-	if got := mostInWindow(at, 2*time.Second-sendJitter); got > 10 {
-		t.Fatalf("the gateway saw %d sends within %s; the rate is 10/2s", got, 2*time.Second-sendJitter)
+	if got := mostInWindow(at, 2*time.Second); got > 10 {
+		t.Fatalf("the gateway saw %d sends within 2s; the rate is 10/2s", got)
 	}
-	if span := at[len(at)-1].Sub(at[0]); span < 4*time.Second-sendJitter {
-		t.Fatalf("25 sends at 10/2s came within %s, want at least %s", span, 4*time.Second-sendJitter)
-	}
-	t.Logf("most sends within 2s at the gateway: %d (10/2s, arrival jitter allowed %s)", mostInWindow(at, 2*time.Second), sendJitter)
 	hook := "http://" + m.HTTPAddr() + "/v1/webhooks/evolution"
 	sent := waitStatus(t, cl, ids[0], store.Sent)
 	if code, body := post(t, hook+"?token=hook-token", evolutiontest.StatusUpdate("sales-1", sent.GatewayMessageID, "READ")); code != 200 {
