@@ -49,7 +49,7 @@ func (s *Sender) record(ctx context.Context, m *store.Message, gid string, err e
 	var se *SendError
 	switch {
 	case err == nil:
-		s.sent(m, gid)
+		s.sent(ctx, m, gid)
 	case ctx.Err() != nil:
 		s.release(m, "sender stopped before the gateway answered")
 	case errors.As(err, &se) && se.Kind == Pause:
@@ -64,7 +64,7 @@ func (s *Sender) record(ctx context.Context, m *store.Message, gid string, err e
 	}
 }
 
-func (s *Sender) sent(m *store.Message, gid string) {
+func (s *Sender) sent(ctx context.Context, m *store.Message, gid string) {
 	as := m.SentAs
 	if as == "" {
 		as = m.Type
@@ -72,11 +72,40 @@ func (s *Sender) sent(m *store.Message, gid string) {
 	if as == "" {
 		as = store.TypeText
 	}
-	if _, err := s.st.MarkSent(m.ID, gid, as, s.cfg.Instance); err != nil {
+	_, err := s.st.MarkSent(m.ID, gid, as, s.cfg.Instance)
+	for wait := recordRetry; err != nil && retryRecord(err); wait = min(2*wait, recordRetryMax) {
+		s.log.Warn("sender: cannot record a send yet; retrying", "id", m.ID, "err", err, "in", wait)
+		if sleep(ctx, wait) != nil {
+			break
+		}
+		_, err = s.st.MarkSent(m.ID, gid, as, s.cfg.Instance)
+	}
+	if err != nil {
 		s.log.Error("sender: record sent", "id", m.ID, "gateway_id", gid, "err", err)
 		return
 	}
 	s.log.Debug("sent", "id", m.ID, "gateway_id", gid)
+}
+
+// Waits between tries to record a send the gateway accepted.
+const (
+	recordRetry    = 100 * time.Millisecond
+	recordRetryMax = 5 * time.Second
+)
+
+// retryRecord reports whether recording a send failed for a reason that
+// passes (a full disk, a store that cannot write now), so the outcome is
+// kept and tried again: left unrecorded, the message would be sent a second
+// time when its lease runs out.
+func retryRecord(err error) bool {
+	if errors.Is(err, store.ErrClosed) {
+		return false
+	}
+	switch store.ErrorCode(err) {
+	case store.EFULL, store.EUNAVAILABLE:
+		return true
+	}
+	return false
 }
 
 // fail records a failed try; the next waits the message's backoff, or

@@ -63,10 +63,13 @@ func (s *Store) LeaseBatch(n int, deadline time.Time) ([]*Message, error) {
 		}
 		return nil
 	})
-	if err == nil && len(ms) == 0 {
-		err = ErrEmpty
+	switch {
+	case err != nil:
+		return nil, err // what the function leased was rolled back
+	case len(ms) == 0:
+		return nil, ErrEmpty
 	}
-	return ms, err
+	return ms, nil
 }
 
 // readyIDs returns the ids of the first n keys of the ready index, collected
