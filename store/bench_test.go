@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ import (
 // Each enqueue returns only after its commit is fsynced; the callers share
 // commits. Run: go test ./store -run '^$' -bench . -benchtime 2s
 func BenchmarkEnqueue(b *testing.B) {
-	for _, callers := range []int{1, 8, 64} {
+	for _, callers := range []int{1, 8, 32, 64} {
 		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {
 			bb := setup(b)
 			var wg sync.WaitGroup
@@ -87,6 +88,40 @@ func BenchmarkDequeue(b *testing.B) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// The data file's size per queued message, with typical messages (a phone,
+// a 60-character text, a priority and a campaign) enqueued in bulk requests.
+// Run: go test ./store -run '^$' -bench FileSize -benchtime 1x
+func BenchmarkFileSize(b *testing.B) {
+	const n = 200_000
+	for i := 0; i < b.N; i++ {
+		bb := setup(b)
+		for done := 0; done < n; done += BulkMax {
+			ms := make([]*Message, BulkMax)
+			for j := range ms {
+				ms[j] = typical(done + j)
+			}
+			if _, err := bb.s.EnqueueBulk(ms); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := bb.s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		fi, err := os.Stat(bb.path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(fi.Size())/n, "file-B/msg")
+	}
+}
+
+// typical is a message as the campaigns send them.
+func typical(i int) *Message {
+	prio := []Priority{Normal, High, Normal, Low}[i%4]
+	return &Message{To: fmt.Sprintf("+3460%07d", i), Priority: prio, Campaign: "black-friday-2026",
+		Text: fmt.Sprintf("Hola, su pedido %06d sale hoy. Responda STOP para no recibir más.", i)}
 }
 
 func fill(b *testing.B, s *Store, n int) {

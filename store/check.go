@@ -69,7 +69,7 @@ func (s *Store) Check() ([]string, error) {
 func checkMessages(tx *bolt.Tx, report func(string, ...any) bool) map[string]int {
 	counts := make(map[string]int)
 	_ = tx.Bucket(bucketMessages).ForEach(func(k, v []byte) error {
-		m, err := decode(v)
+		m, err := decode(string(k), v)
 		if err != nil || m.ID != string(k) || !m.Status.Valid() {
 			report("message %s: cannot decode, or its id or state is wrong", k)
 			return nil
