@@ -174,4 +174,3 @@ func get(tx *bolt.Tx, id string) (*Message, error) {
 	}
 	return decode(id, data)
 }
-

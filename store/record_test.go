@@ -124,7 +124,9 @@ func TestMarshalJSONTimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got struct{ CreatedAt string `json:"created_at"` }
+	var got struct {
+		CreatedAt string `json:"created_at"`
+	}
 	if err := json.Unmarshal(b, &got); err != nil || got.CreatedAt != "2026-11-26T10:00:00Z" {
 		t.Fatalf("created_at %q %v, want it in UTC", got.CreatedAt, err)
 	}
