@@ -90,6 +90,16 @@ func writable(tx *bolt.Tx, name []byte) *bolt.Bucket {
 
 // save writes m, replacing old (nil for a new message), with its indexes.
 func save(tx *bolt.Tx, old, m *Message) error {
+	data, err := encodeRecord(make([]byte, 0, 192), m)
+	if err != nil {
+		return err
+	}
+	return saveRecord(tx, old, m, data)
+}
+
+// saveRecord is save with m's record already encoded, so that a writer can
+// encode it before its turn in the commit rather than during it.
+func saveRecord(tx *bolt.Tx, old, m *Message, data []byte) error {
 	if old != nil {
 		if err := unindex(tx, old); err != nil {
 			return err
@@ -101,10 +111,6 @@ func save(tx *bolt.Tx, old, m *Message) error {
 		}
 	}
 	if err := addCounts(tx, m, 1); err != nil {
-		return err
-	}
-	data, err := encodeRecord(make([]byte, 0, 192), m)
-	if err != nil {
 		return err
 	}
 	return writable(tx, bucketMessages).Put([]byte(m.ID), data)
