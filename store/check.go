@@ -33,7 +33,8 @@ func Check(path string) ([]string, error) {
 }
 
 // Check runs bbolt's own consistency check, then waq's invariants: every
-// message decodes and has exactly the index entries its state implies
+// message decodes (binary records and the JSON ones of files not yet
+// migrated alike) and has exactly the index entries its state implies
 // (every queued message in the ready index once, every scheduled and
 // retrying one in the schedule index, every sending one in the leases), no
 // index entry points elsewhere, and the counters match. It returns the
