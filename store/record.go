@@ -169,8 +169,11 @@ func appendEnum[S ~string](b []byte, v S, list []S) []byte {
 }
 
 // appendTime appends t as nanoseconds from base, or escaped when the
-// difference does not fit in a time.Duration.
+// difference does not fit in a time.Duration. Round(0) drops the monotonic
+// readings of the real clock, which Sub and Equal would otherwise prefer to
+// the wall clock that the record and the index keys hold.
 func appendTime(b []byte, t, base time.Time) []byte {
+	t, base = t.Round(0), base.Round(0)
 	if d := t.Sub(base); d != timeEscape && base.Add(d).Equal(t) {
 		return binary.AppendVarint(b, int64(d))
 	}

@@ -135,3 +135,22 @@ func TestMarshalJSONTimes(t *testing.T) {
 		t.Fatal("year 10000 encoded")
 	}
 }
+
+// Times of the real clock carry a monotonic reading, which time.Sub prefers
+// to the wall clock; a record must hold the wall clock, as the index keys do.
+func TestRecordRealClock(t *testing.T) {
+	s, err := Open(t.TempDir()+"/"+FileName, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < 20; i++ {
+		at := time.Now().Add(time.Hour)
+		if _, _, err := s.Enqueue(&Message{To: "+34600111222", Text: "x", SendAt: &at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if probs, err := s.Check(); err != nil || len(probs) > 0 {
+		t.Fatalf("check: %v %v", err, probs)
+	}
+}
