@@ -33,7 +33,8 @@ func Check(path string) ([]string, error) {
 }
 
 // Check runs bbolt's own consistency check, then waq's invariants: every
-// message decodes and has exactly the index entries its state implies
+// message decodes (binary records and the JSON ones of files not yet
+// migrated alike) and has exactly the index entries its state implies
 // (every queued message in the ready index once, every scheduled and
 // retrying one in the schedule index, every sending one in the leases), no
 // index entry points elsewhere, and the counters match. It returns the
@@ -69,7 +70,7 @@ func (s *Store) Check() ([]string, error) {
 func checkMessages(tx *bolt.Tx, report func(string, ...any) bool) map[string]int {
 	counts := make(map[string]int)
 	_ = tx.Bucket(bucketMessages).ForEach(func(k, v []byte) error {
-		m, err := decode(v)
+		m, err := decode(string(k), v)
 		if err != nil || m.ID != string(k) || !m.Status.Valid() {
 			report("message %s: cannot decode, or its id or state is wrong", k)
 			return nil

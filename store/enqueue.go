@@ -19,13 +19,19 @@ func (s *Store) Enqueue(m *Message) (stored *Message, created bool, err error) {
 	if err := s.prepare(m, now); err != nil {
 		return nil, false, err
 	}
+	// Encoded here, in parallel with the other callers, rather than in the
+	// commit that they all wait for.
+	data, err := encodeRecord(make([]byte, 0, 192), m)
+	if err != nil {
+		return nil, false, err
+	}
 	err = s.update(func(tx *bolt.Tx) error {
 		stored, created = m, true
 		if old, err := byKey(tx, bucketIdempotency, m.IdempotencyKey); old != nil || err != nil {
 			stored, created = old, false
 			return err
 		}
-		return save(tx, nil, m)
+		return saveRecord(tx, nil, m, data)
 	})
 	if err != nil {
 		return nil, false, err
@@ -58,6 +64,13 @@ func (s *Store) EnqueueBulk(ms []*Message) ([]string, error) {
 	if len(items) > 0 {
 		return nil, &Error{Code: EINVALID, Message: "some messages are invalid; none was stored", Items: items}
 	}
+	records := make([][]byte, len(ms))
+	for i, m := range ms {
+		var err error
+		if records[i], err = encodeRecord(nil, m); err != nil {
+			return nil, err
+		}
+	}
 	ids := make([]string, len(ms))
 	err := s.update(func(tx *bolt.Tx) error {
 		for i, m := range ms {
@@ -70,7 +83,7 @@ func (s *Store) EnqueueBulk(ms []*Message) ([]string, error) {
 				continue
 			}
 			ids[i] = m.ID
-			if err := save(tx, nil, m); err != nil {
+			if err := saveRecord(tx, nil, m, records[i]); err != nil {
 				return err
 			}
 		}

@@ -113,6 +113,10 @@ func Open(path string, opts Options) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("open store: %w", err)
 		}
+		if _, err := migrateRecords(db); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store: %w", err)
+		}
 	}
 	go s.commitLoop()
 	return s, nil

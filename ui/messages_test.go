@@ -155,6 +155,9 @@ func TestBulkAllOrNothing(t *testing.T) {
 	f(`{"messages":[{"to":"+34600111222","text":"ok"},{"to":"+34600111222","text":"x","priority":"urgent"}]}`,
 		422, "invalid", "", item{1, "priority"})
 	f(`{"messages":[{"to":"+34600111222","text":"ok","delay":"soon"}]}`, 422, "invalid", "", item{0, "delay"})
+	// Items the API refuses and items the store refuses are named together.
+	f(`{"messages":[{"to":"0034","text":"x"},{"to":"+34600111222","text":"ok","delay":"soon"},{"to":"+34600111222","text":"ok"}]}`,
+		422, "invalid", "", item{0, "to"}, item{1, "delay"})
 	f(`{"messages":[{"to":"+34600111222","text":"ok"},{"to":5},{"to":"+34600111222","text":"x","id":"x"},7]}`,
 		400, "bad_request", "", item{1, "to"}, item{2, "id"}, item{3, ""})
 	f(`{"messages":[]}`, 422, "invalid", "messages")

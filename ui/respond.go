@@ -117,7 +117,12 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, body any) {
 		w.WriteHeader(status)
 		return
 	}
-	b, err := json.Marshal(body)
+	b, err := []byte(nil), error(nil)
+	if raw, ok := body.(rawJSON); ok { // encoded by the handler
+		b = raw
+	} else {
+		b, err = json.Marshal(body)
+	}
 	if err != nil {
 		s.log.Error("encode answer", "err", err)
 		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"cannot encode the answer"}}`)
