@@ -207,9 +207,9 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 // every write that queued meanwhile. Writers in flight come back in waves:
 // while one commit runs the next wave queues, and the wave just answered
 // returns a moment later. When more writers were in flight at the end of the
-// last commit than are waiting now, the loop lingers a fraction of that
-// commit's time for them, so one fsync serves them all instead of two
-// alternating halves. A lone writer never waits.
+// last commit than are waiting now, the loop lingers a moment for them
+// (see fill), so one fsync serves them all instead of two alternating
+// halves. A lone writer never waits.
 func (s *Store) commitLoop() {
 	defer close(s.done)
 	batch := make([]*call, 0, s.max)
@@ -227,9 +227,12 @@ func (s *Store) commitLoop() {
 	}
 }
 
-// fill adds the writes queued meanwhile to batch, waiting up to a quarter
-// of the last commit's time (at most lingerMax) while fewer than want have
-// come.
+// fill adds the writes queued meanwhile to batch, waiting up to twice the
+// last commit's time (at most lingerMax) while fewer than want have come.
+// Twice: a writer answered by the last commit comes back through HTTP and
+// the decoder, which on 2 busy cores takes longer than the commit itself
+// (docs/benchmarks.md has the measure: 10 then 30 writes a commit at 32
+// clients, and 1.2x the rate).
 func (s *Store) fill(batch []*call, want int, took time.Duration) []*call {
 	var timer *time.Timer
 	defer func() {
@@ -251,7 +254,7 @@ func (s *Store) fill(batch []*call, want int, took time.Duration) []*call {
 			return batch
 		}
 		if timer == nil {
-			timer = time.NewTimer(min(took/4, lingerMax))
+			timer = time.NewTimer(min(2*took, lingerMax))
 		}
 		select {
 		case c, ok := <-s.calls:
