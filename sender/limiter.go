@@ -91,12 +91,14 @@ func (l *limiter) restamp() time.Time {
 }
 
 // remove deletes one permit stamped t and reports whether there was one.
+// The permits moved are the latest ones, near the end of the log, so with
+// a large rate this costs a search and a short copy, not a scan.
 func (l *limiter) remove(t time.Time) bool {
-	i := slices.IndexFunc(l.times, t.Equal)
-	if i >= 0 {
+	i, found := slices.BinarySearchFunc(l.times, t, time.Time.Compare)
+	if found {
 		l.times = slices.Delete(l.times, i, i+1)
 	}
-	return i >= 0
+	return found
 }
 
 // insert adds a permit stamped t in order.
