@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -91,17 +92,14 @@ type bulkRequest struct {
 // messages for an empty or oversized list. An Idempotency-Key header makes
 // the request repeatable: item i without its own key gets "<header>#<i>".
 func (s *Server) enqueueBulk(r *http.Request, _ httprouter.Params) (any, error) {
-	var req bulkRequest
-	if err := decodeBody(r, &req); err != nil {
-		return nil, asItemError(err)
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
 	}
-	switch n := len(req.Messages); {
-	case n == 0:
-		return nil, store.FieldErrorf("messages", "must hold at least one message")
-	case n > store.BulkMax:
-		return nil, store.FieldErrorf("messages", "holds %d messages; the most is %d", n, store.BulkMax)
+	ms, err := s.bulkFast(body, r.Header.Get("Idempotency-Key"))
+	if err != nil {
+		ms, err = s.bulkSlow(body, r.Header.Get("Idempotency-Key"))
 	}
-	ms, err := s.bulkMessages(req.Messages, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +108,58 @@ func (s *Server) enqueueBulk(r *http.Request, _ httprouter.Params) (any, error) 
 		return nil, err
 	}
 	return reply{http.StatusCreated, map[string][]string{"ids": ids}}, nil
+}
+
+// bulkFast decodes a bulk body in one pass, as a well-formed request is.
+// It returns any error at all as is: bulkSlow then finds every bad item.
+func (s *Server) bulkFast(body []byte, key string) ([]*store.Message, error) {
+	var req struct {
+		Messages []messageRequest `json:"messages"`
+	}
+	if err := decodeStrict(body, &req); err != nil {
+		return nil, err
+	}
+	if err := bulkSize(len(req.Messages)); err != nil {
+		return nil, err
+	}
+	ms := make([]*store.Message, len(req.Messages))
+	for i := range req.Messages {
+		if req.Messages[i].IdempotencyKey == "" && key != "" {
+			req.Messages[i].IdempotencyKey = fmt.Sprintf("%s#%d", key, i)
+		}
+		m, err := s.message(&req.Messages[i])
+		if err != nil {
+			return nil, err
+		}
+		ms[i] = m
+	}
+	return ms, nil
+}
+
+// bulkSlow decodes a bulk body item by item, so that its error names
+// every malformed or invalid item.
+func (s *Server) bulkSlow(body []byte, key string) ([]*store.Message, error) {
+	var req bulkRequest
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, store.Errorf(store.EBADREQUEST, "the request body is empty; this route takes a JSON object")
+	}
+	if err := decodeStrict(body, &req); err != nil {
+		return nil, asItemError(aboutBody(err))
+	}
+	if err := bulkSize(len(req.Messages)); err != nil {
+		return nil, err
+	}
+	return s.bulkMessages(req.Messages, key)
+}
+
+func bulkSize(n int) error {
+	switch {
+	case n == 0:
+		return store.FieldErrorf("messages", "must hold at least one message")
+	case n > store.BulkMax:
+		return store.FieldErrorf("messages", "holds %d messages; the most is %d", n, store.BulkMax)
+	}
+	return nil
 }
 
 func (s *Server) bulkMessages(raws []jsontext.Value, key string) ([]*store.Message, error) {
