@@ -73,6 +73,7 @@ func (s *Store) EnqueueBulk(ms []*Message) ([]string, error) {
 	}
 	ids := make([]string, len(ms))
 	err := s.update(func(tx *bolt.Tx) error {
+		c := counts{}
 		for i, m := range ms {
 			old, err := byKey(tx, bucketIdempotency, m.IdempotencyKey)
 			switch {
@@ -83,11 +84,12 @@ func (s *Store) EnqueueBulk(ms []*Message) ([]string, error) {
 				continue
 			}
 			ids[i] = m.ID
-			if err := saveRecord(tx, nil, m, records[i]); err != nil {
+			if err := putRecord(tx, m, records[i]); err != nil {
 				return err
 			}
+			c.add(m, 1)
 		}
-		return nil
+		return c.write(tx)
 	})
 	if err != nil {
 		return nil, err

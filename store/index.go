@@ -105,15 +105,41 @@ func saveRecord(tx *bolt.Tx, old, m *Message, data []byte) error {
 			return err
 		}
 	}
+	if err := putRecord(tx, m, data); err != nil {
+		return err
+	}
+	return addCounts(tx, m, 1)
+}
+
+// putRecord writes m's record and index entries, leaving its counters to
+// the caller.
+func putRecord(tx *bolt.Tx, m *Message, data []byte) error {
 	for _, e := range entries(m) {
 		if err := writable(tx, e.bucket).Put(e.key, e.val); err != nil {
 			return fmt.Errorf("index %s: %w", e.bucket, err)
 		}
 	}
-	if err := addCounts(tx, m, 1); err != nil {
-		return err
-	}
 	return writable(tx, bucketMessages).Put([]byte(m.ID), data)
+}
+
+// counts gathers counter changes to write once: a bulk enqueue of 1000
+// messages moves the same two counters 1000 times.
+type counts map[string]int64
+
+func (c counts) add(m *Message, delta int64) {
+	if m.Status == Queued {
+		c[priorityCountKey(m.Priority)] += delta
+	}
+	c[string(m.Status)] += delta
+}
+
+func (c counts) write(tx *bolt.Tx) error {
+	for k, d := range c {
+		if err := addCount(tx, k, d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // remove deletes m and its indexes.

@@ -70,3 +70,33 @@ func post32(b *testing.B, url string) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// BenchmarkEnqueueBulkAPI posts bulk requests of 1000 messages through the
+// handler, without the network, 4 in flight: the API's and the store's
+// share of a bulk enqueue. b.N counts messages.
+func BenchmarkEnqueueBulkAPI(b *testing.B) {
+	st, err := store.Open(filepath.Join(b.TempDir(), store.FileName), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	h := ui.NewServer(st, ui.Options{Version: "bench", MaxAttempts: 4}).Handler()
+	body := append([]byte(`{"messages":[`), benchBody...)
+	for range store.BulkMax - 1 {
+		body = append(append(body, ','), benchBody...)
+	}
+	body = append(body, "]}"...)
+	b.SetParallelism(max(4/runtime.GOMAXPROCS(0), 1))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/v1/messages/bulk", bytes.NewReader(body)))
+			if w.Code != http.StatusCreated {
+				b.Errorf("answer %d %.200s", w.Code, w.Body)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N*store.BulkMax)/b.Elapsed().Seconds(), "msgs/s")
+}
