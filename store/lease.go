@@ -44,7 +44,7 @@ func (s *Store) Lease(deadline time.Time) (*Message, error) {
 // all of them. It returns ErrEmpty when nothing is ready.
 func (s *Store) LeaseBatch(n int, deadline time.Time) ([]*Message, error) {
 	var ms []*Message
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.updateNow(func(tx *bolt.Tx) error {
 		ms = ms[:0]
 		ids := readyIDs(tx, n)
 		now := s.now()

@@ -78,6 +78,9 @@ type Store struct {
 type call struct {
 	fn  func(*bolt.Tx) error
 	err chan error
+	// urgent calls are not kept waiting for other writers: the writers the
+	// commit loop would wait for (the sends of a lease) wait for them.
+	urgent bool
 }
 
 // Open opens or creates the data file at path, creating its directory.
@@ -183,7 +186,16 @@ func (s *Store) CommitStats() (commits, writes uint64) {
 // accumulate, whatever it reports to its caller. A panic in fn rolls fn back
 // and returns ErrPanicked to this caller alone.
 func (s *Store) update(fn func(*bolt.Tx) error) error {
-	c := &call{fn: fn, err: make(chan error, 1)}
+	return s.do(&call{fn: fn, err: make(chan error, 1)})
+}
+
+// updateNow is update for a write others wait on: its commit does not
+// linger for more writers.
+func (s *Store) updateNow(fn func(*bolt.Tx) error) error {
+	return s.do(&call{fn: fn, err: make(chan error, 1), urgent: true})
+}
+
+func (s *Store) do(c *call) error {
 	s.mu.RLock()
 	if s.shut {
 		s.mu.RUnlock()
@@ -228,43 +240,39 @@ func (s *Store) commitLoop() {
 }
 
 // fill adds the writes queued meanwhile to batch, waiting up to twice the
-// last commit's time (at most lingerMax) while fewer than want have come.
-// Twice: a writer answered by the last commit comes back through HTTP and
-// the decoder, which on 2 busy cores takes longer than the commit itself
-// (docs/benchmarks.md has the measure: 10 then 30 writes a commit at 32
-// clients, and 1.2x the rate).
+// last commit's time (at most lingerMax) while fewer than want have come
+// and none of them is urgent. Twice: a writer answered by the last commit
+// comes back through HTTP and the decoder, which on 2 busy cores takes
+// longer than the commit itself (docs/benchmarks.md has the measure: 10
+// then 30 writes a commit at 32 clients, and 1.2x the rate).
 func (s *Store) fill(batch []*call, want int, took time.Duration) []*call {
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
+	hurry := batch[0].urgent
+	var timer <-chan time.Time
 	for len(batch) < s.max {
+		var c *call
+		var ok bool
 		select {
-		case c, ok := <-s.calls:
-			if !ok {
-				return batch
-			}
-			batch = append(batch, c)
-			continue
+		case c, ok = <-s.calls:
 		default:
-		}
-		if len(batch) >= want {
-			return batch
-		}
-		if timer == nil {
-			timer = time.NewTimer(min(2*took, lingerMax))
-		}
-		select {
-		case c, ok := <-s.calls:
-			if !ok {
+			if len(batch) >= want || hurry {
 				return batch
 			}
-			batch = append(batch, c)
-		case <-timer.C:
+			if timer == nil {
+				t := time.NewTimer(min(2*took, lingerMax))
+				defer t.Stop()
+				timer = t.C
+			}
+			select {
+			case c, ok = <-s.calls:
+			case <-timer:
+				return batch
+			}
+		}
+		if !ok {
 			return batch
 		}
+		batch = append(batch, c)
+		hurry = hurry || c.urgent
 	}
 	return batch
 }
