@@ -19,7 +19,7 @@ func TestDemoReachesRead(t *testing.T) {
 	cfg.Gateway = "demo"
 	start(t, New(st, d, cfg))
 	id := enqueue(t, st, store.High, "Hola")
-	waitFor(t, 5*time.Second, "read", func() bool { return message(t, st, id).Status == store.Read })
+	waitFor(t, 30*time.Second, "read", func() bool { return message(t, st, id).Status == store.Read })
 	m := message(t, st, id)
 	if !strings.HasPrefix(m.GatewayMessageID, "demo-") || m.SentAt == nil || m.DeliveredAt == nil || m.ReadAt == nil {
 		t.Fatalf("read message = %+v", m)
@@ -46,7 +46,7 @@ func TestDemoReplyHookAndClose(t *testing.T) {
 	d.odds = 1
 	start(t, New(st, d, fastConfig()))
 	id := enqueue(t, st, store.Normal, "hi")
-	waitFor(t, 5*time.Second, "a reply", func() bool {
+	waitFor(t, 30*time.Second, "a reply", func() bool {
 		gid, _ := replied.Load().(string)
 		return gid != "" && gid == message(t, st, id).GatewayMessageID
 	})

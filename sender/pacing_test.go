@@ -110,7 +110,7 @@ func TestSendGapIsRandomWithinItsRange(t *testing.T) {
 	cfg.Pacing = Pacing{GapMin: 8 * time.Second, GapMax: 30 * time.Second}
 	v.enqueueN(t, 40, store.Message{To: "+34600111222", Text: "hola"})
 	start(t, New(v.st, v.gw, cfg))
-	waitFor(t, 10*time.Second, "40 sends", func() bool { return len(v.times()) == 40 })
+	waitFor(t, 30*time.Second, "40 sends", func() bool { return len(v.times()) == 40 })
 	ts := v.times()
 	seen := map[time.Duration]bool{}
 	for i := 1; i < len(ts); i++ {
@@ -134,7 +134,7 @@ func TestDailyCapWithWarmup(t *testing.T) {
 	v.enqueueN(t, 2+4+6+8+10+10, store.Message{To: "+34600111222", Text: "hola"})
 	begin := v.clock.Now()
 	start(t, New(v.st, v.gw, cfg))
-	waitFor(t, 10*time.Second, "40 sends", func() bool { return len(v.times()) == 40 })
+	waitFor(t, 30*time.Second, "40 sends", func() bool { return len(v.times()) == 40 })
 	perDay := make([]int, 6)
 	for _, at := range v.times() {
 		if d := int(at.Sub(begin) / day); d < len(perDay) {
@@ -159,7 +159,7 @@ func TestRecipientGapDefersTheSecondMessage(t *testing.T) {
 	second := enqueue(t, v.st, store.Normal, "2")
 	other, _, _ := v.st.Enqueue(&store.Message{To: "+34600999888", Text: "3"})
 	start(t, New(v.st, v.gw, cfg))
-	waitFor(t, 5*time.Second, "first and other sent", func() bool {
+	waitFor(t, 30*time.Second, "first and other sent", func() bool {
 		return message(t, v.st, first).Status == store.Sent && message(t, v.st, other.ID).Status == store.Sent
 	})
 	m := message(t, v.st, second)
@@ -174,7 +174,7 @@ func TestRecipientGapDefersTheSecondMessage(t *testing.T) {
 	if _, err := v.st.Promote(v.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "second sent", func() bool { return message(t, v.st, second).Status == store.Sent })
+	waitFor(t, 30*time.Second, "second sent", func() bool { return message(t, v.st, second).Status == store.Sent })
 }
 
 func TestSendWindowHoldsCampaignAndLowButNotCritical(t *testing.T) {
@@ -195,7 +195,7 @@ func TestSendWindowHoldsCampaignAndLowButNotCritical(t *testing.T) {
 		}
 		s := New(v.st, v.gw, cfg)
 		stop := start(t, s)
-		waitFor(t, 5*time.Second, "the message handled", func() bool {
+		waitFor(t, 30*time.Second, "the message handled", func() bool {
 			st := message(t, v.st, m.ID).Status
 			return st == store.Sent || st == store.Scheduled
 		})
@@ -278,8 +278,8 @@ func TestOnCallAndOnWait(t *testing.T) {
 	cfg.OnWait = func(d time.Duration) { mu.Lock(); waited += d; mu.Unlock() }
 	v.enqueueN(t, 4, store.Message{To: "+34600111222", Text: "hola"})
 	start(t, New(v.st, v.gw, cfg))
-	waitFor(t, 5*time.Second, "4 sends", func() bool { return len(v.times()) == 4 })
-	waitFor(t, 5*time.Second, "4 calls seen", func() bool { mu.Lock(); defer mu.Unlock(); return calls == 4 })
+	waitFor(t, 30*time.Second, "4 sends", func() bool { return len(v.times()) == 4 })
+	waitFor(t, 30*time.Second, "4 calls seen", func() bool { mu.Lock(); defer mu.Unlock(); return calls == 4 })
 	mu.Lock()
 	defer mu.Unlock()
 	if waited < time.Minute {

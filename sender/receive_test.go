@@ -73,7 +73,7 @@ func TestReceiverConnection(t *testing.T) {
 	// The pause survives a restart; an "open" event resumes it.
 	s = New(st, &fakeGateway{}, cfg)
 	stop := start(t, s)
-	waitFor(t, 5*time.Second, "the stored pause restored", func() bool { return s.Status().State == StatePaused })
+	waitFor(t, 30*time.Second, "the stored pause restored", func() bool { return s.Status().State == StatePaused })
 	conn(true, false, 200)
 	if in := s.Status(); in.State != StateActive {
 		t.Fatalf("after open: %+v", in)
@@ -93,7 +93,7 @@ func TestRetryAfter(t *testing.T) {
 	id := enqueue(t, st, store.Normal, "hi")
 	start(t, New(st, gw, fastConfig()))
 	var m *store.Message
-	waitFor(t, 5*time.Second, "retrying", func() bool { m = message(t, st, id); return m.Status == store.Retrying })
+	waitFor(t, 30*time.Second, "retrying", func() bool { m = message(t, st, id); return m.Status == store.Retrying })
 	if got := m.NextAttemptAt.Sub(m.UpdatedAt); got != time.Minute {
 		t.Fatalf("backoff %s, want the gateway's 1m", got)
 	}
@@ -144,8 +144,8 @@ func TestOptoutKeywordSuppressesCampaigns(t *testing.T) {
 	confirm := enqueue(t, st, store.Normal, "su cita es mañana")
 	gw := &fakeGateway{}
 	start(t, New(st, gw, fastConfig()))
-	waitFor(t, 5*time.Second, "the confirmation sent", func() bool { return message(t, st, confirm).Status == store.Sent })
-	waitFor(t, 5*time.Second, "the campaign message cancelled", func() bool { return message(t, st, campaign.ID).Status == store.Cancelled })
+	waitFor(t, 30*time.Second, "the confirmation sent", func() bool { return message(t, st, confirm).Status == store.Sent })
+	waitFor(t, 30*time.Second, "the campaign message cancelled", func() bool { return message(t, st, campaign.ID).Status == store.Cancelled })
 	if n := len(gw.calls()); n != 1 {
 		t.Fatalf("%d gateway calls, want only the confirmation", n)
 	}
