@@ -20,12 +20,8 @@ var benchBody = []byte(`{"to":"+34600111222","text":"Hola Ana, le confirmamos su
 // commit: what a client of POST /v1/messages sees, on this machine's cores
 // shared with the client's. Run with -cpuprofile to see where it goes.
 func BenchmarkEnqueueHTTP(b *testing.B) {
-	st, err := store.Open(filepath.Join(b.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	srv := httptest.NewServer(ui.NewServer(st, ui.Options{Version: "bench", MaxAttempts: 4}).Handler())
+	h, st := benchServer(b)
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 	c0, w0 := st.CommitStats()
 	post32(b, srv.URL+"/v1/messages")
@@ -75,12 +71,7 @@ func post32(b *testing.B, url string) {
 // handler, without the network, 4 in flight: the API's and the store's
 // share of a bulk enqueue. b.N counts messages.
 func BenchmarkEnqueueBulkAPI(b *testing.B) {
-	st, err := store.Open(filepath.Join(b.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	h := ui.NewServer(st, ui.Options{Version: "bench", MaxAttempts: 4}).Handler()
+	h, _ := benchServer(b)
 	body := append([]byte(`{"messages":[`), benchBody...)
 	for range store.BulkMax - 1 {
 		body = append(append(body, ','), benchBody...)
@@ -99,4 +90,14 @@ func BenchmarkEnqueueBulkAPI(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N*store.BulkMax)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// benchServer returns the API's handler on a store in a temporary file.
+func benchServer(b *testing.B) (http.Handler, *store.Store) {
+	st, err := store.Open(filepath.Join(b.TempDir(), store.FileName), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return ui.NewServer(st, ui.Options{Version: "bench", MaxAttempts: 4}).Handler(), st
 }

@@ -3,14 +3,10 @@ package ui_test
 import (
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/waqhq/waq/store"
-	"github.com/waqhq/waq/ui"
 )
 
 // POST /v1/messages through the handler, without the network: 32 callers
@@ -19,12 +15,7 @@ import (
 // storing, writing the answer).
 // Run: go test ./ui -run '^$' -bench EnqueueAPI -benchtime 2s
 func BenchmarkEnqueueAPI(b *testing.B) {
-	st, err := store.Open(filepath.Join(b.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	h := ui.NewServer(st, ui.Options{Version: "bench", MaxAttempts: 4}).Handler()
+	h, _ := benchServer(b)
 	body := `{"to":"+34600111222","text":"Hola, su pedido 000123 sale hoy. Responda STOP para no recibir más.",` +
 		`"priority":"high","campaign":"black-friday-2026"}`
 	b.SetParallelism(16) // 16 per core: 32 callers
