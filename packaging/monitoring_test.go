@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/waqhq/waq/stats"
 )
 
 var metricName = regexp.MustCompile(`\b((?:waq|go|process)_[a-z0-9_]+)`)
@@ -125,5 +127,15 @@ func TestCaddyfile(t *testing.T) {
 	}
 	if !strings.Contains(string(out), `"dial":"127.0.0.1:8088"`) {
 		t.Fatalf("the example does not proxy to waq's default address:\n%s", out)
+	}
+}
+
+// Every waq_ family the code writes has a # HELP text at /metrics.
+func TestMetricsDocumented(t *testing.T) {
+	for name := range sourceMetrics(t) {
+		family := strings.TrimSuffix(name, "_bucket")
+		if _, ok := stats.MetricHelp(family); !ok {
+			t.Errorf("%s: no help text in stats/metrics_help.go", family)
+		}
 	}
 }

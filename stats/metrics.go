@@ -5,9 +5,11 @@
 package stats
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -18,20 +20,33 @@ import (
 // own figures, the counters and histograms registered by the tracker, the
 // sender and the webhooks, and the Go and process metrics.
 type Metrics struct {
-	Store  *store.Store
-	Now    func() time.Time
-	Paused func() map[string]bool // instance name -> paused by its gateway; nil without a gateway
+	Store   *store.Store
+	Now     func() time.Time
+	Paused  func() map[string]bool // instance name -> paused by its gateway; nil without a gateway
+	Version string                 // waq's version, the version label of waq_build_info
 }
+
+// The library writes # HELP and # TYPE only when asked; Prometheus,
+// promtool and Grafana's metric browser want them.
+func init() { metrics.ExposeMetadata(true) }
+
+// instanceLabel names the WhatsApp instance in waq's series. Not
+// "instance": Prometheus gives every scraped series an instance label of
+// its own (the scrape target) and would rename ours exported_instance.
+const instanceLabel = "wa_instance"
 
 // ServeHTTP answers a Prometheus scrape.
 func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	if err := m.write(w); err != nil {
+	var buf bytes.Buffer
+	if err := m.write(&buf); err != nil {
 		http.Error(w, "metrics: "+err.Error(), http.StatusServiceUnavailable)
 		return
 	}
-	m.writeDB(w)
-	metrics.WritePrometheus(w, true)
+	m.writeDB(&buf)
+	metrics.WriteGaugeUint64(&buf, fmt.Sprintf(`waq_build_info{version=%q,goversion=%q}`, m.Version, runtime.Version()), 1)
+	metrics.WritePrometheus(&buf, true)
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+	writeWithHelp(w, buf.Bytes())
 }
 
 func (m *Metrics) write(w io.Writer) error {
@@ -59,7 +74,7 @@ func (m *Metrics) write(w io.Writer) error {
 			if p {
 				v = 1
 			}
-			metrics.WriteGaugeUint64(w, fmt.Sprintf(`waq_instance_paused{instance=%q}`, name), v)
+			metrics.WriteGaugeUint64(w, fmt.Sprintf(`waq_instance_paused{%s=%q}`, instanceLabel, name), v)
 		}
 	}
 	return nil

@@ -89,7 +89,7 @@ func promChange(k change, m *store.Message) {
 		metrics.GetOrCreateCounter(fmt.Sprintf(`waq_messages_enqueued_total{priority=%q}`, m.Priority)).Inc()
 	}
 	if k&chSent != 0 {
-		metrics.GetOrCreateCounter(fmt.Sprintf(`waq_messages_sent_total{instance=%q}`, m.Instance)).Inc()
+		metrics.GetOrCreateCounter(fmt.Sprintf(`waq_messages_sent_total{%s=%q}`, instanceLabel, m.Instance)).Inc()
 	}
 	for _, r := range []struct {
 		bit    change

@@ -102,7 +102,7 @@ func TestTrackLifecycle(t *testing.T) {
 func TestTrackTimesAndDimensions(t *testing.T) {
 	r := newTrRig(t)
 	before := [...]uint64{promCount(`waq_messages_enqueued_total{priority="normal"}`),
-		promCount(`waq_messages_sent_total{instance="sales-1"}`)}
+		promCount(`waq_messages_sent_total{wa_instance="sales-1"}`)}
 	at := trStart.Add(10 * time.Minute)
 	m := r.enqueue(t, "+34600111222", "spring", 0)
 	r.clock.Add(3 * time.Second)
@@ -126,7 +126,7 @@ func TestTrackTimesAndDimensions(t *testing.T) {
 		t.Fatalf("minute of the delivery: %q", got)
 	}
 	after := [...]uint64{promCount(`waq_messages_enqueued_total{priority="normal"}`),
-		promCount(`waq_messages_sent_total{instance="sales-1"}`)}
+		promCount(`waq_messages_sent_total{wa_instance="sales-1"}`)}
 	if after[0]-before[0] != 1 || after[1]-before[1] != 1 {
 		t.Fatalf("prometheus counters moved by %d, %d", after[0]-before[0], after[1]-before[1])
 	}

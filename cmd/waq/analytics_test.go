@@ -16,7 +16,7 @@ import (
 // the day's report as CSV and the counters in /metrics.
 func TestAnalyticsEndToEnd(t *testing.T) {
 	m, cl := startMain(t, testConfig(t.TempDir(), GatewayDemo))
-	const sentMetric = `waq_messages_sent_total{instance="demo"}`
+	const sentMetric = `waq_messages_sent_total{wa_instance="demo"}`
 	before := metricValue(get(t, cl, "/metrics"), sentMetric) // counters are per process, shared by tests
 	ids := enqueueN(t, cl, 3)
 	for _, id := range ids {

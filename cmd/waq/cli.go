@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	_ "time/tzdata" // WAQ_TIMEZONE works on hosts without a zoneinfo database
 )
@@ -186,18 +185,4 @@ func (c *cli) noArgs(fs *flag.FlagSet, args []string) error {
 		return usagef(fs.Name(), "unexpected argument %q", pos[0])
 	}
 	return nil
-}
-
-// newLogger logs JSON, for journald and log shippers, unless w is a
-// terminal, where text reads better.
-func newLogger(w io.Writer) *slog.Logger {
-	if f, ok := w.(*os.File); ok && isTerminal(f) {
-		return slog.New(slog.NewTextHandler(w, nil))
-	}
-	return slog.New(slog.NewJSONHandler(w, nil))
-}
-
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

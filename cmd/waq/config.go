@@ -64,6 +64,7 @@ type Config struct {
 	StatsRetention time.Duration // minute buckets
 	HourRetention  time.Duration // hour buckets; day totals are kept for ever
 	Timezone       string
+	LogLevel       string // debug, info, warn or error
 	BackupDir      string // "" means no nightly backup
 	BackupKeep     int
 	CallbackURL    string
@@ -114,6 +115,7 @@ func DefaultConfig() Config {
 		StatsRetention: StatsRetentionDefault,
 		HourRetention:  HourRetentionDefault,
 		Timezone:       TimezoneDefault,
+		LogLevel:       LogLevelDefault,
 		BackupKeep:     BackupKeepDefault,
 		Server:         ServerDefault,
 		DefaultRegion:  DefaultRegionDefault,
@@ -143,6 +145,9 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.validateNumbers()...)
 	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
 		add("WAQ_TIMEZONE: %q is not a time zone such as UTC or Europe/Madrid", c.Timezone)
+	}
+	if _, err := parseLogLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := phone.Region(c.DefaultRegion); err != nil {
 		add("WAQ_DEFAULT_REGION: %q is not a region: use a two-letter ISO 3166 code such as ES, PT or FR, or \"\" to require a country code in every number", c.DefaultRegion)

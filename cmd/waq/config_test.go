@@ -161,6 +161,9 @@ func TestValidate(t *testing.T) {
 	f(func(c *Config) { c.Rate = "0/1m" }, "WAQ_RATE")
 	f(func(c *Config) { c.Rate = "10/-1s" }, "WAQ_RATE")
 	f(func(c *Config) { c.Rate = "1000/1h" }, ok)
+	f(func(c *Config) { c.LogLevel = "verbose" }, `WAQ_LOG_LEVEL: "verbose" is not a level: use debug, info, warn or error`)
+	f(func(c *Config) { c.LogLevel = "" }, "WAQ_LOG_LEVEL")
+	f(func(c *Config) { c.LogLevel = "Debug" }, ok)
 
 	f(func(c *Config) { c.HTTPAddr = "0.0.0.0:8088" }, "WAQ_HTTP_ADDR 0.0.0.0:8088 is not loopback: set WAQ_API_KEY (or --api-key)")
 	f(func(c *Config) { c.HTTPAddr = ":8088" }, "WAQ_HTTP_ADDR :8088 is not loopback")

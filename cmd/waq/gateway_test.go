@@ -101,7 +101,7 @@ func TestEvolutionEndToEnd(t *testing.T) {
 			t.Fatalf("%s does not show the paused instance:\n%s", path, body)
 		}
 	}
-	if body := get(t, cl, "/metrics"); !strings.Contains(body, `waq_instance_paused{instance="sales-1"} 1`) {
+	if body := get(t, cl, "/metrics"); !strings.Contains(body, `waq_instance_paused{wa_instance="sales-1"} 1`) {
 		t.Fatalf("metrics:\n%s", body)
 	}
 	held := enqueueN(t, cl, 1)[0]

@@ -67,7 +67,7 @@ func journalStream(t *testing.T) *os.File {
 func TestNewLogger(t *testing.T) {
 	f := func(name string, w io.Writer, wantJSON bool) {
 		t.Helper()
-		h := newLogger(w).Handler()
+		h := newLogger(w, slog.LevelInfo, noEnv).Handler()
 		_, isJSON := h.(*slog.JSONHandler)
 		_, isText := h.(*slog.TextHandler)
 		if isJSON != wantJSON || isText == wantJSON {

@@ -114,7 +114,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		MaxAttempts:   m.Config.RetryMax + 1,
 		DefaultRegion: m.Config.DefaultRegion,
 		Instances:     instances(snd),
-		Metrics:       &stats.Metrics{Store: m.store, Now: time.Now, Paused: paused(snd)},
+		Metrics:       &stats.Metrics{Store: m.store, Now: time.Now, Paused: paused(snd), Version: resolveVersion()},
 		Logger:        m.Logger.With("part", "http"),
 
 		Receiver:            m.rcv,

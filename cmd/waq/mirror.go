@@ -91,7 +91,11 @@ func (c *cli) mirrorFile(ctx context.Context, cfg Config, url string) error {
 		return fmt.Errorf("mirror: %w", err)
 	}
 	defer st.Close()
-	m, err := mirror.New(st, mirror.Options{URL: url, Logger: newLogger(c.stderr)})
+	level, err := parseLogLevel(cfg.LogLevel)
+	if err != nil {
+		return fmt.Errorf("mirror: %w", err)
+	}
+	m, err := mirror.New(st, mirror.Options{URL: url, Logger: newLogger(c.stderr, level, c.lookupEnv)})
 	if err != nil {
 		return err
 	}

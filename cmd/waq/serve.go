@@ -51,7 +51,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m := NewMain(cfg, newLogger(c.stderr))
+	level, _ := parseLogLevel(cfg.LogLevel) // checked by Validate
+	m := NewMain(cfg, newLogger(c.stderr, level, c.lookupEnv))
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
