@@ -60,12 +60,24 @@ func WritePDF(w io.Writer, rep *stats.ReportResult, bars, line Series) error {
 func (p *page) title(rep *stats.ReportResult) {
 	f := p.pdf
 	f.SetFont("Helvetica", "B", 16)
-	f.Text(margin, 20, p.tr("waq report: "+rep.Period+" of "+rep.From.Format("Monday 2 January 2006")))
+	f.Text(margin, 20, p.tr("waq report: "+periodName(rep)))
 	f.SetFont("Helvetica", "", 9)
 	f.SetTextColor(90, 90, 90)
 	zone := rep.From.Location().String()
 	f.Text(margin, 26, p.tr("From "+rep.From.Format("2006-01-02 15:04")+" to "+rep.To.Format("2006-01-02 15:04")+" ("+zone+")"))
 	f.SetTextColor(0, 0, 0)
+}
+
+// periodName names the period as a reader would: a day by its date, a
+// week by its Monday, a month by its name.
+func periodName(rep *stats.ReportResult) string {
+	switch rep.Period {
+	case stats.PeriodDay:
+		return rep.From.Format("Monday 2 January 2006")
+	case stats.PeriodWeek:
+		return "week of Monday " + rep.From.Format("2 January 2006")
+	}
+	return rep.From.Format("January 2006")
 }
 
 // chart draws bars and line over the box (x, y, w, h): a y axis from 0 to

@@ -23,6 +23,8 @@ func (p *page) figures(y float64, rows []Row) {
 		if r.Section != section {
 			if section == "conversations" { // the second column
 				x, y = margin+colW, top
+			} else if section != "" {
+				y += 1.5
 			}
 			section = r.Section
 			f.SetFont("Helvetica", "B", 9)
