@@ -48,7 +48,7 @@ function build(el) {
 // links lists the downloads of the report of the range's period.
 function links() {
   const period = PERIODS[range];
-  fill($('#an-reports', root), 'Report of this ' + period + ':', FILES.map(([format, label, extra]) => [' ',
+  fill($('#an-reports', root), 'Report of ' + (period === 'day' ? 'today' : 'this ' + period) + ':', FILES.map(([format, label, extra]) => [' ',
     h('a', {href: '/v1/reports/' + period + '?format=' + format + extra(), 'data-format': format, download: '',
       onclick: download, text: label})]));
 }
