@@ -264,10 +264,27 @@ func analytics(t *testing.T, tb *tab) {
 	if roi := eval[string](tb, `document.querySelector('#an-campaigns tr[data-id="spring"]').textContent`); !strings.Contains(roi, "%") {
 		t.Errorf("spring's row has no ROI: %s", roi)
 	}
+	reportLinks(t, tb)
 	tb.shot("analytics-desktop", false)
 	tb.dark(true)
 	tb.shot("analytics-desktop-dark", false)
 	tb.dark(false)
+}
+
+// reportLinks fetches the three report downloads of the view with the
+// tab's key, as its links do.
+func reportLinks(t *testing.T, tb *tab) {
+	t.Helper()
+	tb.wait(`document.querySelectorAll('#an-reports a').length === 3`)
+	eval[bool](tb, `(Promise.all([...document.querySelectorAll('#an-reports a')].map((a) =>
+		fetch(a.href, {headers: {Authorization: 'Bearer ' + sessionStorage.getItem('waq.key')}})
+			.then((r) => a.dataset.format + ' ' + r.status + ' ' + r.headers.get('Content-Type'))))
+		.then((x) => { window.reportsGot = x.join('|'); }), true)`)
+	tb.wait(`window.reportsGot`)
+	want := "csv 200 text/csv; charset=utf-8|xlsx 200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet|pdf 200 application/pdf"
+	if got := eval[string](tb, `window.reportsGot`); got != want {
+		t.Errorf("report links answer %q, want %q", got, want)
+	}
 }
 
 // Without a key and without analytics: the page opens at once, says that

@@ -37,7 +37,7 @@ func (s *Server) registerStats() {
 	s.handle(http.MethodGet, "/v1/stats/campaigns", s.statsCampaigns)
 	s.handle(http.MethodGet, "/v1/stats/campaigns/:name", s.statsCampaign)
 	s.handle(http.MethodGet, "/v1/stats/timeseries", s.timeseries)
-	s.handleCSV(http.MethodGet, "/v1/reports/:period", s.report)
+	s.handleFile(http.MethodGet, "/v1/reports/:period", s.report)
 	s.handle(http.MethodPut, "/v1/campaigns/:name", s.putCampaign)
 }
 

@@ -66,7 +66,10 @@ func TestReportBadParams(t *testing.T) {
 	b.key = "k"
 	b.do(t, "GET", "/v1/reports/year", "").wantError(t, 422, "invalid", "period")
 	b.do(t, "GET", "/v1/reports/day?date=26-11-2026", "").wantError(t, 422, "invalid", "date")
-	b.do(t, "GET", "/v1/reports/day?format=xlsx", "").wantError(t, 422, "invalid", "format")
+	b.do(t, "GET", "/v1/reports/day?format=docx", "").wantError(t, 422, "invalid", "format")
+	b.do(t, "GET", "/v1/reports/day?format=csv&sep=x", "").wantError(t, 422, "invalid", "sep")
+	b.do(t, "GET", "/v1/reports/day?format=csv&decimal=x", "").wantError(t, 422, "invalid", "decimal")
+	b.do(t, "GET", "/v1/reports/day?format=csv&bom=yes", "").wantError(t, 422, "invalid", "bom")
 	b.do(t, "GET", "/v1/reports/day?date=x&format=csv", "").wantError(t, 422, "invalid", "date")
 	b.do(t, "GET", "/v1/reports/", "").wantError(t, 404, "not_found", "")
 	b.do(t, "GET", "/v1/reports/day?date=0001-01-01", "").want(t, 200)

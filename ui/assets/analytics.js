@@ -1,16 +1,23 @@
 // analytics.js: what the traffic did over a period: sent, delivered, read
 // and their rates, the last week per hour, conversations and response
 // times, the conversion funnel, the sender's performance and the campaigns
-// with their ROI. Each panel loads on its own, so one failing route leaves
+// with their ROI, and the report of the period to download as CSV, Excel
+// or PDF. Each panel loads on its own, so one failing route leaves
 // the others readable. Until the analytics have landed the view says so.
 
-import {get, query, iso, statsAvailable, guard} from './api.js';
+import {get, query, iso, statsAvailable, guard, auth, APIError} from './api.js';
 import {$, h, fill, num, pct, dur, ms, money, bar, notice, table} from './dom.js';
 import {NOT_AVAILABLE} from './overview.js';
 import * as charts from './charts.js';
 
 const DAY = 864e5;
 const RANGES = {'24h': ['Last 24 hours', DAY], '7d': ['Last 7 days', 7 * DAY], '30d': ['Last 30 days', 30 * DAY]};
+// The report of each range: today, this week, this month.
+const PERIODS = {'24h': 'day', '7d': 'week', '30d': 'month'};
+// The report files: the CSV in the browser's locale, so Excel in Spain
+// gets semicolons, decimal commas and a BOM.
+const FILES = [['csv', 'CSV', () => '&locale=' + encodeURIComponent(navigator.language || 'en')],
+  ['xlsx', 'Excel', () => ''], ['pdf', 'PDF', () => '']];
 
 let root = null;
 let range = '24h';
@@ -19,6 +26,7 @@ export function show(el, route) {
   if (!root) build(el);
   range = RANGES[route.params.get('range')] ? route.params.get('range') : '24h';
   $('#range', root).value = range;
+  links();
   load();
 }
 
@@ -32,8 +40,36 @@ function build(el) {
     h('div', {class: 'card toolbar start'},
       h('label', {for: 'range', text: 'Period'}),
       h('select', {id: 'range', onchange: (e) => { location.hash = '#/analytics?range=' + e.target.value; }},
-        Object.entries(RANGES).map(([k, [label]]) => h('option', {value: k}, label)))),
+        Object.entries(RANGES).map(([k, [label]]) => h('option', {value: k}, label))),
+      h('span', {id: 'an-reports', class: 'muted'})),
     h('div', {id: 'an-body'}));
+}
+
+// links lists the downloads of the report of the range's period.
+function links() {
+  const period = PERIODS[range];
+  fill($('#an-reports', root), 'Report of ' + (period === 'day' ? 'today' : 'this ' + period) + ':', FILES.map(([format, label, extra]) => [' ',
+    h('a', {href: '/v1/reports/' + period + '?format=' + format + extra(), 'data-format': format, download: '',
+      onclick: download, text: label})]));
+}
+
+// download fetches a report with the API key, which a plain link cannot
+// send, and saves it under the name the server gives.
+async function download(e) {
+  if (!auth.key) return; // no key: the link downloads by itself
+  e.preventDefault();
+  const a = e.currentTarget;
+  await guard(async () => {
+    const res = await fetch(a.href, {headers: {Authorization: 'Bearer ' + auth.key}, cache: 'no-store'});
+    if (!res.ok) throw new APIError(res.status, 'http_' + res.status, 'the report did not download (HTTP ' + res.status + ')');
+    const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+    const url = URL.createObjectURL(await res.blob());
+    const save = h('a', {href: url, download: name ? name[1] : 'waq-report'});
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60e3);
+  }, (err) => { a.title = err.message; });
 }
 
 // panel is a card whose body fills in when its request answers.
