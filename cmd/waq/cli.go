@@ -72,6 +72,8 @@ func (c *cli) run(ctx context.Context, args []string) int {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		return c.help(args)
+	case "--version", "-version":
+		name = "version" // what operators' tools try first; same output
 	}
 	cmd, ok := findCommand(name)
 	if !ok {
