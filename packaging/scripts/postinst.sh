@@ -2,9 +2,10 @@
 # waq postinst, for the .deb (postinst) and the .rpm (%post).
 #
 # It creates the waq user, reloads systemd and, on a first install, enables
-# waq.service without starting it (rpm: applies the presets instead, as
-# Fedora's packaging guidelines ask, so a preset that disables waq wins): waq should start once /etc/waq/waq.env
-# says which gateway to use and with which keys. An upgrade restarts a
+# waq.service without starting it: waq should start once /etc/waq/waq.env
+# says which gateway to use and with which keys. The .rpm applies the
+# presets instead of enabling, as Fedora's packaging guidelines ask, so an
+# administrator's preset decides. An upgrade restarts a
 # running waq, so the new binary takes over at once; the next start
 # requeues what was sending, and a graceful stop sends nothing twice.
 set -e
