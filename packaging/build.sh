@@ -66,9 +66,13 @@ fi
 export WAQ_VERSION="$version" WAQ_ARCH="$arch" WAQ_BIN="$work/waq"
 export WAQ_MAINTAINER="${WAQ_MAINTAINER:-waq maintainers <waqhq@users.noreply.github.com>}"
 
-# waq(1): the waq being packaged writes it from its own help. go run builds
-# it for this machine, whatever ARCH is.
-env -u GOOS -u GOARCH CGO_ENABLED=0 go run -ldflags "-X main.version=$version" ./cmd/waq man >"$work/waq.1"
+# waq(1): the waq being packaged writes it from its own help; when this
+# machine cannot run that binary (another ARCH), go run builds one that can.
+if [ "$(env -u GOOS -u GOARCH go env GOOS GOARCH | tr '\n' ' ')" = "linux $arch " ]; then
+	"$work/waq" man >"$work/waq.1"
+else
+	env -u GOOS -u GOARCH CGO_ENABLED=0 go run -ldflags "-X main.version=$version" ./cmd/waq man >"$work/waq.1"
+fi
 gzip -9n <"$work/waq.1" >"$work/waq.1.gz"
 export WAQ_MAN="$work/waq.1.gz"
 
