@@ -5,7 +5,10 @@
 #
 # writes dist/waq_<VERSION>_amd64.deb and dist/waq-<VERSION>.x86_64.rpm,
 # each holding /usr/bin/waq (static, with VERSION stamped: `waq version`),
-# the systemd unit and /etc/waq/waq.env. VERSION must start with a digit;
+# the systemd unit, /etc/waq/waq.env, the waq(1) man page (written by
+# `waq man` from the commands' own help, so it cannot drift), the licence and
+# the changelog (packaging/changelog.yml, with an entry for VERSION written on
+# top when it has none). VERSION must start with a digit;
 # without it, `git describe --tags` of a v1.2.3 tag, else 0.0.0+git<commit>.
 #
 # Environment:
@@ -62,5 +65,30 @@ fi
 
 export WAQ_VERSION="$version" WAQ_ARCH="$arch" WAQ_BIN="$work/waq"
 export WAQ_MAINTAINER="${WAQ_MAINTAINER:-waq maintainers <waqhq@users.noreply.github.com>}"
-"$nfpm" package --config packaging/nfpm.yaml --packager deb --target "$dist/waq_${version}_${arch}.deb"
-"$nfpm" package --config packaging/nfpm.yaml --packager rpm --target "$dist/waq-${version}.${rpmarch}.rpm"
+
+# waq(1): the waq being packaged writes it from its own help; when this
+# machine cannot run that binary (another ARCH), go run builds one that can.
+if [ "$(env -u GOOS -u GOARCH go env GOOS GOARCH | tr '\n' ' ')" = "linux $arch " ]; then
+	"$work/waq" man >"$work/waq.1"
+else
+	env -u GOOS -u GOARCH CGO_ENABLED=0 go run -ldflags "-X main.version=$version" ./cmd/waq man >"$work/waq.1"
+fi
+gzip -9n <"$work/waq.1" >"$work/waq.1.gz"
+export WAQ_MAN="$work/waq.1.gz"
+
+# The changelog: the releases' entries, under one for this build when
+# VERSION is not the newest release (a development or a test build).
+date=$(git log -1 --format=%cI 2>/dev/null || date -u +%Y-%m-%dT%H:%M:%SZ)
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+{
+	if [ "$(sed -n 's/^- semver: //p' packaging/changelog.yml | head -n 1)" != "$version" ]; then
+		printf -- '- semver: "%s"\n  date: %s\n  packager: "%s"\n' "$version" "$date" "$WAQ_MAINTAINER"
+		printf '  deb:\n    urgency: medium\n    distributions: [unstable]\n  changes:\n'
+		printf '    - note: "Build of commit %s; no release notes for %s."\n' "$commit" "$version"
+	fi
+	cat packaging/changelog.yml
+} >"$work/changelog.yml"
+sed "s|^changelog: .*|changelog: $work/changelog.yml|" packaging/nfpm.yaml >"$work/nfpm.yaml"
+
+"$nfpm" package --config "$work/nfpm.yaml" --packager deb --target "$dist/waq_${version}_${arch}.deb"
+"$nfpm" package --config "$work/nfpm.yaml" --packager rpm --target "$dist/waq-${version}.${rpmarch}.rpm"

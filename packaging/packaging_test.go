@@ -167,11 +167,15 @@ func TestDebContents(t *testing.T) {
 	b := build(t)
 	listing := dpkgDeb(t, "-c", b.deb)
 	want := map[string]string{
-		"./usr/bin/waq":                        "-rwxr-xr-x root/root",
-		"./usr/lib/systemd/system/waq.service": "-rw-r--r-- root/root",
-		"./usr/lib/sysusers.d/waq.conf":        "-rw-r--r-- root/root",
-		"./etc/waq/waq.env":                    "-rw------- root/root",
-		"./usr/share/doc/waq/operations.md":    "-rw-r--r-- root/root",
+		"./usr/bin/waq":                           "-rwxr-xr-x root/root",
+		"./usr/lib/systemd/system/waq.service":    "-rw-r--r-- root/root",
+		"./usr/lib/sysusers.d/waq.conf":           "-rw-r--r-- root/root",
+		"./etc/waq/waq.env":                       "-rw------- root/root",
+		"./usr/share/doc/waq/operations.md":       "-rw-r--r-- root/root",
+		"./usr/share/doc/waq/copyright":           "-rw-r--r-- root/root",
+		"./usr/share/doc/waq/changelog.Debian.gz": "-rw-r--r-- 0/0", // nfpm names no owner: root
+		"./usr/share/man/man1/waq.1.gz":           "-rw-r--r-- root/root",
+		"./usr/share/lintian/overrides/waq":       "-rw-r--r-- root/root",
 	}
 	for _, line := range strings.Split(listing, "\n") {
 		f := strings.Fields(line)

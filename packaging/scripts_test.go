@@ -40,7 +40,8 @@ func systemdRuns() bool {
 }
 
 // The maintainer scripts, run as dpkg and rpm run them: a first install
-// creates the user and enables waq without starting it; an upgrade restarts
+// creates the user and enables waq without starting it (rpm: applies the
+// presets); an upgrade restarts
 // a running waq and enables nothing; a removal stops and disables it; an
 // rpm upgrade's removal of the old version does nothing.
 func TestMaintainerScripts(t *testing.T) {
@@ -74,7 +75,7 @@ func TestMaintainerScripts(t *testing.T) {
 	enable := "systemctl enable waq.service"
 	f("postinst", []string{"configure", ""}, false, slices.Concat([]string{"systemd-sysusers waq.conf"}, reload, []string{enable}))
 	f("postinst", []string{"configure", ""}, true, slices.Concat(reload, []string{enable}))
-	f("postinst", []string{"1"}, false, slices.Concat([]string{"systemd-sysusers waq.conf"}, reload, []string{enable}))
+	f("postinst", []string{"1"}, false, slices.Concat([]string{"systemd-sysusers waq.conf"}, reload, []string{"systemctl preset waq.service"}))
 	f("postinst", []string{"configure", "1.2.2"}, true, slices.Concat(reload, when(running, "systemctl try-restart waq.service")))
 	f("postinst", []string{"2"}, true, slices.Concat(reload, when(running, "systemctl try-restart waq.service")))
 	f("postinst", []string{"abort-upgrade", "1.2.2"}, true, nil)

@@ -71,6 +71,10 @@ func (c *cli) run(ctx context.Context, args []string) int {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		return c.help(args)
+	case "--version", "-version":
+		name = "version" // what operators' tools try first; same output
+	case "man": // hidden: packaging/build.sh makes waq(1) with it
+		return c.exit(c.man(ctx, args))
 	}
 	cmd, ok := findCommand(name)
 	if !ok {

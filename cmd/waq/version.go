@@ -14,6 +14,7 @@ var version string
 func versionUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
   waq version
+  waq --version
 
 Prints the version of this binary and the Go release that built it.
 `)
