@@ -86,7 +86,12 @@ func (r *redisServer) aofSize() (int64, error) {
 // rewriteAOF runs BGREWRITEAOF and waits for it to finish, so the AOF holds
 // the dataset once rather than the log of every command that built it.
 func (r *redisServer) rewriteAOF(ctx context.Context) error {
-	if err := r.cli.BgRewriteAOF(ctx).Err(); err != nil {
+	// Redis may be rewriting by itself (auto-aof-rewrite-percentage): then
+	// the command is refused until that rewrite ends, and asked again.
+	err := waitFor(ctx, r.proc, 5*time.Minute, func() error {
+		return r.cli.BgRewriteAOF(ctx).Err()
+	})
+	if err != nil {
 		return fmt.Errorf("bgrewriteaof: %w", err)
 	}
 	return waitFor(ctx, r.proc, 5*time.Minute, func() error {
