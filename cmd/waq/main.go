@@ -180,6 +180,7 @@ func (m *Main) start(ctx context.Context, snd *sender.Sender, sch *scheduler.Sch
 	m.goRun("scheduler", func() error { return sch.Run(ctx) })
 	m.goRun("analytics", func() error { return m.tracker.Run(ctx) })
 	m.goRun("callbacks", func() error { return m.callbacks.Run(ctx) })
+	tuneGC()
 	m.goRun("memory", func() error { return trimMemory(ctx) })
 	m.goRun("http", func() error {
 		if err := m.http.Serve(m.ln); !errors.Is(err, http.ErrServerClosed) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"runtime"
+	"runtime/debug"
 	"testing"
 )
 
@@ -23,4 +24,19 @@ func TestTrimReturnsFreeHeap(t *testing.T) {
 	if got := heapFree(); got > trimOver {
 		t.Fatalf("%d bytes of free heap held after the trim, want at most %d", got, trimOver)
 	}
+}
+
+func TestTuneGC(t *testing.T) {
+	f := func(gogc string, want int) {
+		t.Helper()
+		t.Setenv("GOGC", gogc)
+		prev := debug.SetGCPercent(100)
+		defer debug.SetGCPercent(prev)
+		tuneGC()
+		if got := debug.SetGCPercent(100); got != want {
+			t.Fatalf("GOGC=%q: GC percent %d, want %d", gogc, got, want)
+		}
+	}
+	f("", GCPercent)
+	f("50", 100) // the operator's GOGC stands: tuneGC leaves the percent alone
 }
