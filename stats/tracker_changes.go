@@ -2,6 +2,7 @@ package stats
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/VictoriaMetrics/metrics"
 
@@ -86,7 +87,7 @@ const (
 // promChange counts k in the Prometheus counters.
 func promChange(k change, m *store.Message) {
 	if k&chEnqueued != 0 {
-		metrics.GetOrCreateCounter(fmt.Sprintf(`waq_messages_enqueued_total{priority=%q}`, m.Priority)).Inc()
+		enqueuedCounter(m.Priority).Inc()
 	}
 	if k&chSent != 0 {
 		metrics.GetOrCreateCounter(fmt.Sprintf(`waq_messages_sent_total{%s=%q}`, instanceLabel, m.Instance)).Inc()
@@ -100,6 +101,23 @@ func promChange(k change, m *store.Message) {
 		}
 	}
 }
+
+// enqueuedCounter is the counter of a priority, without formatting its
+// name for every message of a bulk enqueue.
+func enqueuedCounter(p store.Priority) *metrics.Counter {
+	if i := slices.Index(store.Priorities, p); i >= 0 {
+		return enqueuedCounters[i]
+	}
+	return metrics.GetOrCreateCounter(fmt.Sprintf(`waq_messages_enqueued_total{priority=%q}`, p))
+}
+
+var enqueuedCounters = func() []*metrics.Counter {
+	cs := make([]*metrics.Counter, len(store.Priorities))
+	for i, p := range store.Priorities {
+		cs[i] = metrics.GetOrCreateCounter(fmt.Sprintf(`waq_messages_enqueued_total{priority=%q}`, p))
+	}
+	return cs
+}()
 
 func failedCounter(reason string) *metrics.Counter {
 	return metrics.GetOrCreateCounter(`waq_messages_failed_total{reason="` + reason + `"}`)

@@ -26,38 +26,60 @@ type entry struct {
 //	gateway_ids  gateway id -> id
 //	idempotency  key -> id
 func entries(m *Message) []entry {
-	id := []byte(m.ID)
+	// One allocation holds every key and the id: a bulk enqueue builds
+	// these for each of its messages. The keys stay untouched until the
+	// commit, as bbolt requires.
+	buf := keyBuf(make([]byte, 0, 3*len(m.ID)+18+len(m.GatewayMessageID)+len(m.IdempotencyKey)))
+	id := buf.put([]byte(nil), m.ID)
 	es := make([]entry, 0, 4)
 	switch m.Status {
 	case Queued:
-		es = append(es, entry{bucketReady, append([]byte{byte(m.Priority.rank())}, id...), nil})
+		es = append(es, entry{bucketReady, buf.put([]byte{byte(m.Priority.rank())}, m.ID), nil})
 	case Scheduled, Retrying:
-		es = append(es, entry{bucketSchedule, timeKey(m.due(), id), nil})
+		es = append(es, entry{bucketSchedule, buf.timed(m.due(), m.ID), nil})
 	case Sending:
 		if m.LeaseUntil != nil {
-			es = append(es, entry{bucketLeases, timeKey(*m.LeaseUntil, id), nil})
+			es = append(es, entry{bucketLeases, buf.timed(*m.LeaseUntil, m.ID), nil})
 		}
 	}
-	es = append(es, entry{bucketStates, stateKey(m.Status, m.UpdatedAt, id), nil})
+	es = append(es, entry{bucketStates, buf.stated(m.Status, m.UpdatedAt, m.ID), nil})
 	if m.GatewayMessageID != "" {
-		es = append(es, entry{bucketGateway, []byte(m.GatewayMessageID), id})
+		es = append(es, entry{bucketGateway, buf.put(nil, m.GatewayMessageID), id})
 	}
 	if m.IdempotencyKey != "" {
-		es = append(es, entry{bucketIdempotency, []byte(m.IdempotencyKey), id})
+		es = append(es, entry{bucketIdempotency, buf.put(nil, m.IdempotencyKey), id})
 	}
 	return es
+}
+
+// keyBuf hands out keys cut from one buffer whose capacity was sized for
+// all of them, so none moves once handed out.
+type keyBuf []byte
+
+// put appends prefix and s to the buffer and returns them as one key.
+func (b *keyBuf) put(prefix []byte, s string) []byte {
+	start := len(*b)
+	*b = append(append(*b, prefix...), s...)
+	return (*b)[start:len(*b):len(*b)]
+}
+
+// timed appends t and s as one key.
+func (b *keyBuf) timed(t time.Time, s string) []byte {
+	start := len(*b)
+	*b = append(binary.BigEndian.AppendUint64(*b, nanos(t)), s...)
+	return (*b)[start:len(*b):len(*b)]
+}
+
+// stated appends st, t and s as one key.
+func (b *keyBuf) stated(st Status, t time.Time, s string) []byte {
+	start := len(*b)
+	*b = append(binary.BigEndian.AppendUint64(append(*b, st.code()), nanos(t)), s...)
+	return (*b)[start:len(*b):len(*b)]
 }
 
 func timeKey(t time.Time, id []byte) []byte {
 	k := make([]byte, 8, 8+len(id))
 	binary.BigEndian.PutUint64(k, nanos(t))
-	return append(k, id...)
-}
-
-func stateKey(st Status, t time.Time, id []byte) []byte {
-	k := make([]byte, 9, 9+len(id))
-	k[0] = st.code()
-	binary.BigEndian.PutUint64(k[1:], nanos(t))
 	return append(k, id...)
 }
 

@@ -16,7 +16,7 @@ import (
 // and not yet returned, waq runs a collection and returns them: one GC every
 // few seconds while bursts last, none while idle.
 const (
-	trimEvery = 5 * time.Second
+	trimEvery = time.Second
 	trimOver  = 4 << 20
 )
 
