@@ -13,8 +13,8 @@ import (
 // requests' garbage. Go's scavenger gives it back slowly and keeps some for
 // the next burst; on a small VPS shared with the gateway it is better
 // returned. Every trimEvery, when more than trimOver bytes of heap are free
-// and not yet returned, waq runs a collection and returns them: one GC every
-// few seconds while bursts last, none while idle.
+// and not yet returned, waq runs a collection and returns them: at most one
+// extra GC a second while bursts last, none while idle.
 const (
 	trimEvery = time.Second
 	trimOver  = 4 << 20
