@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -24,19 +22,7 @@ func golden(t *testing.T, name string, got []byte) {
 	if err := json.Indent(&buf, got, "", "  "); err != nil {
 		t.Fatalf("indent: %v", err)
 	}
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui -run %s -update)", err, t.Name())
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Fatalf("%s differs:\n got: %s\nwant: %s", path, buf.Bytes(), want)
-	}
+	goldenBytes(t, name, buf.Bytes())
 }
 
 func TestQueueGolden(t *testing.T) {
