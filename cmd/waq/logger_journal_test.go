@@ -128,20 +128,7 @@ func TestLogsHoldNoSecretsEvolution(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := NewMain(cfg, newLogger(&logs, level, noEnv))
-	if err := m.Run(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	env := map[string]string{"WAQ_URL": "http://" + m.HTTPAddr(), "WAQ_API_KEY": testKey}
-	code, out, errOut := runCLI(t, env, "send", "--to", phone, "--text", text)
-	if code != 0 {
-		t.Fatalf("send: exit %d, %q", code, errOut)
-	}
-	id := strings.Fields(out)[0]
-	cl, err := newClient(Config{Server: env["WAQ_URL"], APIKey: testKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl, id := runAndSend(t, m, phone, text)
 	sent := waitStatus(t, cl, id, store.Sent)
 	hook := "http://" + m.HTTPAddr() + "/v1/webhooks/evolution?token=" + token
 	if code, body := post(t, hook, evolutiontest.StatusUpdate("sales-1", sent.GatewayMessageID, "READ")); code != 200 {

@@ -123,20 +123,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	cfg := testConfig(t.TempDir(), GatewayDemo)
 	cfg.WebhookToken = token
 	m := NewMain(cfg, slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	if err := m.Run(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	env := map[string]string{"WAQ_URL": "http://" + m.HTTPAddr(), "WAQ_API_KEY": testKey}
-	code, out, errOut := runCLI(t, env, "send", "--to", phone, "--text", text)
-	if code != 0 {
-		t.Fatalf("send: exit %d, %q", code, errOut)
-	}
-	id := strings.Fields(out)[0]
-	cl, err := newClient(Config{Server: env["WAQ_URL"], APIKey: testKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl, id := runAndSend(t, m, phone, text)
 	waitStatus(t, cl, id, store.Read)
 	cl.call(t.Context(), http.MethodGet, "/v1/nothing/"+phone, nil, nil)
 	cl.call(t.Context(), http.MethodPost, "/v1/messages", map[string]string{"to": phone + "x", "text": text}, nil)
@@ -159,4 +146,24 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			t.Errorf("not a JSON line: %s", sc.Text())
 		}
 	}
+}
+
+// runAndSend runs m until the test ends and sends text to phone with waq
+// send, as a user would; it returns a client of m and the message's id.
+func runAndSend(t *testing.T, m *Main, phone, text string) (*client, string) {
+	t.Helper()
+	if err := m.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	env := map[string]string{"WAQ_URL": "http://" + m.HTTPAddr(), "WAQ_API_KEY": testKey}
+	code, out, errOut := runCLI(t, env, "send", "--to", phone, "--text", text)
+	if code != 0 {
+		t.Fatalf("send: exit %d, %q", code, errOut)
+	}
+	cl, err := newClient(Config{Server: env["WAQ_URL"], APIKey: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl, strings.Fields(out)[0]
 }
