@@ -79,6 +79,7 @@ func (s *Store) commit(batch []*call) {
 		failed, ferr := -1, error(nil)
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			for i, c := range batch {
+				c.changes, s.cur = nil, c
 				if err := runCall(c, tx); err != nil {
 					failed, ferr = i, err
 					return err
@@ -86,7 +87,11 @@ func (s *Store) commit(batch []*call) {
 			}
 			return nil
 		})
+		s.cur = nil
 		if failed < 0 {
+			if err == nil {
+				s.publish(batch)
+			}
 			s.noteCommit(err)
 			s.commits.Add(1)
 			s.writes.Add(uint64(len(batch)))

@@ -14,7 +14,10 @@ func (s *Store) RetryDead(ids []string, campaign string) (int, error) {
 		n := *m
 		n.Attempts, n.NextAttemptAt, n.LeaseUntil = 0, nil, nil
 		n.setStatus(Queued, now, "retried from the dead-letter queue")
-		return save(tx, m, &n)
+		if err := save(tx, m, &n); err != nil {
+			return err
+		}
+		return s.emit(tx, KindRequeued, m, &n, "")
 	}
 	var total int
 	var err error
@@ -102,6 +105,9 @@ func (s *Store) DeleteDead(id string) error {
 		if m.Status != Dead {
 			return Errorf(ECONFLICT, "message %s is %s, not dead", id, m.Status)
 		}
-		return remove(tx, m)
+		if err := remove(tx, m); err != nil {
+			return err
+		}
+		return s.emit(tx, KindDeleted, m, m, "deleted")
 	})
 }

@@ -31,16 +31,16 @@ func (s *Store) Enqueue(m *Message) (stored *Message, created bool, err error) {
 			stored, created = old, false
 			return err
 		}
-		return saveRecord(tx, nil, m, data)
+		if err := saveRecord(tx, nil, m, data); err != nil {
+			return err
+		}
+		return s.emit(tx, KindEnqueued, nil, m, "")
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	if created {
-		s.changed(nil, stored)
-		if stored.Status == Queued {
-			s.notifyReady()
-		}
+	if created && stored.Status == Queued {
+		s.notifyReady()
 	}
 	return stored, created, nil
 }
@@ -88,16 +88,14 @@ func (s *Store) EnqueueBulk(ms []*Message) ([]string, error) {
 				return err
 			}
 			c.add(m, 1)
+			if err := s.emit(tx, KindEnqueued, nil, m, ""); err != nil {
+				return err
+			}
 		}
 		return c.write(tx)
 	})
 	if err != nil {
 		return nil, err
-	}
-	for i, m := range ms {
-		if ids[i] == m.ID {
-			s.changed(nil, m)
-		}
 	}
 	s.notifyReady()
 	return ids, nil

@@ -28,8 +28,9 @@ import (
 // returns how many messages it created, or an EINVALID *Error whose Items
 // name every bad item, as EnqueueBulk does.
 //
-// Sent history does not go through the OnChange hook: it happened before
-// waq, and counting it now would skew today's analytics and fire callbacks.
+// Held messages are reported to the feed as held, sent history as
+// imported: it happened before waq, so the analytics and the callbacks
+// leave it alone.
 func (s *Store) EnqueueHeld(ms []*Message) (int, error) {
 	if len(ms) > BulkMax {
 		return 0, FieldErrorf("messages", "holds %d messages; the most is %d", len(ms), BulkMax)
@@ -52,6 +53,13 @@ func (s *Store) EnqueueHeld(ms []*Message) (int, error) {
 			if err := save(tx, nil, m); err != nil {
 				return err
 			}
+			kind := KindHeld
+			if m.Status == Sent {
+				kind = KindImported
+			}
+			if err := s.emit(tx, kind, nil, m, "imported"); err != nil {
+				return err
+			}
 			created[i] = true
 		}
 		return nil
@@ -60,12 +68,9 @@ func (s *Store) EnqueueHeld(ms []*Message) (int, error) {
 		return 0, err
 	}
 	n := 0
-	for i, m := range ms {
-		if created[i] {
+	for _, c := range created {
+		if c {
 			n++
-			if m.Status == Held {
-				s.changed(nil, m)
-			}
 		}
 	}
 	return n, nil
@@ -113,9 +118,8 @@ func (s *Store) Cutover() (int, error) {
 	total := 0
 	for {
 		var batch []*Message
-		var olds []*Message
 		err := s.update(func(tx *bolt.Tx) error {
-			batch, olds = batch[:0], olds[:0]
+			batch = batch[:0]
 			now := s.now()
 			c := tx.Bucket(bucketStates).Cursor()
 			p := []byte{Held.code()}
@@ -128,7 +132,10 @@ func (s *Store) Cutover() (int, error) {
 				if err := save(tx, old, m); err != nil {
 					return err
 				}
-				batch, olds = append(batch, m), append(olds, old)
+				if err := s.emit(tx, KindReleased, old, m, m.History[len(m.History)-1].Note); err != nil {
+					return err
+				}
+				batch = append(batch, m)
 			}
 			return nil
 		})
@@ -136,9 +143,6 @@ func (s *Store) Cutover() (int, error) {
 			return total, err
 		}
 		total += len(batch)
-		for i, m := range batch {
-			s.changed(olds[i], m)
-		}
 		if len(batch) > 0 {
 			s.notifyReady()
 		}

@@ -59,6 +59,9 @@ func (s *Store) LeaseBatch(n int, deadline time.Time) ([]*Message, error) {
 			if err := save(tx, old, &m); err != nil {
 				return err
 			}
+			if err := s.emit(tx, KindLeased, old, &m, ""); err != nil {
+				return err
+			}
 			ms = append(ms, &m)
 		}
 		return nil
@@ -84,24 +87,27 @@ func readyIDs(tx *bolt.Tx, n int) []string {
 }
 
 // transition applies fn to a copy of message id and stores the result with
-// its indexes, in one commit. fn returns an error to leave the message as it
-// was. It returns ENOTFOUND for an unknown id.
-func (s *Store) transition(id string, fn func(m *Message, now time.Time) error) (*Message, error) {
-	var old, m *Message
-	err := s.update(func(tx *bolt.Tx) (err error) {
-		if old, err = get(tx, id); err != nil {
+// its indexes, in one commit, reporting it to the feed as the kind fn
+// returns. fn returns an error to leave the message as it was. It returns
+// ENOTFOUND for an unknown id.
+func (s *Store) transition(id string, fn func(m *Message, now time.Time) (TransitionKind, error)) (*Message, error) {
+	var m *Message
+	err := s.update(func(tx *bolt.Tx) error {
+		old, err := get(tx, id)
+		if err != nil {
 			return err
 		}
 		n := *old
-		if err := fn(&n, s.now()); err != nil {
+		kind, err := fn(&n, s.now())
+		if err != nil {
 			return err
 		}
 		m = &n
-		return save(tx, old, m)
+		if err := save(tx, old, m); err != nil {
+			return err
+		}
+		return s.emit(tx, kind, old, m, "")
 	})
-	if err == nil {
-		s.changed(old, m)
-	}
 	return m, err
 }
 
@@ -112,7 +118,7 @@ func (s *Store) transition(id string, fn func(m *Message, now time.Time) error) 
 // marked sent too, so it is not sent twice. It returns ECONFLICT for any
 // other state.
 func (s *Store) MarkSent(id, gid, sentAs, instance string) (*Message, error) {
-	var before, m *Message
+	var m *Message
 	err := s.update(func(tx *bolt.Tx) error {
 		old, err := get(tx, id)
 		if err != nil {
@@ -121,7 +127,6 @@ func (s *Store) MarkSent(id, gid, sentAs, instance string) (*Message, error) {
 		if old.Status != Sending && old.Status != Queued {
 			return Errorf(ECONFLICT, "message %s is %s, not sending", id, old.Status)
 		}
-		before = old
 		n, now := *old, s.now()
 		n.Attempts++
 		n.GatewayMessageID, n.SentAs = gid, sentAs
@@ -131,17 +136,14 @@ func (s *Store) MarkSent(id, gid, sentAs, instance string) (*Message, error) {
 		n.LeaseUntil, n.NextAttemptAt, n.LastError = nil, nil, ""
 		n.SentAt = &now
 		n.setStatus(Sent, now, "")
-		if gid != "" {
-			if err := applyPending(tx, &n); err != nil {
-				return err
-			}
+		if err := s.emit(tx, KindSent, old, &n, ""); err != nil {
+			return err
 		}
-		m = &n
+		if m, err = s.applyPending(tx, &n); err != nil {
+			return err
+		}
 		return save(tx, old, m)
 	})
-	if err == nil {
-		s.changed(before, m)
-	}
 	return m, err
 }
 
@@ -150,13 +152,13 @@ func (s *Store) MarkSent(id, gid, sentAs, instance string) (*Message, error) {
 // It waits as scheduled, with next_attempt_at set to at and note in its
 // history. It returns ECONFLICT unless the message is sending.
 func (s *Store) Defer(id string, at time.Time, note string) (*Message, error) {
-	return s.transition(id, func(m *Message, now time.Time) error {
+	return s.transition(id, func(m *Message, now time.Time) (TransitionKind, error) {
 		if m.Status != Sending {
-			return Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
+			return "", Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
 		}
 		m.LeaseUntil, m.NextAttemptAt = nil, &at
 		m.setStatus(Scheduled, now, note)
-		return nil
+		return KindDeferred, nil
 	})
 }
 
@@ -165,21 +167,21 @@ func (s *Store) Defer(id string, at time.Time, note string) (*Message, error) {
 // true or its attempts are spent. It returns ECONFLICT unless the message is
 // sending.
 func (s *Store) Fail(id, reason string, permanent bool, backoff func(attempt int) time.Duration) (*Message, error) {
-	return s.transition(id, func(m *Message, now time.Time) error {
+	return s.transition(id, func(m *Message, now time.Time) (TransitionKind, error) {
 		if m.Status != Sending {
-			return Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
+			return "", Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
 		}
 		m.Attempts++
 		m.LastError, m.LeaseUntil = reason, nil
 		if permanent || m.Attempts >= m.MaxAttempts {
 			m.NextAttemptAt = nil
 			m.setStatus(Dead, now, reason)
-			return nil
+			return KindDead, nil
 		}
 		at := now.Add(backoff(m.Attempts))
 		m.NextAttemptAt = &at
 		m.setStatus(Retrying, now, reason)
-		return nil
+		return KindRetried, nil
 	})
 }
 
@@ -187,13 +189,13 @@ func (s *Store) Fail(id, reason string, permanent bool, backoff func(attempt int
 // the gateway could not be used (paused instance, shutdown), which is not
 // the message's fault. It returns ECONFLICT unless the message is sending.
 func (s *Store) Release(id, note string) (*Message, error) {
-	m, err := s.transition(id, func(m *Message, now time.Time) error {
+	m, err := s.transition(id, func(m *Message, now time.Time) (TransitionKind, error) {
 		if m.Status != Sending {
-			return Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
+			return "", Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
 		}
 		m.LeaseUntil = nil
 		m.setStatus(Queued, now, note)
-		return nil
+		return KindReturned, nil
 	})
 	if err == nil {
 		s.notifyReady()
@@ -215,11 +217,11 @@ func (s *Store) Advance(id string, st Status, at time.Time, reason string) (m *M
 	default:
 		return nil, false, FieldErrorf("status", "%q is not a status a gateway reports", st)
 	}
-	m, err = s.transition(id, func(m *Message, now time.Time) error {
+	m, err = s.transition(id, func(m *Message, now time.Time) (TransitionKind, error) {
 		if !forward(m, st, at, reason) {
-			return errUnchanged
+			return "", errUnchanged
 		}
-		return nil
+		return gatewayKind(st), nil
 	})
 	if err == errUnchanged {
 		m, err = s.Message(id)

@@ -165,7 +165,10 @@ func (m *Message) setStatus(st Status, t time.Time, note string) {
 	m.UpdatedAt = t
 	m.History = append(m.History, Change{Status: st, At: t, Note: note})
 	if n := len(m.History); n > HistoryMax {
-		m.History = append(m.History[:1], m.History[n-HistoryMax+1:]...)
+		// a new array: the message this one was copied from (a
+		// transition's Before) keeps its history as it was
+		h := append(make([]Change, 0, HistoryMax), m.History[0])
+		m.History = append(h, m.History[n-HistoryMax+1:]...)
 	}
 }
 

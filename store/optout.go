@@ -146,12 +146,12 @@ func (o Optout) Suppresses(m *Message) bool {
 // Suppress cancels a leased message whose contact opted out, without a
 // try: the note says why. It returns ECONFLICT unless the message is sending.
 func (s *Store) Suppress(id, note string) (*Message, error) {
-	return s.transition(id, func(m *Message, now time.Time) error {
+	return s.transition(id, func(m *Message, now time.Time) (TransitionKind, error) {
 		if m.Status != Sending {
-			return Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
+			return "", Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
 		}
 		m.LeaseUntil = nil
 		m.setStatus(Cancelled, now, note)
-		return nil
+		return KindSuppressed, nil
 	})
 }

@@ -72,13 +72,13 @@ func (s *Store) SetPaused(p bool) error {
 // Cancel moves a queued, scheduled or retrying message to cancelled. It
 // returns ENOTFOUND for an unknown id and ECONFLICT for any other state.
 func (s *Store) Cancel(id string) (*Message, error) {
-	return s.transition(id, func(m *Message, now time.Time) error {
+	return s.transition(id, func(m *Message, now time.Time) (TransitionKind, error) {
 		if !cancellable(m.Status) {
-			return Errorf(ECONFLICT, "message %s is %s; only queued, scheduled and retrying messages can be cancelled", id, m.Status)
+			return "", Errorf(ECONFLICT, "message %s is %s; only queued, scheduled and retrying messages can be cancelled", id, m.Status)
 		}
 		m.NextAttemptAt = nil
 		m.setStatus(Cancelled, now, "cancelled")
-		return nil
+		return KindCancelled, nil
 	})
 }
 
@@ -94,7 +94,10 @@ func (s *Store) Drain() (int, error) {
 				n := *m
 				n.NextAttemptAt = nil
 				n.setStatus(Cancelled, now, "drained")
-				return save(tx, m, &n)
+				if err := save(tx, m, &n); err != nil {
+					return err
+				}
+				return s.emit(tx, KindDrained, m, &n, "")
 			})
 			total += n
 			if err != nil || n < sweepMax {
@@ -125,7 +128,10 @@ func (s *Store) Clean(st Status, olderThan time.Time, limit int) (int, error) {
 	total := 0
 	for total < limit {
 		n, err := s.eachInState(st, olderThan, min(limit-total, sweepMax), func(tx *bolt.Tx, m *Message, _ time.Time) error {
-			return remove(tx, m)
+			if err := remove(tx, m); err != nil {
+				return err
+			}
+			return s.emit(tx, KindCleaned, m, m, "cleaned")
 		})
 		total += n
 		if err != nil || n == 0 {

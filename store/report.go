@@ -34,9 +34,8 @@ func (s *Store) Report(gid string, st Status, at time.Time, reason string) (m *M
 	if !reportable(st) {
 		return nil, false, FieldErrorf("status", "%q is not a status a gateway reports", st)
 	}
-	var before *Message
 	err = s.update(func(tx *bolt.Tx) error {
-		m, changed, before = nil, false, nil
+		m, changed = nil, false
 		id := tx.Bucket(bucketGateway).Get([]byte(gid))
 		if id == nil {
 			changed, err = keepPending(tx, gid, pending{Status: st, At: at, Reason: reason, Seen: s.now()})
@@ -51,12 +50,12 @@ func (s *Store) Report(gid string, st Status, at time.Time, reason string) (m *M
 			m = old
 			return nil
 		}
-		m, changed, before = &n, true, old
-		return save(tx, old, &n)
+		m, changed = &n, true
+		if err := save(tx, old, &n); err != nil {
+			return err
+		}
+		return s.emit(tx, gatewayKind(st), old, &n, "")
 	})
-	if err == nil && changed && m != nil {
-		s.changed(before, m)
-	}
 	return m, changed, err
 }
 
@@ -96,21 +95,32 @@ func keepPending(tx *bolt.Tx, gid string, p pending) (bool, error) {
 	return true, b.Put([]byte(gid), v)
 }
 
-// applyPending moves m on by the reports that arrived for its gateway id
-// before it was marked sent, and forgets them.
-func applyPending(tx *bolt.Tx, m *Message) error {
+// applyPending moves m, just marked sent, on by the reports that arrived
+// for its gateway id before, each a transition of its own, forgets them,
+// and returns the message as they left it (m itself when none moved it).
+func (s *Store) applyPending(tx *bolt.Tx, m *Message) (*Message, error) {
 	b := tx.Bucket(bucketPending)
+	if m.GatewayMessageID == "" {
+		return m, nil
+	}
 	v := b.Get([]byte(m.GatewayMessageID))
 	if v == nil {
-		return nil
+		return m, nil
 	}
 	var ps []pending
 	if err := json.Unmarshal(v, &ps); err == nil {
 		for _, p := range ps {
-			forward(m, p.Status, p.At, p.Reason)
+			n := *m // each step is a message of its own for the feed
+			if !forward(&n, p.Status, p.At, p.Reason) {
+				continue
+			}
+			if err := s.emit(tx, gatewayKind(p.Status), m, &n, ""); err != nil {
+				return nil, err
+			}
+			m = &n
 		}
 	}
-	return b.Delete([]byte(m.GatewayMessageID))
+	return m, b.Delete([]byte(m.GatewayMessageID))
 }
 
 // CleanPending forgets the early reports received before olderThan whose

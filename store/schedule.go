@@ -14,13 +14,13 @@ const sweepMax = 1000
 // queued, seeking the schedule index from its start; it never scans all
 // messages. It returns how many it moved.
 func (s *Store) Promote(now time.Time) (int, error) {
-	return s.sweep(bucketSchedule, now, "due")
+	return s.sweep(bucketSchedule, now, "due", KindPromoted)
 }
 
 // RecoverLeases puts sending messages whose lease ended at or before now back
 // in the queue. It returns how many it moved.
 func (s *Store) RecoverLeases(now time.Time) (int, error) {
-	return s.sweep(bucketLeases, now, "lease expired")
+	return s.sweep(bucketLeases, now, "lease expired", KindRecovered)
 }
 
 // RecoverAllLeases puts every sending message back in the queue. Only one
@@ -47,7 +47,7 @@ func (s *Store) NextDue() (time.Time, bool, error) {
 // sweep queues the messages of a time-keyed index whose time is at or before
 // now, a commit of at most sweepMax at a time. It reads first so that an idle
 // tick costs no commit.
-func (s *Store) sweep(bucket []byte, now time.Time, note string) (int, error) {
+func (s *Store) sweep(bucket []byte, now time.Time, note string, kind TransitionKind) (int, error) {
 	total := 0
 	for {
 		if !s.hasDue(bucket, now) {
@@ -58,7 +58,7 @@ func (s *Store) sweep(bucket []byte, now time.Time, note string) (int, error) {
 			n = 0
 			c := tx.Bucket(bucket).Cursor()
 			for k, _ := c.First(); k != nil && n < sweepMax && !keyTime(k).After(now); k, _ = c.First() {
-				if err := requeue(tx, string(k[8:]), s.now(), note); err != nil {
+				if err := s.requeue(tx, string(k[8:]), s.now(), note, kind); err != nil {
 					return err
 				}
 				n++
@@ -88,7 +88,7 @@ func (s *Store) hasDue(bucket []byte, now time.Time) bool {
 	return due
 }
 
-func requeue(tx *bolt.Tx, id string, now time.Time, note string) error {
+func (s *Store) requeue(tx *bolt.Tx, id string, now time.Time, note string, kind TransitionKind) error {
 	old, err := get(tx, id)
 	if err != nil {
 		return err
@@ -96,5 +96,8 @@ func requeue(tx *bolt.Tx, id string, now time.Time, note string) error {
 	n := *old
 	n.LeaseUntil = nil
 	n.setStatus(Queued, now, note)
-	return save(tx, old, &n)
+	if err := save(tx, old, &n); err != nil {
+		return err
+	}
+	return s.emit(tx, kind, old, &n, "")
 }

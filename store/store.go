@@ -46,12 +46,12 @@ type Options struct {
 	Now      func() time.Time // time.Now when nil; a fake clock in tests
 	MaxBatch int              // MaxBatchDefault when 0
 	ReadOnly bool             // open for reading only, sharing the file lock
-	// OnChange, when set, is called after each commit that created or moved
-	// a message through the lifecycle the analytics count (enqueue, sent,
-	// failed tries, dead, delivered, read, delivery failures), with the
-	// message before (nil for a new one) and after. It runs on the caller's
-	// goroutine and must not block or call the store's writers.
-	OnChange func(old, m *Message)
+	// Subscribers receive every committed transition of a message, in
+	// commit order (see Subscriber and TransitionKind in feed.go).
+	Subscribers []Subscriber
+	// Callbacks, when set, decides in each transition's own transaction
+	// whether it writes a row into the callback outbox (outbox.go).
+	Callbacks CallbackRule
 }
 
 // Store is the bbolt file and the committer goroutine that writes to it.
@@ -60,7 +60,9 @@ type Store struct {
 	now   func() time.Time
 	ids   idGen
 	max   int
-	hook  func(old, m *Message)
+	subs  []Subscriber
+	rule  CallbackRule
+	cur   *call // the write the commit loop is running, whose transitions emit collects
 	mu    sync.RWMutex // held for writing only by Close
 	calls chan *call
 	done  chan struct{}
@@ -80,6 +82,8 @@ type call struct {
 	// urgent calls are not kept waiting for other writers: the writers the
 	// commit loop would wait for (the sends of a lease) wait for them.
 	urgent bool
+	// changes are the transitions fn made in its last run (feed.go).
+	changes []Transition
 }
 
 // Open opens or creates the data file at path, creating its directory.
@@ -102,7 +106,7 @@ func Open(path string, opts Options) (*Store, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{db: db, now: opts.Now, max: opts.MaxBatch, hook: opts.OnChange, calls: make(chan *call, 4096),
+	s := &Store{db: db, now: opts.Now, max: opts.MaxBatch, subs: opts.Subscribers, rule: opts.Callbacks, calls: make(chan *call, 4096),
 		done: make(chan struct{}), signal: make(chan struct{}, 1)}
 	if s.now == nil {
 		s.now = time.Now
@@ -130,19 +134,12 @@ func createBuckets(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	for _, name := range allBuckets {
+	for _, name := range append(allBuckets, outboxBuckets...) {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// changed reports a committed change to the OnChange hook.
-func (s *Store) changed(old, m *Message) {
-	if s.hook != nil && m != nil {
-		s.hook(old, m)
-	}
 }
 
 // Path returns the data file's path.
