@@ -45,4 +45,3 @@ func TestStatsRecords(t *testing.T) {
 	}
 	b.mustCheck(t)
 }
-

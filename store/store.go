@@ -62,7 +62,7 @@ type Store struct {
 	max   int
 	subs  []Subscriber
 	rule  CallbackRule
-	cur   *call // the write the commit loop is running, whose transitions emit collects
+	cur   *call        // the write the commit loop is running, whose transitions emit collects
 	mu    sync.RWMutex // held for writing only by Close
 	calls chan *call
 	done  chan struct{}
