@@ -105,22 +105,24 @@ func msgDims(m *store.Message) dims {
 	return dims{m.Campaign, m.Instance, typ}
 }
 
-// Change is the store's OnChange hook: it counts what moved (see
-// classify) in memory. Transitions that count nothing (leases, releases,
-// deferrals, cancels) cost one comparison.
-func (t *Tracker) Change(old, m *store.Message) {
-	if m == nil {
-		return
-	}
-	k := classify(old, m)
-	if k == 0 {
-		return
-	}
+// Transitions is the tracker's subscription to the store's feed
+// (store.Subscriber): it counts what each transition means (see classify)
+// in memory. Transitions that count nothing (leases, deferrals, cancels)
+// cost one switch. It reads contact states from Store, so Store must be
+// set before the store's first write (Open itself reports nothing).
+func (t *Tracker) Transitions(ts []store.Transition) {
 	now := t.now()
-	t.mu.Lock()
-	t.count(k, m, now)
-	t.mu.Unlock()
-	promChange(k, m)
+	for i := range ts {
+		k := classify(&ts[i])
+		if k == 0 {
+			continue
+		}
+		m := ts[i].Message
+		t.mu.Lock()
+		t.count(k, m, now)
+		t.mu.Unlock()
+		promChange(k, m)
+	}
 }
 
 // count adds the changes k of m to the counters. t.mu must be held.

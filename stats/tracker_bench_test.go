@@ -8,7 +8,7 @@ import (
 	"github.com/waqhq/waq/store"
 )
 
-// BenchmarkTrack counts sends (the Change of MarkSent) across 20
+// BenchmarkTrack counts sends (the sent transition of MarkSent) across 20
 // campaigns and 1000 contacts, flushing every 10 000 as Run would under
 // that load, on a real bbolt file. The target is 100 000 events/s: the
 // hook must never be what slows the sender.
@@ -34,7 +34,7 @@ func BenchmarkTrack(b *testing.B) {
 		m := news[i%contacts]
 		at := trStart.Add(time.Duration(i) * time.Millisecond) // 1000 sends a second
 		m.SentAt = &at
-		tr.Change(olds[i%contacts], m)
+		tr.Transitions([]store.Transition{{Kind: store.KindSent, From: store.Sending, To: store.Sent, Before: olds[i%contacts], Message: m}})
 		if (i+1)%flushEvery == 0 {
 			clock.Add(10 * time.Second)
 			if err := tr.Flush(); err != nil {

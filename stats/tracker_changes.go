@@ -9,7 +9,7 @@ import (
 	"github.com/waqhq/waq/store"
 )
 
-// change is the set of things one store change counts.
+// change is the set of things one transition of the store counts.
 type change uint8
 
 const (
@@ -23,52 +23,59 @@ const (
 	chRead                            // read_at appeared
 )
 
-// classify says what the move from old to m counts:
-//   - enqueued when old is nil (a new message counts nothing else);
-//   - sent when m leaves sending (or queued, when its lease had expired)
-//     for sent, delivered, read or failed: MarkSent, possibly carrying
-//     webhooks that came before it;
-//   - a failed try when m goes from sending to retrying or dead, and a
-//     failed delivery when m becomes failed;
-//   - dead when m becomes dead;
-//   - delivered and read when m gains delivered_at or read_at, so a read
-//     that skips delivered counts both, and an early webhook applied by
-//     MarkSent counts with the send.
+// classify says what a transition of the store's feed counts:
+//   - enqueued for a message created to be sent (enqueued, and held: an
+//     import counts when it arrives, not again at its cutover);
+//   - sent for the first gateway status of a message that was sending (or
+//     queued, when its lease had expired): MarkSent's sent, or a gateway
+//     report that came first;
+//   - a failed try for retried and dead (both from sending), a failed
+//     delivery for failed;
+//   - dead for dead, and for a release at cutover that ends in dead;
+//   - delivered and read when the message gains delivered_at or read_at,
+//     so a read that skips delivered counts both.
 //
-// Everything else (leases, releases, deferrals, cancels, DLQ retries)
+// Every other kind (leased, deferred, returned, recovered, promoted,
+// cancelled, drained, suppressed, requeued, imported, cleaned, deleted)
 // counts nothing.
-func classify(old, m *store.Message) change {
-	if old == nil {
+func classify(tr *store.Transition) change {
+	switch tr.Kind {
+	case store.KindEnqueued, store.KindHeld:
 		return chEnqueued
+	case store.KindRetried:
+		return chFailRetry
+	case store.KindDead:
+		return chFailDead | chDead
+	case store.KindReleased:
+		if tr.To == store.Dead {
+			return chDead
+		}
+	case store.KindSent, store.KindDelivered, store.KindRead, store.KindFailed:
+		return gatewayChange(tr)
 	}
-	var k change
-	if (old.Status == store.Sending || old.Status == store.Queued) && accepted(m.Status) {
-		k |= chSent
-	}
-	if old.Status == store.Sending && m.Status == store.Retrying {
-		k |= chFailRetry
-	}
-	if old.Status == store.Sending && m.Status == store.Dead {
-		k |= chFailDead
-	}
-	if m.Status == store.Failed && old.Status != store.Failed {
-		k |= chFailDelivery
-	}
-	if m.Status == store.Dead && old.Status != store.Dead {
-		k |= chDead
-	}
-	if old.DeliveredAt == nil && m.DeliveredAt != nil {
-		k |= chDelivered
-	}
-	if old.ReadAt == nil && m.ReadAt != nil {
-		k |= chRead
-	}
-	return k
+	return 0
 }
 
-// accepted reports whether st is a state the gateway's acceptance leads to.
-func accepted(st store.Status) bool {
-	return st == store.Sent || st == store.Delivered || st == store.Read || st == store.Failed
+// gatewayChange is what a gateway status counts.
+func gatewayChange(tr *store.Transition) change {
+	var k change
+	if tr.From == store.Sending || tr.From == store.Queued {
+		k |= chSent
+	}
+	switch tr.Kind {
+	case store.KindFailed:
+		k |= chFailDelivery
+	case store.KindRead:
+		if tr.Before.ReadAt == nil {
+			k |= chRead
+		}
+		fallthrough
+	case store.KindDelivered:
+		if tr.Before.DeliveredAt == nil {
+			k |= chDelivered
+		}
+	}
+	return k
 }
 
 // The Prometheus series the tracker feeds. Their labels are fixed sets

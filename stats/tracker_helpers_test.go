@@ -23,7 +23,7 @@ func (c *trClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unl
 
 var trStart = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 
-// trRig is a store on a real bbolt file whose OnChange feeds a tracker,
+// trRig is a store on a real bbolt file whose feed goes to a tracker,
 // both on one fake clock.
 type trRig struct {
 	st    *store.Store
@@ -36,7 +36,7 @@ func newTrRig(t testing.TB) *trRig {
 	t.Helper()
 	r := &trRig{clock: &trClock{t: trStart}, path: filepath.Join(t.TempDir(), store.FileName)}
 	r.tr = &Tracker{Now: r.clock.Now}
-	st, err := store.Open(r.path, store.Options{Now: r.clock.Now, OnChange: r.tr.Change})
+	st, err := store.Open(r.path, store.Options{Now: r.clock.Now, Subscribers: []store.Subscriber{r.tr.Transitions}})
 	if err != nil {
 		t.Fatal(err)
 	}
