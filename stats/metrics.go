@@ -58,6 +58,12 @@ func (m *Metrics) write(w io.Writer) error {
 		metrics.WriteGaugeUint64(w, fmt.Sprintf(`waq_queue_depth{state=%q}`, st), uint64(c.States[st]))
 	}
 	metrics.WriteGaugeUint64(w, "waq_dlq_size", uint64(c.States[store.Dead]))
+	pending, failing, err := m.Store.CallbackCounts()
+	if err != nil {
+		return err
+	}
+	metrics.WriteGaugeUint64(w, `waq_callback_outbox{state="pending"}`, uint64(pending))
+	metrics.WriteGaugeUint64(w, `waq_callback_outbox{state="failing"}`, uint64(failing))
 	age := 0.0
 	if !c.OldestQueued.IsZero() {
 		age = m.Now().Sub(c.OldestQueued).Seconds()

@@ -131,6 +131,7 @@ func (s *Server) register() {
 	s.handle(http.MethodGet, "/v1/dlq", s.listDead)
 	s.handle(http.MethodPost, "/v1/dlq/retry", s.retryDead)
 	s.handle(http.MethodDelete, "/v1/dlq/:id", s.deleteDead)
+	s.handle(http.MethodGet, "/v1/callbacks", s.listCallbacks)
 	s.handle(http.MethodPost, "/v1/webhooks/evolution", s.evolutionWebhook)
 	s.handle(http.MethodPost, "/v1/webhooks/evolution/:event", s.evolutionWebhook) // Evolution's byEvents: true
 	s.handle(http.MethodGet, "/v1/webhooks/whatsapp", s.whatsappVerify)

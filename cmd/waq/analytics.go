@@ -7,7 +7,6 @@ import (
 
 	"github.com/waqhq/waq/scheduler"
 	"github.com/waqhq/waq/stats"
-	"github.com/waqhq/waq/store"
 )
 
 // StatsRetentionSpec runs the analytics retention at 17 minutes past every
@@ -18,7 +17,7 @@ const (
 )
 
 // newTracker makes the analytics tracker; its Store is set once the file
-// is open (see onChange).
+// is open, before its first write (see openStore).
 func (m *Main) newTracker() error {
 	loc, err := time.LoadLocation(m.Config.Timezone) // Validate checked it
 	if err != nil {
@@ -27,17 +26,6 @@ func (m *Main) newTracker() error {
 	m.loc = loc
 	m.tracker = &stats.Tracker{Location: loc, Logger: m.Logger.With("part", "analytics")}
 	return nil
-}
-
-// onChange is the store's OnChange hook: the analytics and the status
-// callbacks. Changes made while the store is
-// being opened (lease recovery) come before the tracker has its store and
-// are not counted: none of them is a counted transition.
-func (m *Main) onChange(old, msg *store.Message) {
-	if m.trackerOn.Load() {
-		m.tracker.Change(old, msg)
-	}
-	m.callbacks.Change(old, msg)
 }
 
 // addRetention registers the hourly retention of fine analytics buckets.
@@ -55,7 +43,7 @@ func (m *Main) addRetention(sch *scheduler.Scheduler) error {
 // flushAnalytics writes what the tracker counted since its last flush; the
 // demo gateway's last reports come after the tracker's own final flush.
 func (m *Main) flushAnalytics() error {
-	if m.tracker == nil || !m.trackerOn.Load() {
+	if m.tracker == nil || m.tracker.Store == nil {
 		return nil
 	}
 	return m.tracker.Flush()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/sender"
+	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/sender/cloudapi"
 	"github.com/waqhq/waq/store"
 )
@@ -69,8 +70,9 @@ type Config struct {
 	BackupKeep     int
 	CallbackURL    string
 	CallbackSecret string
-	Server         string // where the client commands find a running server
-	DefaultRegion  string // country of numbers written without a country code; "" for none
+	CallbackMaxAge time.Duration // a callback not delivered by then is dropped
+	Server         string        // where the client commands find a running server
+	DefaultRegion  string        // country of numbers written without a country code; "" for none
 
 	// Pacing of the instance (docs/sender.md): none by default.
 	SendGap      string        // "8s-30s": a random gap between sends
@@ -117,6 +119,7 @@ func DefaultConfig() Config {
 		Timezone:       TimezoneDefault,
 		LogLevel:       LogLevelDefault,
 		BackupKeep:     BackupKeepDefault,
+		CallbackMaxAge: callback.MaxAgeDefault,
 		Server:         ServerDefault,
 		DefaultRegion:  DefaultRegionDefault,
 		WarmupDays:     sender.WarmupDaysDefault,
@@ -154,6 +157,9 @@ func (c *Config) Validate() error {
 	}
 	if c.CallbackURL != "" {
 		errs = append(errs, checkURL("WAQ_CALLBACK_URL", c.CallbackURL))
+	}
+	if err := callback.CheckSecret(c.CallbackSecret); err != nil {
+		add("WAQ_CALLBACK_SECRET: it starts with whsec_ but the rest is not base64 (%v): write the secret as the Standard Webhooks libraries print it, or without the prefix", err)
 	}
 	errs = append(errs, c.validateGateway()...)
 	if _, err := c.Pacing(); err != nil {
@@ -203,6 +209,9 @@ func (c *Config) validateNumbers() []error {
 	}
 	if c.HourRetention < c.StatsRetention {
 		add("WAQ_STATS_HOUR_RETENTION: %s is shorter than WAQ_STATS_RETENTION (%s): keep hour buckets at least as long as minute buckets", c.HourRetention, c.StatsRetention)
+	}
+	if c.CallbackMaxAge <= 0 {
+		add("WAQ_CALLBACK_MAX_AGE: %s is not a positive duration such as 24h", c.CallbackMaxAge)
 	}
 	if c.BackupKeep < 1 {
 		add("WAQ_BACKUP_KEEP: %d is too small: keep at least 1 backup", c.BackupKeep)

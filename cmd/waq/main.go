@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/waqhq/waq/scheduler"
@@ -45,12 +44,11 @@ type Main struct {
 
 	loc       *time.Location // WAQ_TIMEZONE
 	tracker   *stats.Tracker
-	callbacks *callback.Notifier // status callbacks to callback_url or WAQ_CALLBACK_URL
+	callbacks *callback.Notifier // posts the outbox's status callbacks
 	stopRESP  func() error       // the RESP server; nil until Run starts it
 	mirrors   *mirror.Manager    // waq mirror, import and cutover through the API
 	respAddr  string             // where it listens; "" when WAQ_RESP_ADDR is empty
 	reader    *stats.Reader      // the stats routes' queries, with their cache
-	trackerOn atomic.Bool        // the tracker has its store
 	ui        *ui.Server
 	http      *http.Server
 	ln        net.Listener
@@ -79,13 +77,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.newTracker(); err != nil {
 		return err
 	}
-	m.callbacks = &callback.Notifier{URL: m.Config.CallbackURL, Secret: m.Config.CallbackSecret,
+	m.callbacks = &callback.Notifier{Secret: m.Config.CallbackSecret, MaxAge: m.Config.CallbackMaxAge,
 		Logger: m.Logger.With("part", "callbacks")}
 	if err := m.openStore(); err != nil {
 		return err
 	}
-	m.tracker.Store = m.store
-	m.trackerOn.Store(true)
 	if m.reader, err = stats.NewReader(m.store, m.loc, time.Now); err != nil {
 		return fmt.Errorf("analytics: %w", err)
 	}
@@ -138,13 +134,22 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	return nil
 }
 
-// openStore opens the data file and queues again every message a previous
-// run left sending: only one process holds the file, so those leases are
-// orphans of a crash or of a stop that did not finish.
+// openStore opens the data file with the analytics and the callbacks
+// subscribed to its feed, and queues again every message a previous run
+// left sending: only one process holds the file, so those leases are
+// orphans of a crash or of a stop that did not finish. Open reports no
+// transition, so the subscribers take the store before the first write
+// (the recovery, whose recovered transitions they see and count as
+// nothing: see stats.classify).
 func (m *Main) openStore() (err error) {
-	if m.store, err = store.Open(m.Config.DataFile(), store.Options{OnChange: m.onChange}); err != nil {
+	m.store, err = store.Open(m.Config.DataFile(), store.Options{
+		Subscribers: []store.Subscriber{m.tracker.Transitions, m.callbacks.Transitions},
+		Callbacks:   callback.Rule(m.Config.CallbackURL),
+	})
+	if err != nil {
 		return err
 	}
+	m.tracker.Store, m.callbacks.Store = m.store, m.store
 	n, err := m.store.RecoverAllLeases()
 	if err != nil {
 		return fmt.Errorf("recover leases: %w", err)
