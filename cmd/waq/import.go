@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/waqhq/waq/phone"
+	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/importer"
 )
@@ -127,7 +128,8 @@ func postLong(ctx context.Context, cl *client, path string, in, out any) error {
 // openDataFile opens the data file of cfg for writing. With create it makes
 // the file (and its directory) when missing, so that a new appliance can be
 // filled before its first start. bbolt's lock makes it fail while a server
-// holds the file.
+// holds the file. Callbacks of what it changes (a cutover's dead messages)
+// go into the outbox, for the next waq serve to post.
 func openDataFile(cfg Config, create bool) (*store.Store, error) {
 	if _, err := os.Stat(cfg.DataFile()); err != nil && !create {
 		return nil, fmt.Errorf("no server answers and there is no data file: %w", err)
@@ -135,7 +137,7 @@ func openDataFile(cfg Config, create bool) (*store.Store, error) {
 	if err := os.MkdirAll(filepath.Dir(cfg.DataFile()), 0o700); err != nil {
 		return nil, fmt.Errorf("no server answers and the data directory cannot be made: %w", err)
 	}
-	st, err := store.Open(cfg.DataFile(), store.Options{})
+	st, err := store.Open(cfg.DataFile(), store.Options{Callbacks: callback.Rule(cfg.CallbackURL)})
 	if err != nil {
 		return nil, fmt.Errorf("no server answers and the data file cannot be opened: %w", err)
 	}
