@@ -123,7 +123,7 @@ func (s *Store) emit(tx *bolt.Tx, kind TransitionKind, before, m *Message, reaso
 			return err
 		}
 	}
-	if s.cur != nil {
+	if s.cur != nil && len(s.subs) > 0 {
 		s.cur.changes = append(s.cur.changes, t)
 	}
 	return nil
