@@ -38,8 +38,7 @@ var (
 
 var allBuckets = [][]byte{bucketMessages, bucketReady, bucketSchedule, bucketLeases,
 	bucketStates, bucketGateway, bucketIdempotency, bucketCounts, bucketMeta,
-	bucketPending, bucketInbound, bucketInboundIDs, bucketInstances, bucketOptouts,
-	bucketKMeta, bucketKSub, bucketKZIdx, bucketKExp, bucketKDBs} // keyspace.go
+	bucketPending, bucketInbound, bucketInboundIDs, bucketInstances, bucketOptouts}
 
 // Options tune a Store; the zero value is ready to use.
 type Options struct {
