@@ -13,6 +13,7 @@ import (
 
 	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // PrefixDefault is BullMQ's default key prefix.
@@ -70,6 +71,7 @@ func (r *Result) notPhone(id string, j job) {
 // imports at once only race to the same keys and messages.
 type Importer struct {
 	st  *store.Store
+	ks  *keyspace.Keyspace
 	Now func() time.Time // time.Now when nil; turns PTTLs into expiry times
 	// Region is the country of numbers without a country code in the jobs
 	// (WAQ_DEFAULT_REGION); "" requires the code. New sets RegionDefault.
@@ -78,7 +80,9 @@ type Importer struct {
 
 // New returns an Importer writing to st, reading national numbers as
 // phone.RegionDefault's.
-func New(st *store.Store) *Importer { return &Importer{st: st, Region: phone.RegionDefault} }
+func New(st *store.Store) *Importer {
+	return &Importer{st: st, ks: keyspace.New(st), Region: phone.RegionDefault}
+}
 
 func (im *Importer) now() time.Time {
 	if im.Now != nil {

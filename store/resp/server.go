@@ -15,6 +15,7 @@ import (
 
 	"github.com/tidwall/redcon"
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // Defaults of Options.
@@ -36,6 +37,7 @@ type Options struct {
 // Server answers Redis clients from a store's keyspace.
 type Server struct {
 	st      *store.Store
+	ks      *keyspace.Keyspace
 	opt     Options
 	log     *slog.Logger
 	started time.Time
@@ -73,7 +75,7 @@ func New(st *store.Store, opt Options) *Server {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Server{st: st, opt: opt, log: opt.Logger, started: opt.Now(), clients: make(map[int64]*client),
+	return &Server{st: st, ks: keyspace.New(st), opt: opt, log: opt.Logger, started: opt.Now(), clients: make(map[int64]*client),
 		watch: make(map[string]map[*client]struct{}), cursors: newCursorTable(4096),
 		done: make(chan struct{}), stop: make(chan struct{})}
 }
