@@ -124,11 +124,6 @@ func Open(path string, opts Options) (*Store, error) {
 }
 
 func createBuckets(tx *bolt.Tx) error {
-	for _, b := range statsBuckets {
-		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
-			return err
-		}
-	}
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
