@@ -1,9 +1,10 @@
-// Package importer copies a live Redis into waq's Redis keyspace by SCAN and
-// turns the BullMQ jobs it finds into held waq messages. It needs only what
-// managed Redis services allow (SCAN, TYPE, typed reads, PTTL), not
-// replication rights. Jobs are translated from the local copy, so the same
-// code can serve a mirror at cutover, and every message's idempotency key is
-// "bullmq:<queue>:<jobId>", so no job becomes two messages.
+// Package importer copies a live Redis into waq's Redis keyspace (package
+// store/keyspace) by SCAN and turns the BullMQ jobs it finds into held waq
+// messages. It needs only what managed Redis services allow (SCAN, TYPE,
+// typed reads, PTTL), not replication rights. Jobs are translated from the
+// local copy, so the same code can serve a mirror at cutover, and every
+// message's idempotency key is "bullmq:<queue>:<jobId>", so no job becomes
+// two messages.
 package importer
 
 import (

@@ -1,6 +1,6 @@
 // Package mirror follows a live Redis 7 as a replica and keeps waq's
-// Redis-typed keyspace (package store) a copy of it: it handshakes like a
-// replica (PSYNC), loads the RDB the source sends (also the diskless,
+// Redis-typed keyspace (package store/keyspace) a copy of it: it handshakes
+// like a replica (PSYNC), loads the RDB the source sends (also the diskless,
 // EOF-marker form), then applies the command stream through store/resp's
 // command implementations. The (replication id, offset) pair is stored in
 // the same bbolt transaction as the commands it covers, so a restart asks

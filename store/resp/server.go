@@ -1,6 +1,7 @@
-// Package resp serves waq's Redis-typed keyspace over the Redis protocol
+// Package resp serves waq's Redis-typed keyspace (package store/keyspace,
+// which owns the keys' records and typed operations) over the Redis protocol
 // (RESP2), so redis-cli, Redis browsers and ioredis or go-redis code work
-// against the one bbolt file. Commands, arities and error texts follow Redis
+// against the one bbolt file. A command's parsing, checks and reply are here. Commands, arities and error texts follow Redis
 // 7.0; every batch of pipelined commands and every MULTI/EXEC block is one
 // bbolt transaction, committed (fsynced) before its replies are sent.
 package resp
