@@ -7,6 +7,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func kupdate(t *testing.T, b *bundle, fn func(kt *Tx) error) {
@@ -187,5 +189,20 @@ func TestKeyspaceBatches(t *testing.T) {
 	})
 	if commits, _ := b.s.CommitStats(); commits >= 32 {
 		t.Logf("32 writers took %d commits", commits)
+	}
+}
+
+// TestCheckRequiresBuckets checks that the buckets registered with the store
+// are created at open and required by its check: a file that lost one is
+// reported.
+func TestCheckRequiresBuckets(t *testing.T) {
+	b := setup(t)
+	b.mustCheck(t)
+	if err := b.s.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketZIdx) }); err != nil {
+		t.Fatal(err)
+	}
+	probs, err := b.s.Check()
+	if err != nil || len(probs) != 1 || probs[0] != "bucket resp_zidx is missing" {
+		t.Fatalf("check: %v %q", err, probs)
 	}
 }
