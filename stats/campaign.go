@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/statsdb"
 )
 
 // CampaignNameMax is the longest campaign name, in characters.
@@ -77,8 +78,8 @@ func (r *Reader) SetCampaign(c Campaign) error {
 	if err != nil {
 		return err
 	}
-	return r.st.StatsUpdate(func(tx store.StatsTx) error {
-		return tx.Put(store.StatsCampaigns, []byte(c.Name), b)
+	return statsdb.Update(r.st, func(tx statsdb.Tx) error {
+		return tx.Put(statsdb.Campaigns, []byte(c.Name), b)
 	})
 }
 
@@ -87,8 +88,8 @@ func (r *Reader) SetCampaign(c Campaign) error {
 func (r *Reader) Campaign(name string) (Campaign, error) {
 	var c Campaign
 	found := false
-	err := r.st.StatsView(func(tx store.StatsTx) error {
-		v := tx.Get(store.StatsCampaigns, []byte(name))
+	err := statsdb.View(r.st, func(tx statsdb.Tx) error {
+		v := tx.Get(statsdb.Campaigns, []byte(name))
 		found = v != nil
 		if !found {
 			return nil
@@ -104,9 +105,9 @@ func (r *Reader) Campaign(name string) (Campaign, error) {
 // configured returns every campaign's settings by name.
 func (r *Reader) configured() (map[string]Campaign, error) {
 	cs := make(map[string]Campaign)
-	err := r.st.StatsView(func(tx store.StatsTx) error {
+	err := statsdb.View(r.st, func(tx statsdb.Tx) error {
 		var err error
-		tx.Scan(store.StatsCampaigns, []byte{}, nil, func(k, v []byte) bool {
+		tx.Scan(statsdb.Campaigns, []byte{}, nil, func(k, v []byte) bool {
 			var c Campaign
 			if err = json.Unmarshal(v, &c); err == nil {
 				cs[string(k)] = c
@@ -129,7 +130,7 @@ func (r *Reader) Campaigns(from, to time.Time) ([]string, error) {
 	for n := range set {
 		names[n] = true
 	}
-	err = r.st.StatsView(func(tx store.StatsTx) error {
+	err = statsdb.View(r.st, func(tx statsdb.Tx) error {
 		r.seen(tx, later(from, epoch), to, names)
 		return nil
 	})
@@ -140,12 +141,12 @@ func (r *Reader) Campaigns(from, to time.Time) ([]string, error) {
 // dimensions) of the days [from, to) touches. It seeks from one campaign
 // to the next and over the other dimensions and the empty days, reading
 // no record.
-func (r *Reader) seen(tx store.StatsTx, from, to time.Time, names map[string]bool) {
+func (r *Reader) seen(tx statsdb.Tx, from, to time.Time, names map[string]bool) {
 	prefix := DimCampaign("")
 	end := recordKey(to, "")
 	at := recordKey(later(Day.Start(from, r.loc), epoch), prefix)
 	for {
-		k := tx.Seek(store.StatsDay, at)
+		k := tx.Seek(statsdb.Day, at)
 		if k == nil || bytes.Compare(k, end) >= 0 {
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/statsdb"
 )
 
 // sendsMax caps the campaign messages a contact's state remembers inside
@@ -14,7 +15,7 @@ import (
 const sendsMax = 16
 
 // contactState is what the tracker remembers of one contact, in the
-// StatsContacts bucket under the E.164 number. Times are unix
+// statsdb.Contacts bucket under the E.164 number. Times are unix
 // milliseconds, the histograms' unit, so the cached and stored states are
 // the same. A state whose every time is older than the tracker's horizon
 // says nothing a missing one would not, and is deleted.
@@ -117,10 +118,10 @@ func (t *Tracker) contact(phone string) (*contactState, error) {
 		return s, nil
 	}
 	s := new(contactState)
-	err := t.Store.StatsView(func(tx store.StatsTx) error {
-		if v := tx.Get(store.StatsContacts, []byte(phone)); v != nil && json.Unmarshal(v, s) != nil {
+	err := statsdb.View(t.Store, func(tx statsdb.Tx) error {
+		if v := tx.Get(statsdb.Contacts, []byte(phone)); v != nil && json.Unmarshal(v, s) != nil {
 			*s = contactState{} // rewritten whole at the next flush
-			t.log().Warn("stats: unreadable contact state replaced", "bucket", store.StatsContacts)
+			t.log().Warn("stats: unreadable contact state replaced", "bucket", statsdb.Contacts)
 		}
 		return nil
 	})

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/statsdb"
 )
 
 // step is one message with a contact in a crafted sequence: after wait, a
@@ -134,8 +134,8 @@ func TestStaleContactsForgotten(t *testing.T) {
 	}
 	stored := func(phone string) bool {
 		var ok bool
-		r.st.StatsView(func(tx store.StatsTx) error {
-			ok = tx.Get(store.StatsContacts, []byte(phone)) != nil
+		statsdb.View(r.st, func(tx statsdb.Tx) error {
+			ok = tx.Get(statsdb.Contacts, []byte(phone)) != nil
 			return nil
 		})
 		return ok

@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"time"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/statsdb"
 )
 
 // Level is a bucket size of the counters: a minute, an hour, or a day in
@@ -32,8 +32,8 @@ func ParseLevel(s string) (Level, bool) {
 }
 
 // bucket is the store bucket holding the level's records.
-func (l Level) bucket() store.StatsBucket {
-	return [...]store.StatsBucket{store.StatsMinute, store.StatsHour, store.StatsDay}[l]
+func (l Level) bucket() statsdb.Bucket {
+	return [...]statsdb.Bucket{statsdb.Minute, statsdb.Hour, statsdb.Day}[l]
 }
 
 // Start returns the start of the level's bucket that holds t. Days start at

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/statsdb"
 )
 
 // Reader answers the analytics queries: sums and series of the stored
@@ -72,7 +73,7 @@ func (r *Reader) Sum(l Level, dim string, from, to time.Time) (Counters, error) 
 	if from.Before(split) {
 		closed, hit = r.cache.get(key)
 	}
-	err := r.st.StatsView(func(tx store.StatsTx) error {
+	err := statsdb.View(r.st, func(tx statsdb.Tx) error {
 		if from.Before(split) && !hit {
 			closed = new(Counters)
 			if err := r.addRecords(tx, l, dim, from, split, closed); err != nil {
@@ -94,7 +95,7 @@ func (r *Reader) Sum(l Level, dim string, from, to time.Time) (Counters, error) 
 }
 
 // addRecords adds dim's level-l records starting in [from, to) to sum.
-func (r *Reader) addRecords(tx store.StatsTx, l Level, dim string, from, to time.Time, sum *Counters) error {
+func (r *Reader) addRecords(tx statsdb.Tx, l Level, dim string, from, to time.Time, sum *Counters) error {
 	var c Counters
 	return r.eachRecord(tx, l, dim, from, to, func(_ time.Time, v []byte) error {
 		if err := c.Unmarshal(v); err != nil {
@@ -110,7 +111,7 @@ func (r *Reader) addRecords(tx store.StatsTx, l Level, dim string, from, to time
 // bucket, and jumps over a run of empty buckets with one seek, so a range
 // reaching far before the first record costs nothing. v is valid only
 // during fn.
-func (r *Reader) eachRecord(tx store.StatsTx, l Level, dim string, from, to time.Time, fn func(start time.Time, v []byte) error) error {
+func (r *Reader) eachRecord(tx statsdb.Tx, l Level, dim string, from, to time.Time, fn func(start time.Time, v []byte) error) error {
 	end := recordKey(to, "")
 	for s := firstStart(l, from, r.loc); s.Before(to); {
 		want := recordKey(s, dim)

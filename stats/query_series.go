@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/statsdb"
 )
 
 // SeriesMax is the most points a series has: 10 000 minutes is a week, 10
@@ -49,7 +50,7 @@ func (r *Reader) Series(l Level, dim, metric string, from, to time.Time) ([]Poin
 	if len(pts) == 0 {
 		return pts, nil
 	}
-	err = r.st.StatsView(func(tx store.StatsTx) error {
+	err = statsdb.View(r.st, func(tx statsdb.Tx) error {
 		i := 0
 		var c Counters
 		return r.eachRecord(tx, l, dim, pts[0].T, to, func(start time.Time, v []byte) error {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/statsdb"
 )
 
 // Retention defaults: minute buckets for WAQ_STATS_RETENTION, hour buckets
@@ -34,7 +35,7 @@ func (r *Retention) Run(now time.Time) (int, error) {
 	}{{Minute, orDefault(r.Minute, MinuteRetentionDefault)}, {Hour, orDefault(r.Hour, HourRetentionDefault)}} {
 		cutoff := recordKey(lv.l.Start(now.Add(-lv.keep), time.UTC), DimAll)
 		for {
-			n, err := r.Store.StatsDeleteRange(lv.l.bucket(), nil, cutoff, retainBatch)
+			n, err := statsdb.DeleteRange(r.Store, lv.l.bucket(), nil, cutoff, retainBatch)
 			total += n
 			if err != nil {
 				return total, fmt.Errorf("stats retention %s: %w", lv.l, err)

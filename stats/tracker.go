@@ -27,7 +27,7 @@ const (
 //
 // Per contact it keeps a small state (last activity, the first unanswered
 // inbound, the campaign messages still inside the reply window) in the
-// store's StatsContacts bucket, cached in memory and loaded on first touch.
+// statsdb.Contacts bucket, cached in memory and loaded on first touch.
 type Tracker struct {
 	Store       *store.Store     // required
 	Location    *time.Location   // days of the counters; UTC when nil

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/statsdb"
 )
 
 // sweepMax is how many stored contact states one flush examines for
@@ -69,7 +69,7 @@ func (t *Tracker) Flush() error {
 	}
 	cutoff := now.Add(-t.horizon()).UnixMilli()
 	from, next := t.sweepAt, []byte(nil)
-	err := t.Store.StatsUpdate(func(tx store.StatsTx) error {
+	err := statsdb.Update(t.Store, func(tx statsdb.Tx) error {
 		if err := b.put(tx); err != nil {
 			return err
 		}
@@ -142,14 +142,14 @@ func (t *Tracker) settle(snap snapshot, err error) {
 	}
 }
 
-func putContacts(tx store.StatsTx, snap snapshot) error {
+func putContacts(tx statsdb.Tx, snap snapshot) error {
 	for phone, v := range snap.puts {
-		if err := tx.Put(store.StatsContacts, []byte(phone), v); err != nil {
+		if err := tx.Put(statsdb.Contacts, []byte(phone), v); err != nil {
 			return err
 		}
 	}
 	for _, phone := range snap.stale {
-		if err := tx.Delete(store.StatsContacts, []byte(phone)); err != nil {
+		if err := tx.Delete(statsdb.Contacts, []byte(phone)); err != nil {
 			return err
 		}
 	}
@@ -160,11 +160,11 @@ func putContacts(tx store.StatsTx, snap snapshot) error {
 // sweepMax records from from on, and returns where the next sweep starts
 // (nil: from the beginning). A state in the cache is never deleted wrongly:
 // the cache holds either the stored state or a newer one it will write.
-func sweepContacts(tx store.StatsTx, from []byte, cutoff int64) ([]byte, error) {
+func sweepContacts(tx statsdb.Tx, from []byte, cutoff int64) ([]byte, error) {
 	var stale [][]byte
 	var next []byte
 	n := 0
-	tx.Scan(store.StatsContacts, from, nil, func(k, v []byte) bool {
+	tx.Scan(statsdb.Contacts, from, nil, func(k, v []byte) bool {
 		if n == sweepMax {
 			next = bytes.Clone(k)
 			return false
@@ -177,7 +177,7 @@ func sweepContacts(tx store.StatsTx, from []byte, cutoff int64) ([]byte, error) 
 		return true
 	})
 	for _, k := range stale {
-		if err := tx.Delete(store.StatsContacts, k); err != nil {
+		if err := tx.Delete(statsdb.Contacts, k); err != nil {
 			return nil, err
 		}
 	}

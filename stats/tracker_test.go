@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/statsdb"
 )
 
 // summary lists the non-zero counters of c, and the counts of its
@@ -231,8 +232,8 @@ func TestFlushFailureKeepsCounts(t *testing.T) {
 		t.Fatalf("after the failed flush: %s", summary(c))
 	}
 	var state []byte
-	st.StatsView(func(tx store.StatsTx) error {
-		state = tx.Get(store.StatsContacts, []byte("+34600111222"))
+	statsdb.View(st, func(tx statsdb.Tx) error {
+		state = tx.Get(statsdb.Contacts, []byte("+34600111222"))
 		return nil
 	})
 	if state == nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/statsdb"
 )
 
 // Delta is what happened at one moment in one campaign, instance and
@@ -45,11 +46,11 @@ func (b batch) add(d *Delta, loc *time.Location) {
 
 // write adds the batch to the stored records in one transaction.
 func (b batch) write(st *store.Store) error {
-	return st.StatsUpdate(b.put)
+	return statsdb.Update(st, b.put)
 }
 
 // put adds the batch to the stored records inside tx.
-func (b batch) put(tx store.StatsTx) error {
+func (b batch) put(tx statsdb.Tx) error {
 	for id, c := range b {
 		k := recordKey(time.Unix(id.start, 0), id.dim)
 		var cur Counters
@@ -81,7 +82,7 @@ func AddDeltas(st *store.Store, loc *time.Location, deltas []Delta) error {
 // when there are none.
 func ReadRecord(st *store.Store, l Level, start time.Time, dim string) (Counters, error) {
 	var c Counters
-	err := st.StatsView(func(tx store.StatsTx) error {
+	err := statsdb.View(st, func(tx statsdb.Tx) error {
 		if v := tx.Get(l.bucket(), recordKey(start, dim)); v != nil {
 			return c.Unmarshal(v)
 		}

@@ -5,19 +5,17 @@ import (
 	"fmt"
 )
 
-// Error codes returned by waq's packages; ui maps each to one HTTP status.
+// Error codes returned by the store and the packages that share its
+// domain; ui maps each to one HTTP status, and adds the codes that only the
+// HTTP API returns (bad request, unauthorized, forbidden, too large, not
+// implemented) as its own constants for the same Error type.
 const (
-	EBADREQUEST     = "bad_request"     // 400: malformed JSON, wrong types
-	EUNAUTHORIZED   = "unauthorized"    // 401: missing or wrong key
-	EFORBIDDEN      = "forbidden"       // 403: a check that is not a key failed (webhook verification)
-	ENOTFOUND       = "not_found"       // 404
-	ECONFLICT       = "conflict"        // 409: e.g. cancelling a sent message
-	ETOOLARGE       = "too_large"       // 413: body over its limit
-	EINVALID        = "invalid"         // 422: a field is wrong
-	EINTERNAL       = "internal"        // 500: details only in the log
-	ENOTIMPLEMENTED = "not_implemented" // 501: a route whose feature has not landed
-	EUNAVAILABLE    = "unavailable"     // 503: stopping, or the store is closed
-	EFULL           = "disk_full"       // 507
+	ENOTFOUND    = "not_found"   // 404
+	ECONFLICT    = "conflict"    // 409: e.g. cancelling a sent message
+	EINVALID     = "invalid"     // 422: a field is wrong
+	EINTERNAL    = "internal"    // 500: details only in the log
+	EUNAVAILABLE = "unavailable" // 503: stopping, or the store is closed
+	EFULL        = "disk_full"   // 507
 )
 
 // ErrEmpty is returned by Lease when no message is ready.

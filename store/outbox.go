@@ -17,7 +17,6 @@ import (
 var (
 	bucketCallbacks   = []byte("callbacks")    // callback id -> its JSON row
 	bucketCallbackDue = []byte("callback_due") // next attempt (8, unix ns) + id -> nil
-	outboxBuckets     = [][]byte{bucketCallbacks, bucketCallbackDue}
 )
 
 // Counter keys of the outbox in the counts bucket.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/VictoriaMetrics/metrics"
+	bolt "go.etcd.io/bbolt"
 )
 
 // TestPanickingWriteFailsAlone checks that a transaction function that
@@ -16,9 +17,9 @@ func TestPanickingWriteFailsAlone(t *testing.T) {
 	b := setup(t)
 	panics := metrics.GetOrCreateCounter(`waq_panics_recovered_total{where="commit"}`)
 	before := panics.Get()
-	set := func(key string, boom bool) func(*KTx) error {
-		return func(tx *KTx) error {
-			if err := tx.SetString(0, []byte(key), []byte("v"), 0, false); err != nil {
+	set := func(key string, boom bool) func(*bolt.Tx) error {
+		return func(tx *bolt.Tx) error {
+			if err := tx.Bucket(bucketMeta).Put([]byte("test "+key), []byte("v")); err != nil {
 				return err
 			}
 			if boom {
@@ -33,7 +34,7 @@ func TestPanickingWriteFailsAlone(t *testing.T) {
 	held, running := make(chan error, 1), make(chan struct{})
 	go func() {
 		var once sync.Once
-		held <- b.s.KUpdate(func(*KTx) error {
+		held <- b.s.Update(func(*bolt.Tx) error {
 			once.Do(func() { close(running) })
 			for len(b.s.calls) < 3 {
 				runtime.Gosched()
@@ -48,7 +49,7 @@ func TestPanickingWriteFailsAlone(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = b.s.KUpdate(set(key, key == "boom"))
+			errs[i] = b.s.Update(set(key, key == "boom"))
 		}()
 	}
 	wg.Wait()
@@ -61,12 +62,12 @@ func TestPanickingWriteFailsAlone(t *testing.T) {
 	if got := panics.Get() - before; got != 1 {
 		t.Fatalf("panics counted: %d", got)
 	}
-	if err := b.s.KUpdate(set("after", false)); err != nil {
+	if err := b.s.Update(set("after", false)); err != nil {
 		t.Fatalf("write after the panic: %v", err)
 	}
-	err := b.s.KView(func(tx *KTx) error {
+	err := b.s.View(func(tx *bolt.Tx) error {
 		for key, want := range map[string]bool{"a": true, "boom": false, "c": true, "after": true} {
-			if _, ok, _ := tx.GetString(0, []byte(key)); ok != want {
+			if ok := tx.Bucket(bucketMeta).Get([]byte("test "+key)) != nil; ok != want {
 				t.Errorf("%s stored: %v, want %v", key, ok, want)
 			}
 		}

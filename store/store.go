@@ -39,7 +39,7 @@ var (
 var allBuckets = [][]byte{bucketMessages, bucketReady, bucketSchedule, bucketLeases,
 	bucketStates, bucketGateway, bucketIdempotency, bucketCounts, bucketMeta,
 	bucketPending, bucketInbound, bucketInboundIDs, bucketInstances, bucketOptouts,
-	bucketKMeta, bucketKSub, bucketKZIdx, bucketKExp, bucketKDBs} // keyspace.go
+	bucketCallbacks, bucketCallbackDue} // outbox.go
 
 // Options tune a Store; the zero value is ready to use.
 type Options struct {
@@ -129,12 +129,7 @@ func Open(path string, opts Options) (*Store, error) {
 }
 
 func createBuckets(tx *bolt.Tx) error {
-	for _, b := range statsBuckets {
-		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
-			return err
-		}
-	}
-	for _, name := range append(allBuckets, outboxBuckets...) {
+	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}

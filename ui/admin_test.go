@@ -56,8 +56,8 @@ func TestAdminImportErrors(t *testing.T) {
 	var imp *importer.Importer
 	b := setup(t, func(o *ui.Options) { o.Importer = lazyImporter{&imp} })
 	imp = importer.New(b.st)
-	b.do(t, "POST", "/v1/admin/import", `{}`).wantError(t, 400, store.EBADREQUEST, "url")
-	b.do(t, "POST", "/v1/admin/import", `{"url": "x", "junk": 1}`).wantError(t, 400, store.EBADREQUEST, "junk")
+	b.do(t, "POST", "/v1/admin/import", `{}`).wantError(t, 400, ui.EBADREQUEST, "url")
+	b.do(t, "POST", "/v1/admin/import", `{"url": "x", "junk": 1}`).wantError(t, 400, ui.EBADREQUEST, "junk")
 	b.do(t, "POST", "/v1/admin/import", `{"url": "http://example.com"}`).wantError(t, 422, store.EINVALID, "url")
 	b.do(t, "POST", "/v1/admin/import", `{"url": "redis://127.0.0.1:1", "dbs": [20]}`).wantError(t, 422, store.EINVALID, "dbs")
 	closed := fmt.Sprintf(`{"url": "redis://127.0.0.1:%d"}`, redistest.FreePort(t))
@@ -66,8 +66,8 @@ func TestAdminImportErrors(t *testing.T) {
 
 func TestAdminWithoutImporter(t *testing.T) {
 	b := setup(t)
-	b.do(t, "POST", "/v1/admin/import", `{"url": "redis://x"}`).wantError(t, 501, store.ENOTIMPLEMENTED, "")
-	b.do(t, "POST", "/v1/admin/cutover", "").wantError(t, 501, store.ENOTIMPLEMENTED, "")
+	b.do(t, "POST", "/v1/admin/import", `{"url": "redis://x"}`).wantError(t, 501, ui.ENOTIMPLEMENTED, "")
+	b.do(t, "POST", "/v1/admin/cutover", "").wantError(t, 501, ui.ENOTIMPLEMENTED, "")
 }
 
 // lazyImporter lets setup's options name an importer made from the store

@@ -27,9 +27,9 @@ func readBody(r *http.Request) ([]byte, error) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return nil, store.Errorf(store.ETOOLARGE, "the request body is larger than %d bytes", BodyMax)
+		return nil, store.Errorf(ETOOLARGE, "the request body is larger than %d bytes", BodyMax)
 	case err != nil:
-		return nil, store.Errorf(store.EBADREQUEST, "cannot read the request body")
+		return nil, store.Errorf(EBADREQUEST, "cannot read the request body")
 	}
 	return b, nil
 }
@@ -43,7 +43,7 @@ func decodeBody(r *http.Request, v any) error {
 		return err
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
-		return store.Errorf(store.EBADREQUEST, "the request body is empty; this route takes a JSON object")
+		return store.Errorf(EBADREQUEST, "the request body is empty; this route takes a JSON object")
 	}
 	return aboutBody(decodeStrict(b, v))
 }
@@ -165,7 +165,7 @@ func valueKind(k jsontext.Kind) string {
 // badRequest returns an EBADREQUEST *store.Error about field, or about the
 // whole value when field is empty.
 func badRequest(field, msg string) *store.Error {
-	return &store.Error{Code: store.EBADREQUEST, Field: field, Message: msg}
+	return &store.Error{Code: EBADREQUEST, Field: field, Message: msg}
 }
 
 // jsonKind names the JSON value a Go type takes.

@@ -43,7 +43,7 @@ type eventRequest struct {
 // a list), and the route is ENOTIMPLEMENTED without a tracker.
 func (s *Server) postEvents(r *http.Request, _ httprouter.Params) (any, error) {
 	if s.opts.Events == nil {
-		return nil, store.Errorf(store.ENOTIMPLEMENTED, "POST /v1/events needs the analytics tracker, which this server runs without")
+		return nil, store.Errorf(ENOTIMPLEMENTED, "POST /v1/events needs the analytics tracker, which this server runs without")
 	}
 	raws, list, err := eventItems(r)
 	if err != nil {
@@ -71,7 +71,7 @@ func eventItems(r *http.Request) (raws []json.RawMessage, list bool, err error) 
 		return nil, false, err
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, false, store.Errorf(store.EBADREQUEST, "the request body is empty; this route takes an event or {\"events\": [...]}")
+		return nil, false, store.Errorf(EBADREQUEST, "the request body is empty; this route takes an event or {\"events\": [...]}")
 	}
 	var probe map[string]json.RawMessage
 	if err := decodeStrict(b, &probe); err != nil {
@@ -117,7 +117,7 @@ func (s *Server) decodeEvents(raws []json.RawMessage) ([]stats.Event, error) {
 	}
 	switch {
 	case len(malformed) > 0:
-		return nil, &store.Error{Code: store.EBADREQUEST, Message: "some events are malformed; none was counted", Items: malformed}
+		return nil, &store.Error{Code: EBADREQUEST, Message: "some events are malformed; none was counted", Items: malformed}
 	case len(invalid) > 0:
 		return nil, &store.Error{Code: store.EINVALID, Message: "some events are invalid; none was counted", Items: invalid}
 	}
@@ -147,7 +147,7 @@ func firstItem(err error) error {
 		return err
 	}
 	it := e.Items[0]
-	if e.Code == store.EBADREQUEST && it.Field == "" {
+	if e.Code == EBADREQUEST && it.Field == "" {
 		return &store.Error{Code: e.Code, Message: "the request body " + it.Message}
 	}
 	return &store.Error{Code: e.Code, Field: it.Field, Message: it.Message}

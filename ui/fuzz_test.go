@@ -51,7 +51,7 @@ func FuzzDecode(f *testing.F) {
 func fuzzMessage(t *testing.T, s *Server, body []byte) {
 	var req messageRequest
 	if err := decodeStrict(body, &req); err != nil {
-		checkRefusal(t, err, store.EBADREQUEST)
+		checkRefusal(t, err, EBADREQUEST)
 		return
 	}
 	var loose messageRequest
@@ -82,7 +82,7 @@ func fuzzMessage(t *testing.T, s *Server, body []byte) {
 func fuzzBulk(t *testing.T, s *Server, body []byte) {
 	var req bulkRequest
 	if err := decodeStrict(body, &req); err != nil {
-		checkRefusal(t, asItemError(err), store.EBADREQUEST)
+		checkRefusal(t, asItemError(err), EBADREQUEST)
 		return
 	}
 	ms, err := s.bulkMessages(req.Messages, "k")

@@ -141,7 +141,7 @@ func (s *Server) bulkFast(body []byte, key string) ([]*store.Message, error) {
 func (s *Server) bulkSlow(body []byte, key string) ([]*store.Message, error) {
 	var req bulkRequest
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, store.Errorf(store.EBADREQUEST, "the request body is empty; this route takes a JSON object")
+		return nil, store.Errorf(EBADREQUEST, "the request body is empty; this route takes a JSON object")
 	}
 	if err := decodeStrict(body, &req); err != nil {
 		return nil, asItemError(aboutBody(err))
@@ -183,7 +183,7 @@ func (s *Server) bulkMessages(raws []jsontext.Value, key string) ([]*store.Messa
 	}
 	switch {
 	case len(malformed) > 0:
-		return nil, &store.Error{Code: store.EBADREQUEST, Message: "some messages are malformed; none was stored", Items: malformed}
+		return nil, &store.Error{Code: EBADREQUEST, Message: "some messages are malformed; none was stored", Items: malformed}
 	case len(invalid) > 0:
 		return nil, &store.Error{Code: store.EINVALID, Message: "some messages are invalid; none was stored", Items: invalidItems(ms, invalid)}
 	}

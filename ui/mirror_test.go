@@ -40,7 +40,7 @@ func TestAdminMirror(t *testing.T) {
 
 	b.do(t, "GET", "/v1/admin/mirror", "").wantError(t, 404, store.ENOTFOUND, "")
 	b.do(t, "DELETE", "/v1/admin/mirror", "").wantError(t, 404, store.ENOTFOUND, "")
-	b.do(t, "POST", "/v1/admin/mirror", `{}`).wantError(t, 400, store.EBADREQUEST, "url")
+	b.do(t, "POST", "/v1/admin/mirror", `{}`).wantError(t, 400, ui.EBADREQUEST, "url")
 	b.do(t, "POST", "/v1/admin/mirror", `{"url": "http://x"}`).wantError(t, 422, store.EINVALID, "url")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -84,5 +84,5 @@ func TestAdminMirror(t *testing.T) {
 
 func TestAdminMirrorMissing(t *testing.T) {
 	b := setup(t)
-	b.do(t, "GET", "/v1/admin/mirror", "").wantError(t, 501, store.ENOTIMPLEMENTED, "")
+	b.do(t, "GET", "/v1/admin/mirror", "").wantError(t, 501, ui.ENOTIMPLEMENTED, "")
 }

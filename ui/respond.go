@@ -9,24 +9,33 @@ import (
 	"github.com/waqhq/waq/store"
 )
 
-// codeMethod is the error code of a known path asked with the wrong method;
-// it is the one code ui adds to those of store.
-const codeMethod = "method_not_allowed"
+// The error codes that only the HTTP API returns, for the one coded error
+// type store.Error; the message store's own codes (store.EINVALID,
+// store.ENOTFOUND, ...) are those its methods return.
+const (
+	EBADREQUEST     = "bad_request"     // 400: malformed JSON, wrong types
+	EUNAUTHORIZED   = "unauthorized"    // 401: missing or wrong key
+	EFORBIDDEN      = "forbidden"       // 403: a check that is not a key failed (webhook verification)
+	ETOOLARGE       = "too_large"       // 413: body over its limit
+	ENOTIMPLEMENTED = "not_implemented" // 501: a route whose feature has not landed
+	// codeMethod is the code of a known path asked with the wrong method.
+	codeMethod = "method_not_allowed" // 405
+)
 
 // statusOf maps each error code to its one HTTP status.
 var statusOf = map[string]int{
-	store.EBADREQUEST:     http.StatusBadRequest,
-	store.EUNAUTHORIZED:   http.StatusUnauthorized,
-	store.EFORBIDDEN:      http.StatusForbidden,
-	store.ENOTFOUND:       http.StatusNotFound,
-	codeMethod:            http.StatusMethodNotAllowed,
-	store.ECONFLICT:       http.StatusConflict,
-	store.ETOOLARGE:       http.StatusRequestEntityTooLarge,
-	store.EINVALID:        http.StatusUnprocessableEntity,
-	store.EINTERNAL:       http.StatusInternalServerError,
-	store.ENOTIMPLEMENTED: http.StatusNotImplemented,
-	store.EUNAVAILABLE:    http.StatusServiceUnavailable,
-	store.EFULL:           http.StatusInsufficientStorage,
+	EBADREQUEST:        http.StatusBadRequest,
+	EUNAUTHORIZED:      http.StatusUnauthorized,
+	EFORBIDDEN:         http.StatusForbidden,
+	store.ENOTFOUND:    http.StatusNotFound,
+	codeMethod:         http.StatusMethodNotAllowed,
+	store.ECONFLICT:    http.StatusConflict,
+	ETOOLARGE:          http.StatusRequestEntityTooLarge,
+	store.EINVALID:     http.StatusUnprocessableEntity,
+	store.EINTERNAL:    http.StatusInternalServerError,
+	ENOTIMPLEMENTED:    http.StatusNotImplemented,
+	store.EUNAVAILABLE: http.StatusServiceUnavailable,
+	store.EFULL:        http.StatusInsufficientStorage,
 }
 
 // errInternal is what a client sees of an error without a code: the details

@@ -180,7 +180,7 @@ func (s *Server) notImplementedRoutes(rs ...route) {
 
 func (s *Server) notImplemented(rt route) handlerFunc {
 	return func(*http.Request, httprouter.Params) (any, error) {
-		return nil, store.Errorf(store.ENOTIMPLEMENTED, "%s %s is not implemented yet", rt.method, rt.path)
+		return nil, store.Errorf(ENOTIMPLEMENTED, "%s %s is not implemented yet", rt.method, rt.path)
 	}
 }
 
@@ -292,7 +292,7 @@ func maskDigits(s string) string {
 	return string(b)
 }
 
-var errUnauthorized = store.Errorf(store.EUNAUTHORIZED, "missing or wrong API key: send Authorization: Bearer <key>")
+var errUnauthorized = store.Errorf(EUNAUTHORIZED, "missing or wrong API key: send Authorization: Bearer <key>")
 
 // authorize checks the credentials a path needs: none for /healthz,
 // /readyz and the status page's files, the webhook token or the API key

@@ -41,7 +41,7 @@ func (s *Server) evolutionWebhook(r *http.Request, _ httprouter.Params) (any, er
 	}
 	evs, err := evolution.ParseWebhook(body)
 	if err != nil {
-		return nil, store.Errorf(store.EBADREQUEST, "%v", err)
+		return nil, store.Errorf(EBADREQUEST, "%v", err)
 	}
 	return s.receive("evolution", evs)
 }
@@ -51,11 +51,11 @@ func (s *Server) evolutionWebhook(r *http.Request, _ httprouter.Params) (any, er
 // 403.
 func (s *Server) whatsappVerify(r *http.Request, _ httprouter.Params) (any, error) {
 	if s.opts.WhatsAppVerifyToken == "" {
-		return nil, store.Errorf(store.EFORBIDDEN, "set WHATSAPP_VERIFY_TOKEN to answer Meta's verification")
+		return nil, store.Errorf(EFORBIDDEN, "set WHATSAPP_VERIFY_TOKEN to answer Meta's verification")
 	}
 	challenge, ok := cloudapi.VerifyChallenge(r.URL.Query(), s.opts.WhatsAppVerifyToken)
 	if !ok {
-		return nil, store.Errorf(store.EFORBIDDEN, "hub.mode or hub.verify_token do not match")
+		return nil, store.Errorf(EFORBIDDEN, "hub.mode or hub.verify_token do not match")
 	}
 	return text(challenge), nil
 }
@@ -70,11 +70,11 @@ func (s *Server) whatsappWebhook(r *http.Request, _ httprouter.Params) (any, err
 		return nil, err
 	}
 	if sec := s.opts.WhatsAppAppSecret; sec != "" && !cloudapi.VerifySignature(sec, body, r.Header.Get("X-Hub-Signature-256")) {
-		return nil, store.Errorf(store.EUNAUTHORIZED, "X-Hub-Signature-256 does not match the body (check WHATSAPP_APP_SECRET)")
+		return nil, store.Errorf(EUNAUTHORIZED, "X-Hub-Signature-256 does not match the body (check WHATSAPP_APP_SECRET)")
 	}
 	evs, err := cloudapi.ParseWebhook(body)
 	if err != nil {
-		return nil, store.Errorf(store.EBADREQUEST, "%v", err)
+		return nil, store.Errorf(EBADREQUEST, "%v", err)
 	}
 	return s.receive("cloudapi", evs)
 }

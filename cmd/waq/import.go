@@ -18,6 +18,7 @@ import (
 	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/importer"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 func importUsage(w io.Writer) {
@@ -159,8 +160,8 @@ func parseDBs(s string) ([]int, error) {
 	var dbs []int
 	for _, f := range list(s) {
 		n, err := strconv.Atoi(f)
-		if err != nil || n < 0 || n >= store.KeyspaceDBs {
-			return nil, fmt.Errorf("%q is not a database number from 0 to %d", f, store.KeyspaceDBs-1)
+		if err != nil || n < 0 || n >= keyspace.DBs {
+			return nil, fmt.Errorf("%q is not a database number from 0 to %d", f, keyspace.DBs-1)
 		}
 		dbs = append(dbs, n)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // job is one BullMQ job read from the local copy.
@@ -32,7 +33,7 @@ var zsetStates = []string{"prioritized", "delayed", "failed", "completed"}
 // it is. It adds to res what it found and did.
 func (im *Importer) Translate(ctx context.Context, db int, prefix string, mp Mapping, res *Result) error {
 	var queues []string
-	err := im.st.KView(func(t *store.KTx) error {
+	err := im.ks.View(func(t *keyspace.Tx) error {
 		queues = findQueues(t, db, prefix)
 		return nil
 	})
@@ -44,7 +45,7 @@ func (im *Importer) Translate(ctx context.Context, db int, prefix string, mp Map
 			return err
 		}
 		var jobs []job
-		err := im.st.KView(func(t *store.KTx) (err error) {
+		err := im.ks.View(func(t *keyspace.Tx) (err error) {
 			jobs, err = readJobs(t, db, prefix, q)
 			return err
 		})
@@ -60,10 +61,10 @@ func (im *Importer) Translate(ctx context.Context, db int, prefix string, mp Map
 
 // findQueues lists the queues of prefix by their meta or id keys, which every
 // BullMQ queue that ever held a job has.
-func findQueues(t *store.KTx, db int, prefix string) []string {
+func findQueues(t *keyspace.Tx, db int, prefix string) []string {
 	p := []byte(prefix + ":")
 	var qs []string
-	t.Scan(db, nil, func(key []byte, _ *store.KMeta) bool {
+	t.Scan(db, nil, func(key []byte, _ *keyspace.Meta) bool {
 		if !bytes.HasPrefix(key, p) {
 			return bytes.Compare(key, p) < 0 // keys are in byte order
 		}
@@ -80,7 +81,7 @@ func findQueues(t *store.KTx, db int, prefix string) []string {
 // readJobs reads every job id of queue q's state keys, in running order,
 // with its hash. An id seen in two states (a copy torn by a move) is taken
 // once, from the first.
-func readJobs(t *store.KTx, db int, prefix, q string) ([]job, error) {
+func readJobs(t *keyspace.Tx, db int, prefix, q string) ([]job, error) {
 	base := prefix + ":" + q + ":"
 	seen := map[string]bool{}
 	var jobs []job
@@ -161,8 +162,8 @@ func (im *Importer) enqueue(jobs []job, mp Mapping, res *Result) error {
 }
 
 // listAll returns the elements of the list at key, head first.
-func listAll(t *store.KTx, db int, key []byte) ([]string, error) {
-	n, err := t.Len(db, key, store.KList)
+func listAll(t *keyspace.Tx, db int, key []byte) ([]string, error) {
+	n, err := t.Len(db, key, keyspace.List)
 	if err != nil || n == 0 {
 		return nil, err
 	}

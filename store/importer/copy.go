@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // scanCount is the COUNT hint of each SCAN: one keyspace commit per page.
@@ -41,12 +42,12 @@ func dial(ctx context.Context, req Request) (*source, error) {
 		return nil, store.FieldErrorf("url", "%v", err)
 	}
 	opts.DialTimeout, opts.ReadTimeout, opts.MaxRetries = dialTimeout, 30*time.Second, 1
-	if opts.DB < 0 || opts.DB >= store.KeyspaceDBs {
-		return nil, store.FieldErrorf("url", "database %d is out of range 0 to %d", opts.DB, store.KeyspaceDBs-1)
+	if opts.DB < 0 || opts.DB >= keyspace.DBs {
+		return nil, store.FieldErrorf("url", "database %d is out of range 0 to %d", opts.DB, keyspace.DBs-1)
 	}
 	for _, db := range req.DBs {
-		if db < 0 || db >= store.KeyspaceDBs {
-			return nil, store.FieldErrorf("dbs", "database %d is out of range 0 to %d", db, store.KeyspaceDBs-1)
+		if db < 0 || db >= keyspace.DBs {
+			return nil, store.FieldErrorf("dbs", "database %d is out of range 0 to %d", db, keyspace.DBs-1)
 		}
 	}
 	s := &source{opts: opts, cls: map[int]*redis.Client{}}
@@ -96,7 +97,7 @@ func (s *source) keyspaceDBs(ctx context.Context, u *url.URL) []int {
 	}
 	var dbs []int
 	for _, m := range infoDB.FindAllStringSubmatch(info, -1) {
-		if n, err := strconv.Atoi(m[1]); err == nil && n < store.KeyspaceDBs {
+		if n, err := strconv.Atoi(m[1]); err == nil && n < keyspace.DBs {
 			dbs = append(dbs, n)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // TestCopyKeys copies plain keys of every type from two databases and
@@ -36,7 +37,7 @@ func TestCopyKeys(t *testing.T) {
 	if res.Keys != 7 || res.SkippedKeys != 1 || res.Jobs != 0 {
 		t.Fatalf("result %+v, want 7 keys, 1 skipped (the stream), 0 jobs", res)
 	}
-	err = st.KView(func(tx *store.KTx) error {
+	err = keyspace.New(st).View(func(tx *keyspace.Tx) error {
 		got := dump(t, tx, 0)
 		want := "h=hash{f1:a f2:b} l=list[1 2 3] s=set{x y} str=v ttl=x z=zset[a:-1 b:2.5]"
 		if got != want {
@@ -59,7 +60,7 @@ func TestCopyKeys(t *testing.T) {
 	if err != nil || res.Keys != 6 {
 		t.Fatalf("second import %+v, %v", res, err)
 	}
-	must(t, st.KView(func(tx *store.KTx) error {
+	must(t, keyspace.New(st).View(func(tx *keyspace.Tx) error {
 		if got := dump(t, tx, 0); !strings.Contains(got, "l=list[1 2 3 4]") {
 			t.Errorf("after re-import: %s", got)
 		}
@@ -79,8 +80,8 @@ func TestBadSource(t *testing.T) {
 		if store.ErrorCode(err) != code || !strings.Contains(err.Error(), text) {
 			t.Errorf("%+v: err %v, want %s containing %q", req, err, code, text)
 		}
-		must(t, st.KView(func(tx *store.KTx) error {
-			for db := range store.KeyspaceDBs {
+		must(t, keyspace.New(st).View(func(tx *keyspace.Tx) error {
+			for db := range keyspace.DBs {
 				if n, _ := tx.Counts(db); n != 0 {
 					t.Errorf("%+v: db %d holds %d keys after a failed import", req, db, n)
 				}

@@ -1,9 +1,10 @@
-// Package importer copies a live Redis into waq's Redis keyspace by SCAN and
-// turns the BullMQ jobs it finds into held waq messages. It needs only what
-// managed Redis services allow (SCAN, TYPE, typed reads, PTTL), not
-// replication rights. Jobs are translated from the local copy, so the same
-// code can serve a mirror at cutover, and every message's idempotency key is
-// "bullmq:<queue>:<jobId>", so no job becomes two messages.
+// Package importer copies a live Redis into waq's Redis keyspace (package
+// store/keyspace) by SCAN and turns the BullMQ jobs it finds into held waq
+// messages. It needs only what managed Redis services allow (SCAN, TYPE,
+// typed reads, PTTL), not replication rights. Jobs are translated from the
+// local copy, so the same code can serve a mirror at cutover, and every
+// message's idempotency key is "bullmq:<queue>:<jobId>", so no job becomes
+// two messages.
 package importer
 
 import (
@@ -13,6 +14,7 @@ import (
 
 	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // PrefixDefault is BullMQ's default key prefix.
@@ -70,6 +72,7 @@ func (r *Result) notPhone(id string, j job) {
 // imports at once only race to the same keys and messages.
 type Importer struct {
 	st  *store.Store
+	ks  *keyspace.Keyspace
 	Now func() time.Time // time.Now when nil; turns PTTLs into expiry times
 	// Region is the country of numbers without a country code in the jobs
 	// (WAQ_DEFAULT_REGION); "" requires the code. New sets RegionDefault.
@@ -78,7 +81,9 @@ type Importer struct {
 
 // New returns an Importer writing to st, reading national numbers as
 // phone.RegionDefault's.
-func New(st *store.Store) *Importer { return &Importer{st: st, Region: phone.RegionDefault} }
+func New(st *store.Store) *Importer {
+	return &Importer{st: st, ks: keyspace.New(st), Region: phone.RegionDefault}
+}
 
 func (im *Importer) now() time.Time {
 	if im.Now != nil {

@@ -6,16 +6,16 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // write stores vals in database db in one commit, each replacing the local
-// key of its name. KUpdate may run the function more than once, so it counts
-// into a fresh Result and adds that after the commit.
+// key of its name. Keyspace.Update may run the function more than once, so
+// it counts into a fresh Result and adds that after the commit.
 func (im *Importer) write(db int, vals []value, res *Result) error {
 	expireBase := im.now().UnixMilli()
 	var got Result
-	err := im.st.KUpdate(func(t *store.KTx) error {
+	err := im.ks.Update(func(t *keyspace.Tx) error {
 		got = Result{}
 		for _, v := range vals {
 			ok, err := put(t, db, v, expireBase)
@@ -44,9 +44,9 @@ func (im *Importer) write(db int, vals []value, res *Result) error {
 
 // put writes one key and reports whether it was copied: not for streams and
 // other types the keyspace lacks, keys over MaxKeyLen, keys gone since SCAN.
-func put(t *store.KTx, db int, v value, now int64) (bool, error) {
+func put(t *keyspace.Tx, db int, v value, now int64) (bool, error) {
 	k := []byte(v.key)
-	if v.cmd == nil || v.cmd.Err() != nil || store.CheckLen(k) != nil {
+	if v.cmd == nil || v.cmd.Err() != nil || keyspace.CheckLen(k) != nil {
 		return false, nil
 	}
 	if _, err := t.Delete(db, k); err != nil {
@@ -57,7 +57,7 @@ func put(t *store.KTx, db int, v value, now int64) (bool, error) {
 		expireAt = now + v.pttl.Milliseconds()
 	}
 	n, err := putValue(t, db, k, v.cmd)
-	if errors.Is(err, store.ErrKeyTooLong) {
+	if errors.Is(err, keyspace.ErrKeyTooLong) {
 		_, err = t.Delete(db, k) // drop what the long member left half written
 		return false, err
 	}
@@ -72,7 +72,7 @@ func put(t *store.KTx, db int, v value, now int64) (bool, error) {
 
 // putValue writes the value a typed read returned and returns how many
 // elements it wrote (1 for a string).
-func putValue(t *store.KTx, db int, k []byte, c redis.Cmder) (int, error) {
+func putValue(t *keyspace.Tx, db int, k []byte, c redis.Cmder) (int, error) {
 	n := 0
 	var err error
 	switch c := c.(type) {
@@ -98,7 +98,7 @@ func putValue(t *store.KTx, db int, k []byte, c redis.Cmder) (int, error) {
 	return n, err
 }
 
-func putSlice(t *store.KTx, db int, k []byte, c *redis.StringSliceCmd) (int, error) {
+func putSlice(t *keyspace.Tx, db int, k []byte, c *redis.StringSliceCmd) (int, error) {
 	isSet := c.Name() == "smembers"
 	for i, v := range c.Val() {
 		var err error

@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 func args(s string) [][]byte {
@@ -27,7 +27,7 @@ func TestApplyNoLocalExpiry(t *testing.T) {
 	st := openStore(t)
 	past := strconv.FormatInt(time.Now().Add(-time.Minute).UnixMilli(), 10)
 	var skipped []string
-	must(t, st.KUpdateNoExpiry(func(tx *store.KTx) error {
+	must(t, keyspace.New(st).UpdateNoExpiry(func(tx *keyspace.Tx) error {
 		for _, c := range []string{"SET k v PXAT " + past, "APPEND k x", "SELECT 3", "SET three 3", "PING", "MULTI", "EXEC", "XADD s * a 1", "SELECT 99"} {
 			db, _, err := applyOne(tx, 0, args(c), false, &skipped)
 			if err != nil {
@@ -46,7 +46,7 @@ func TestApplyNoLocalExpiry(t *testing.T) {
 	if len(skipped) != 2 || !strings.Contains(skipped[0], "XADD") || !strings.Contains(skipped[1], "SELECT") {
 		t.Errorf("skipped %q", skipped)
 	}
-	must(t, st.KView(func(tx *store.KTx) error {
+	must(t, keyspace.New(st).View(func(tx *keyspace.Tx) error {
 		if _, ok, _ := tx.GetString(0, []byte("k")); ok {
 			t.Error("an expired key reads as present outside the mirror")
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 	"github.com/waqhq/waq/store/redistest"
 )
 
@@ -38,7 +39,7 @@ func notRedis(t *testing.T) string {
 // from Run at once and leaves the local keyspace and state alone.
 func TestMirrorBadInput(t *testing.T) {
 	st := openStore(t)
-	must(t, st.KUpdate(func(tx *store.KTx) error { return tx.SetString(0, []byte("mine"), []byte("1"), 0, false) }))
+	must(t, keyspace.New(st).Update(func(tx *keyspace.Tx) error { return tx.SetString(0, []byte("mine"), []byte("1"), 0, false) }))
 	pw, _ := startSource(t, "--requirepass", "secret")
 	withPass := strings.Replace(pw, "redis://", "redis://:secret@", 1)
 	wrongPass := strings.Replace(pw, "redis://", "redis://:nope@", 1)
@@ -85,7 +86,7 @@ func TestMirrorBadInput(t *testing.T) {
 // untouched checks that the local key is there and no mirror state is.
 func untouched(t *testing.T, st *store.Store) {
 	t.Helper()
-	must(t, st.KView(func(tx *store.KTx) error {
+	must(t, keyspace.New(st).View(func(tx *keyspace.Tx) error {
 		v, ok, err := tx.GetString(0, []byte("mine"))
 		if err != nil || !ok || string(v) != "1" {
 			t.Errorf("local key changed: %q %v %v", v, ok, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 	"github.com/waqhq/waq/store/redistest"
 )
 
@@ -173,11 +174,11 @@ func zdesc(zs []redis.Z) []string {
 func localDump(t *testing.T, st *store.Store) []string {
 	t.Helper()
 	var out []string
-	err := st.KView(func(tx *store.KTx) error {
+	err := keyspace.New(st).View(func(tx *keyspace.Tx) error {
 		for db := range 2 {
 			var keys [][]byte
-			var metas []*store.KMeta
-			tx.Scan(db, nil, func(k []byte, m *store.KMeta) bool {
+			var metas []*keyspace.Meta
+			tx.Scan(db, nil, func(k []byte, m *keyspace.Meta) bool {
 				keys, metas = append(keys, k), append(metas, m)
 				return true
 			})
@@ -198,22 +199,22 @@ func localDump(t *testing.T, st *store.Store) []string {
 	return out
 }
 
-func localValue(tx *store.KTx, db int, k []byte, typ store.KType, size int64) (any, error) {
+func localValue(tx *keyspace.Tx, db int, k []byte, typ keyspace.Type, size int64) (any, error) {
 	var items []string
 	var err error
 	switch typ {
-	case store.KString:
+	case keyspace.String:
 		v, _, err := tx.GetString(db, k)
 		return string(v), err
-	case store.KHash:
+	case keyspace.Hash:
 		err = tx.HScan(db, k, nil, func(f, v []byte) bool { items = append(items, string(f)+"="+string(v)); return true })
 		slices.Sort(items)
-	case store.KList:
+	case keyspace.List:
 		err = tx.LRange(db, k, 0, size-1, func(v []byte) bool { items = append(items, string(v)); return true })
-	case store.KSet:
+	case keyspace.Set:
 		err = tx.SScan(db, k, nil, func(m []byte) bool { items = append(items, string(m)); return true })
 		slices.Sort(items)
-	case store.KZSet:
+	case keyspace.ZSet:
 		err = tx.ZWalk(db, k, false, nil, func(m []byte, s float64) bool {
 			items = append(items, string(m)+":"+strconv.FormatFloat(s, 'g', -1, 64))
 			return true

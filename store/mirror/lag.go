@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // lagEvery is how often the source's own offset is asked for.
@@ -51,8 +51,8 @@ func infoField(info, field string) (int64, bool) {
 // ones the sweeper has not deleted included, as DBSIZE does.
 func (m *Mirror) Keys() (int64, error) {
 	var n int64
-	err := m.st.KView(func(tx *store.KTx) error {
-		for db := range store.KeyspaceDBs {
+	err := m.ks.View(func(tx *keyspace.Tx) error {
+		for db := range keyspace.DBs {
 			k, _ := tx.Counts(db)
 			n += k
 		}

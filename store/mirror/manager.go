@@ -10,6 +10,7 @@ import (
 
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/importer"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // ErrRunning: a mirror already runs; stop it first.
@@ -129,17 +130,17 @@ func (g *Manager) Cutover(ctx context.Context) (int, error) {
 // and returns nil when no mirror ran. Stop the mirror first.
 func Translate(ctx context.Context, st *store.Store, im *importer.Importer, prefix string, mp importer.Mapping) (*importer.Result, error) {
 	var have bool
-	if err := st.KView(func(tx *store.KTx) (err error) {
+	if err := keyspace.New(st).View(func(tx *keyspace.Tx) (err error) {
 		_, have, err = tx.MirrorState()
 		return err
 	}); err != nil || !have {
 		return nil, err
 	}
 	res := &importer.Result{}
-	for db := range store.KeyspaceDBs {
+	for db := range keyspace.DBs {
 		if err := im.Translate(ctx, db, prefix, mp, res); err != nil {
 			return res, fmt.Errorf("mirror: translate db %d: %w", db, err)
 		}
 	}
-	return res, st.KUpdate(func(tx *store.KTx) error { return tx.ClearMirrorState() })
+	return res, keyspace.New(st).Update(func(tx *keyspace.Tx) error { return tx.ClearMirrorState() })
 }

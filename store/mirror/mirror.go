@@ -1,6 +1,6 @@
 // Package mirror follows a live Redis 7 as a replica and keeps waq's
-// Redis-typed keyspace (package store) a copy of it: it handshakes like a
-// replica (PSYNC), loads the RDB the source sends (also the diskless,
+// Redis-typed keyspace (package store/keyspace) a copy of it: it handshakes
+// like a replica (PSYNC), loads the RDB the source sends (also the diskless,
 // EOF-marker form), then applies the command stream through store/resp's
 // command implementations. The (replication id, offset) pair is stored in
 // the same bbolt transaction as the commands it covers, so a restart asks
@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // Defaults of Options.
@@ -66,6 +67,7 @@ type Status struct {
 // Mirror follows one source into a store.
 type Mirror struct {
 	st  *store.Store
+	ks  *keyspace.Keyspace
 	src source
 	opt Options
 	log *slog.Logger
@@ -90,7 +92,7 @@ func New(st *store.Store, opt Options) (*Mirror, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	m := &Mirror{st: st, src: src, opt: opt, log: opt.Logger, synced: make(chan struct{})}
+	m := &Mirror{st: st, ks: keyspace.New(st), src: src, opt: opt, log: opt.Logger, synced: make(chan struct{})}
 	m.status = Status{URL: src.public, State: StateConnecting}
 	return m, nil
 }
@@ -166,9 +168,9 @@ func (m *Mirror) session(ctx context.Context) (streamed bool, err error) {
 // sync resumes from the stored state or loads a full RDB, and returns the
 // database the stream starts in.
 func (m *Mirror) sync(l *link) (int, error) {
-	var st store.MirrorState
+	var st keyspace.MirrorState
 	var have bool
-	if err := m.st.KView(func(tx *store.KTx) error {
+	if err := m.ks.View(func(tx *keyspace.Tx) error {
 		var err error
 		st, have, err = tx.MirrorState()
 		return err
@@ -176,7 +178,7 @@ func (m *Mirror) sync(l *link) (int, error) {
 		return 0, err
 	}
 	if !have || st.URL != m.src.public {
-		st = store.MirrorState{URL: m.src.public}
+		st = keyspace.MirrorState{URL: m.src.public}
 	}
 	full, id, off, err := l.psync(st.ReplID, st.Offset)
 	if err != nil {
@@ -187,7 +189,7 @@ func (m *Mirror) sync(l *link) (int, error) {
 		return 0, m.fullSync(l, id, off)
 	}
 	st.ReplID = id
-	if err := m.st.KUpdateNoExpiry(func(tx *store.KTx) error { return tx.SetMirrorState(st) }); err != nil {
+	if err := m.ks.UpdateNoExpiry(func(tx *keyspace.Tx) error { return tx.SetMirrorState(st) }); err != nil {
 		return 0, err
 	}
 	m.offset.Store(st.Offset)
@@ -205,7 +207,7 @@ func (m *Mirror) fullSync(l *link, id string, off int64) error {
 	if err != nil {
 		return err
 	}
-	if err := m.st.KUpdateNoExpiry(func(tx *store.KTx) error {
+	if err := m.ks.UpdateNoExpiry(func(tx *keyspace.Tx) error {
 		if err := tx.FlushAll(); err != nil {
 			return err
 		}
@@ -214,15 +216,15 @@ func (m *Mirror) fullSync(l *link, id string, off int64) error {
 		return err
 	}
 	l.dr.timeout = streamTimeout
-	ld := &loader{st: m.st}
+	ld := &loader{ks: m.ks}
 	if err := ld.load(r); err != nil {
 		return err
 	}
 	if err := done(); err != nil {
 		return err
 	}
-	st := store.MirrorState{URL: m.src.public, ReplID: id, Offset: off}
-	if err := m.st.KUpdateNoExpiry(func(tx *store.KTx) error { return tx.SetMirrorState(st) }); err != nil {
+	st := keyspace.MirrorState{URL: m.src.public, ReplID: id, Offset: off}
+	if err := m.ks.UpdateNoExpiry(func(tx *keyspace.Tx) error { return tx.SetMirrorState(st) }); err != nil {
 		return err
 	}
 	m.offset.Store(off)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // fill writes keys of every type and encoding into databases 0 and 1:
@@ -129,7 +129,7 @@ func TestMirrorResume(t *testing.T) {
 	}
 	r.halt(t)
 
-	must(t, st.KUpdate(func(tx *store.KTx) error {
+	must(t, keyspace.New(st).Update(func(tx *keyspace.Tx) error {
 		s, _, err := tx.MirrorState()
 		s.ReplID = strings.Repeat("0", 40)
 		return errorsJoin(err, tx.SetMirrorState(s))

@@ -10,7 +10,7 @@ import (
 
 	"github.com/hdt3213/rdb/core"
 	"github.com/hdt3213/rdb/model"
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // loadBatch is how many keys of the RDB share one bbolt transaction: big
@@ -59,7 +59,7 @@ func (l *link) rdbReader() (*bufio.Reader, func() error, error) {
 
 // loader applies RDB objects to the keyspace in batches.
 type loader struct {
-	st      *store.Store
+	ks      *keyspace.Keyspace
 	batch   []model.RedisObject
 	keys    int64 // applied
 	skipped int64 // streams, modules: not kept
@@ -93,7 +93,7 @@ func (ld *loader) flush() error {
 		return nil
 	}
 	var n, skip int64
-	err := ld.st.KUpdateNoExpiry(func(tx *store.KTx) error {
+	err := ld.ks.UpdateNoExpiry(func(tx *keyspace.Tx) error {
 		n, skip = 0, 0
 		for _, o := range ld.batch {
 			ok, err := putObject(tx, o)
@@ -116,7 +116,7 @@ func (ld *loader) flush() error {
 
 // putObject writes one RDB object with its expiry and reports whether its
 // type is one the keyspace holds.
-func putObject(tx *store.KTx, o model.RedisObject) (bool, error) {
+func putObject(tx *keyspace.Tx, o model.RedisObject) (bool, error) {
 	db, key := o.GetDBIndex(), []byte(o.GetKey())
 	var exp int64
 	if e := o.GetExpiration(); e != nil {

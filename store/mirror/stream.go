@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/tidwall/redcon"
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 	"github.com/waqhq/waq/store/resp"
 )
 
@@ -68,11 +68,11 @@ func (m *Mirror) acks(ctx context.Context, l *link, nudge <-chan struct{}) {
 // error shows in Status.
 func (m *Mirror) apply(cmds []redcon.Command, db int, nudge chan struct{}) (int, error) {
 	start := m.offset.Load()
-	st := store.MirrorState{URL: m.src.public, ReplID: m.Status().ReplID}
+	st := keyspace.MirrorState{URL: m.src.public, ReplID: m.Status().ReplID}
 	var cur int
 	var skipped []string
 	ack := false
-	err := m.st.KUpdateNoExpiry(func(tx *store.KTx) error {
+	err := m.ks.UpdateNoExpiry(func(tx *keyspace.Tx) error {
 		st.Offset, cur, skipped, ack = start, db, skipped[:0], false
 		for _, c := range cmds {
 			st.Offset += int64(len(c.Raw))
@@ -113,14 +113,14 @@ func (m *Mirror) apply(cmds []redcon.Command, db int, nudge chan struct{}) (int,
 // PING, MULTI, EXEC and PUBLISH change nothing (the read is one transaction
 // anyway), REPLCONF GETACK asks for an ACK. It returns the store's errors
 // only; refused commands are appended to skipped.
-func applyOne(tx *store.KTx, db int, args [][]byte, ack bool, skipped *[]string) (int, bool, error) {
+func applyOne(tx *keyspace.Tx, db int, args [][]byte, ack bool, skipped *[]string) (int, bool, error) {
 	if len(args) == 0 {
 		return db, ack, nil
 	}
 	switch name := strings.ToLower(string(args[0])); name {
 	case "select":
 		n, err := strconv.Atoi(string(args[len(args)-1]))
-		if len(args) != 2 || err != nil || n < 0 || n >= store.KeyspaceDBs {
+		if len(args) != 2 || err != nil || n < 0 || n >= keyspace.DBs {
 			*skipped = append(*skipped, fmt.Sprintf("SELECT %q: database out of range", args[len(args)-1]))
 			return db, ack, nil
 		}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // ErrRefused wraps the error reply a command got from Apply (unknown
@@ -23,7 +23,7 @@ var applier = New(nil, Options{})
 // error reply comes back wrapped in ErrRefused; any other error is the
 // store's and should abort tx. SELECT, MULTI and EXEC are the caller's: it
 // tracks the database and its own transaction.
-func Apply(tx *store.KTx, db int, args [][]byte) error {
+func Apply(tx *keyspace.Tx, db int, args [][]byte) error {
 	if len(args) == 0 {
 		return ErrRefused
 	}

@@ -4,18 +4,18 @@ import (
 	"bytes"
 	"strconv"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 func cmdHSet(c *call) error {
 	if len(c.args)%2 != 0 {
 		return errArity(c.cmd.name)
 	}
-	if _, err := c.tx.Len(c.db(), c.args[1], store.KHash); err != nil {
+	if _, err := c.tx.Len(c.db(), c.args[1], keyspace.Hash); err != nil {
 		return err
 	}
 	for i := 2; i < len(c.args); i += 2 {
-		if err := store.CheckLen(c.args[1], c.args[i]); err != nil {
+		if err := keyspace.CheckLen(c.args[1], c.args[i]); err != nil {
 			return err
 		}
 	}
@@ -62,7 +62,7 @@ func cmdHGet(c *call) error {
 }
 
 func cmdHMGet(c *call) error {
-	if _, err := c.tx.Len(c.db(), c.args[1], store.KHash); err != nil {
+	if _, err := c.tx.Len(c.db(), c.args[1], keyspace.Hash); err != nil {
 		return err
 	}
 	c.w.array(len(c.args) - 2)
@@ -78,7 +78,7 @@ func cmdHMGet(c *call) error {
 
 // hgetall answers HGETALL, HKEYS and HVALS, in field byte order.
 func hgetall(c *call, keys, vals bool) error {
-	n, err := c.tx.Len(c.db(), c.args[1], store.KHash)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.Hash)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func cmdHGetAll(c *call) error { return hgetall(c, true, true) }
 func cmdHKeys(c *call) error   { return hgetall(c, true, false) }
 func cmdHVals(c *call) error   { return hgetall(c, false, true) }
 
-func cmdHDel(c *call) error { return countIn(c, store.KHash, c.tx.HDel) }
+func cmdHDel(c *call) error { return countIn(c, keyspace.Hash, c.tx.HDel) }
 
 func cmdHExists(c *call) error {
 	_, ok, err := c.tx.HGet(c.db(), c.args[1], c.args[2])
@@ -114,7 +114,7 @@ func cmdHExists(c *call) error {
 }
 
 func cmdHLen(c *call) error {
-	n, err := c.tx.Len(c.db(), c.args[1], store.KHash)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.Hash)
 	c.w.int(n)
 	return err
 }
@@ -217,7 +217,7 @@ func cmdHRandField(c *call) error {
 }
 
 func cmdHScan(c *call) error {
-	return collScan(c, store.KHash, func(_ int64, after []byte, fn func(f, v []byte) bool) error {
+	return collScan(c, keyspace.Hash, func(_ int64, after []byte, fn func(f, v []byte) bool) error {
 		return c.tx.HScan(c.db(), c.args[1], after, fn)
 	})
 }

@@ -1,6 +1,6 @@
 package resp
 
-import "github.com/waqhq/waq/store"
+import "github.com/waqhq/waq/store/keyspace"
 
 func cmdDel(c *call) error {
 	return count(c, c.args[1:], func(db int, k []byte) (bool, error) { return c.tx.Delete(db, k) })
@@ -156,7 +156,7 @@ func cmdPersist(c *call) error {
 func cmdKeys(c *call) error {
 	at, n := c.w.mark(), 0
 	all := string(c.args[1]) == "*"
-	c.tx.Scan(c.db(), nil, func(k []byte, _ *store.KMeta) bool {
+	c.tx.Scan(c.db(), nil, func(k []byte, _ *keyspace.Meta) bool {
 		if all || match(c.args[1], k) {
 			c.w.bulk(k)
 			n++

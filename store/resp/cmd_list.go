@@ -3,7 +3,7 @@ package resp
 import (
 	"bytes"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 func cmdLPush(c *call) error  { return push(c, true, false) }
@@ -12,7 +12,7 @@ func cmdLPushX(c *call) error { return push(c, true, true) }
 func cmdRPushX(c *call) error { return push(c, false, true) }
 
 func push(c *call, left, existing bool) error {
-	n, err := c.tx.Len(c.db(), c.args[1], store.KList)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.List)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func pop(c *call, left bool) error {
 		}
 		count = n
 	}
-	n, err := c.tx.Len(c.db(), c.args[1], store.KList)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.List)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func cmdLRange(c *call) error {
 	if err != nil {
 		return err
 	}
-	n, err := c.tx.Len(c.db(), c.args[1], store.KList)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.List)
 	if err != nil {
 		return err
 	}
@@ -114,14 +114,14 @@ func cmdLRange(c *call) error {
 }
 
 func cmdLLen(c *call) error {
-	n, err := c.tx.Len(c.db(), c.args[1], store.KList)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.List)
 	c.w.int(n)
 	return err
 }
 
 // LINDEX and LSET look the key up before they parse the index, as Redis.
 func cmdLIndex(c *call) error {
-	n, err := c.tx.Len(c.db(), c.args[1], store.KList)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.List)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func cmdLIndex(c *call) error {
 }
 
 func cmdLSet(c *call) error {
-	n, err := c.tx.Len(c.db(), c.args[1], store.KList)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.List)
 	if err != nil {
 		return err
 	}

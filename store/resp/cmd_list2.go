@@ -3,7 +3,7 @@ package resp
 import (
 	"bytes"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // lposOpts are LPOS's options; count -1 means none was given.
@@ -54,7 +54,7 @@ func cmdLPos(c *call) error {
 	if err != nil {
 		return err
 	}
-	n, err := c.tx.Len(c.db(), c.args[1], store.KList)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.List)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func cmdLMove(c *call) error {
 func cmdRPopLPush(c *call) error { return lmove(c, false, true) }
 
 func lmove(c *call, from, to bool) error {
-	n, err := c.tx.Len(c.db(), c.args[1], store.KList)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.List)
 	if err != nil {
 		return err
 	}
@@ -148,10 +148,10 @@ func lmove(c *call, from, to bool) error {
 		c.w.null()
 		return nil
 	}
-	if _, err := c.tx.Len(c.db(), c.args[2], store.KList); err != nil {
+	if _, err := c.tx.Len(c.db(), c.args[2], keyspace.List); err != nil {
 		return err
 	}
-	if err := store.CheckLen(c.args[2]); err != nil {
+	if err := keyspace.CheckLen(c.args[2]); err != nil {
 		return err
 	}
 	if n == 1 && bytes.Equal(c.args[1], c.args[2]) {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"strconv"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // scanOpts are the options of SCAN and its typed variants.
@@ -87,7 +87,7 @@ func cmdScan(c *call) error {
 	var keys [][]byte
 	var last []byte
 	seen, more := 0, false
-	c.tx.Scan(c.db(), c.s.cursor(o.cursor), func(k []byte, m *store.KMeta) bool {
+	c.tx.Scan(c.db(), c.s.cursor(o.cursor), func(k []byte, m *keyspace.Meta) bool {
 		if seen == o.count {
 			more = true
 			return false
@@ -121,7 +121,7 @@ func (s *Server) cursor(id uint64) []byte {
 // encodings, a collection of up to 128 elements is returned whole.
 // As in Redis, the cursor is checked first, then the key's type, and the
 // options only when the key exists.
-func collScan(c *call, typ store.KType, walk func(n int64, after []byte, fn func(f, v []byte) bool) error) error {
+func collScan(c *call, typ keyspace.Type, walk func(n int64, after []byte, fn func(f, v []byte) bool) error) error {
 	if _, ok := parseCursor(c.args[2]); !ok {
 		return rerr("ERR invalid cursor")
 	}
@@ -154,7 +154,7 @@ func collScan(c *call, typ store.KType, walk func(n int64, after []byte, fn func
 		last = f
 		if o.match == nil || match(o.match, f) {
 			out = append(out, f)
-			if typ != store.KSet {
+			if typ != keyspace.Set {
 				out = append(out, v)
 			}
 		}

@@ -4,20 +4,20 @@ import (
 	"bytes"
 	"sort"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 func cmdSAdd(c *call) error {
-	if _, err := c.tx.Len(c.db(), c.args[1], store.KSet); err != nil {
+	if _, err := c.tx.Len(c.db(), c.args[1], keyspace.Set); err != nil {
 		return err
 	}
-	if err := store.CheckLen(c.args[1], c.args[2:]...); err != nil {
+	if err := keyspace.CheckLen(c.args[1], c.args[2:]...); err != nil {
 		return err
 	}
-	return countIn(c, store.KSet, c.tx.SAdd)
+	return countIn(c, keyspace.Set, c.tx.SAdd)
 }
 
-func cmdSRem(c *call) error { return countIn(c, store.KSet, c.tx.SRem) }
+func cmdSRem(c *call) error { return countIn(c, keyspace.Set, c.tx.SRem) }
 
 // members returns copies of a set's members in byte order.
 func members(c *call, key []byte) ([][]byte, error) {
@@ -44,7 +44,7 @@ func cmdSIsMember(c *call) error {
 }
 
 func cmdSMIsMember(c *call) error {
-	if _, err := c.tx.Len(c.db(), c.args[1], store.KSet); err != nil {
+	if _, err := c.tx.Len(c.db(), c.args[1], keyspace.Set); err != nil {
 		return err
 	}
 	c.w.array(len(c.args) - 2)
@@ -56,7 +56,7 @@ func cmdSMIsMember(c *call) error {
 }
 
 func cmdSCard(c *call) error {
-	n, err := c.tx.Len(c.db(), c.args[1], store.KSet)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.Set)
 	c.w.int(n)
 	return err
 }
@@ -165,7 +165,7 @@ func cmdSUnion(c *call) error { return setop(c, "union") }
 func cmdSDiff(c *call) error  { return setop(c, "diff") }
 
 func cmdSScan(c *call) error {
-	return collScan(c, store.KSet, func(_ int64, after []byte, fn func(f, v []byte) bool) error {
+	return collScan(c, keyspace.Set, func(_ int64, after []byte, fn func(f, v []byte) bool) error {
 		return c.tx.SScan(c.db(), c.args[1], after, func(m []byte) bool { return fn(m, nil) })
 	})
 }

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"strconv"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 func cmdGet(c *call) error {
@@ -161,8 +161,8 @@ func checkPairs(c *call) error {
 		return errArity(c.cmd.name)
 	}
 	for i := 1; i < len(c.args); i += 2 {
-		if len(c.args[i]) > store.MaxKeyLen {
-			return store.ErrKeyTooLong
+		if len(c.args[i]) > keyspace.MaxKeyLen {
+			return keyspace.ErrKeyTooLong
 		}
 	}
 	return nil

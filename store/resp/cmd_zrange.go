@@ -3,7 +3,7 @@ package resp
 import (
 	"bytes"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 type zkind int
@@ -176,7 +176,7 @@ func (z *zspec) inRange(m []byte, s float64) (skip, stop bool) {
 
 // collect walks the sorted set at key and returns the members z selects.
 func (z *zspec) collect(c *call, key []byte) ([]zpair, error) {
-	n, err := c.tx.Len(c.db(), key, store.KZSet)
+	n, err := c.tx.Len(c.db(), key, keyspace.ZSet)
 	if err != nil || n == 0 {
 		return nil, err
 	}

@@ -3,7 +3,7 @@ package resp
 import (
 	"math"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // zaddOpts are ZADD's flags.
@@ -58,11 +58,11 @@ func cmdZAdd(c *call) error {
 		}
 		scores = append(scores, f)
 	}
-	if _, err := c.tx.Len(c.db(), c.args[1], store.KZSet); err != nil {
+	if _, err := c.tx.Len(c.db(), c.args[1], keyspace.ZSet); err != nil {
 		return err
 	}
 	for i := at + 1; i < len(c.args); i += 2 {
-		if err := store.CheckLen(c.args[1], c.args[i]); err != nil {
+		if err := keyspace.CheckLen(c.args[1], c.args[i]); err != nil {
 			return err
 		}
 	}
@@ -142,7 +142,7 @@ func cmdZIncrBy(c *call) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.tx.Len(c.db(), c.args[1], store.KZSet); err != nil {
+	if _, err := c.tx.Len(c.db(), c.args[1], keyspace.ZSet); err != nil {
 		return err
 	}
 	_, score, err := zadd(c, zaddOpts{incr: true}, c.args[3], f)
@@ -166,7 +166,7 @@ func cmdZScore(c *call) error {
 }
 
 func cmdZMScore(c *call) error {
-	if _, err := c.tx.Len(c.db(), c.args[1], store.KZSet); err != nil {
+	if _, err := c.tx.Len(c.db(), c.args[1], keyspace.ZSet); err != nil {
 		return err
 	}
 	c.w.array(len(c.args) - 2)
@@ -181,12 +181,12 @@ func cmdZMScore(c *call) error {
 }
 
 func cmdZCard(c *call) error {
-	n, err := c.tx.Len(c.db(), c.args[1], store.KZSet)
+	n, err := c.tx.Len(c.db(), c.args[1], keyspace.ZSet)
 	c.w.int(n)
 	return err
 }
 
-func cmdZRem(c *call) error { return countIn(c, store.KZSet, c.tx.ZRem) }
+func cmdZRem(c *call) error { return countIn(c, keyspace.ZSet, c.tx.ZRem) }
 
 func cmdZRank(c *call) error    { return zrank(c, false) }
 func cmdZRevRank(c *call) error { return zrank(c, true) }
@@ -250,7 +250,7 @@ func zpop(c *call, rev bool) error {
 }
 
 func cmdZScan(c *call) error {
-	return collScan(c, store.KZSet, func(n int64, after []byte, fn func(f, v []byte) bool) error {
+	return collScan(c, keyspace.ZSet, func(n int64, after []byte, fn func(f, v []byte) bool) error {
 		emit := func(m []byte, s float64) bool { return fn(m, []byte(formatScore(s))) }
 		if n <= 128 { // returned whole, in score order as Redis's listpack
 			return c.tx.ZWalk(c.db(), c.args[1], false, nil, emit)

@@ -1,6 +1,6 @@
 package resp
 
-import "github.com/waqhq/waq/store"
+import "github.com/waqhq/waq/store/keyspace"
 
 // count answers with how many of items fn reports true for: DEL, EXISTS,
 // HDEL, SADD, SREM, ZREM. It stops at fn's first error, which (in a
@@ -23,7 +23,7 @@ func count(c *call, items [][]byte, fn func(db int, item []byte) (bool, error)) 
 // countIn is count over the members of the collection at c.args[1], which
 // must be of kind k (else WRONGTYPE before anything changes); fn gets the
 // key and one member.
-func countIn(c *call, k store.KType, fn func(db int, key, member []byte) (bool, error)) error {
+func countIn(c *call, k keyspace.Type, fn func(db int, key, member []byte) (bool, error)) error {
 	if _, err := c.tx.Len(c.db(), c.args[1], k); err != nil {
 		return err
 	}

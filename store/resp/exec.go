@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/tidwall/redcon"
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // call is one command being run: its arguments, the connection and the
@@ -13,7 +13,7 @@ import (
 type call struct {
 	s    *Server
 	cl   *client
-	tx   *store.KTx
+	tx   *keyspace.Tx
 	w    *reply
 	cmd  *command
 	args [][]byte
@@ -96,7 +96,7 @@ func (s *Server) runGroup(cl *client, cmds []redcon.Command) {
 	}
 	start, db := cl.w.len(), cl.db
 	skip := map[int]bool{}
-	fn := func(tx *store.KTx) error {
+	fn := func(tx *keyspace.Tx) error {
 		cl.w.truncate(start)
 		cl.setDB(db)
 		return s.dispatchAll(cl, tx, &cl.w, all, skip)
@@ -113,7 +113,7 @@ func (s *Server) runGroup(cl *client, cmds []redcon.Command) {
 
 // dispatch checks a command's name and arity and runs it, writing its reply.
 // It returns only errors of the store, which abort the transaction.
-func (s *Server) dispatch(cl *client, tx *store.KTx, w *reply, args [][]byte) error {
+func (s *Server) dispatch(cl *client, tx *keyspace.Tx, w *reply, args [][]byte) error {
 	s.total.Add(1)
 	cmd, e := check(args)
 	if e != "" {
@@ -145,7 +145,7 @@ func finish(w *reply, err error) error {
 		return nil
 	case errors.As(err, &re):
 		w.err(string(re))
-	case errors.Is(err, store.ErrWrongType), errors.Is(err, store.ErrKeyTooLong):
+	case errors.Is(err, keyspace.ErrWrongType), errors.Is(err, keyspace.ErrKeyTooLong):
 		w.err(err.Error())
 	default:
 		return err

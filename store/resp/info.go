@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 var infoSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "keyspace", "waq"}
@@ -88,8 +89,8 @@ func (c *call) infoSection(b *strings.Builder, sec string) error {
 
 // infoKeyspace lists the non-empty databases; avg_ttl is not tracked.
 func (c *call) infoKeyspace(b *strings.Builder) error {
-	return c.s.st.KView(func(t *store.KTx) error {
-		for db := 0; db < store.KeyspaceDBs; db++ {
+	return c.s.ks.View(func(t *keyspace.Tx) error {
+		for db := 0; db < keyspace.DBs; db++ {
 			if keys, exp := t.Counts(db); keys > 0 {
 				fmt.Fprintf(b, "db%d:keys=%d,expires=%d,avg_ttl=0\r\n", db, keys, exp)
 			}

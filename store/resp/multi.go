@@ -1,6 +1,6 @@
 package resp
 
-import "github.com/waqhq/waq/store"
+import "github.com/waqhq/waq/store/keyspace"
 
 // queue keeps a command for EXEC. A command Redis would refuse (unknown,
 // wrong arity) is answered now and makes EXEC fail, as in Redis.
@@ -60,7 +60,7 @@ func cmdExec(c *call) error {
 	}
 	start, db := c.w.len(), cl.db
 	skip := map[int]bool{}
-	fn := func(tx *store.KTx) error {
+	fn := func(tx *keyspace.Tx) error {
 		c.w.truncate(start)
 		cl.setDB(db)
 		if cl.dirty.Load() {

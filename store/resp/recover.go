@@ -6,7 +6,7 @@ import (
 	"runtime/debug"
 
 	"github.com/VictoriaMetrics/metrics"
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // errInternal answers a command whose handler panicked. The panic is logged
@@ -55,7 +55,7 @@ func (s *Server) recovered(name string, v any) {
 // instead of running them. A panic returns panicAt, to run them all again
 // with that one skipped: its writes are rolled back with the others', and it
 // fails alone, as an error would, with its panic logged once.
-func (s *Server) dispatchAll(cl *client, tx *store.KTx, w *reply, cmds [][][]byte, skip map[int]bool) error {
+func (s *Server) dispatchAll(cl *client, tx *keyspace.Tx, w *reply, cmds [][][]byte, skip map[int]bool) error {
 	for i, args := range cmds {
 		if skip[i] {
 			w.err(string(errInternal))
@@ -73,13 +73,13 @@ func (s *Server) dispatchAll(cl *client, tx *store.KTx, w *reply, cmds [][][]byt
 
 // isolated runs fn, which calls dispatchAll with skip, in a write or a read
 // transaction, and again without each command that panicked.
-func (s *Server) isolated(write bool, fn func(*store.KTx) error, skip map[int]bool) error {
+func (s *Server) isolated(write bool, fn func(*keyspace.Tx) error, skip map[int]bool) error {
 	for {
 		var err error
 		if write {
-			err = s.st.KUpdate(fn)
+			err = s.ks.Update(fn)
 		} else {
-			err = s.st.KView(fn)
+			err = s.ks.View(fn)
 		}
 		var p panicAt
 		if !errors.As(err, &p) || skip[p.i] {

@@ -1,6 +1,7 @@
-// Package resp serves waq's Redis-typed keyspace over the Redis protocol
+// Package resp serves waq's Redis-typed keyspace (package store/keyspace,
+// which owns the keys' records and typed operations) over the Redis protocol
 // (RESP2), so redis-cli, Redis browsers and ioredis or go-redis code work
-// against the one bbolt file. Commands, arities and error texts follow Redis
+// against the one bbolt file. A command's parsing, checks and reply are here. Commands, arities and error texts follow Redis
 // 7.0; every batch of pipelined commands and every MULTI/EXEC block is one
 // bbolt transaction, committed (fsynced) before its replies are sent.
 package resp
@@ -15,6 +16,7 @@ import (
 
 	"github.com/tidwall/redcon"
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // Defaults of Options.
@@ -36,6 +38,7 @@ type Options struct {
 // Server answers Redis clients from a store's keyspace.
 type Server struct {
 	st      *store.Store
+	ks      *keyspace.Keyspace
 	opt     Options
 	log     *slog.Logger
 	started time.Time
@@ -73,7 +76,7 @@ func New(st *store.Store, opt Options) *Server {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Server{st: st, opt: opt, log: opt.Logger, started: opt.Now(), clients: make(map[int64]*client),
+	return &Server{st: st, ks: keyspace.New(st), opt: opt, log: opt.Logger, started: opt.Now(), clients: make(map[int64]*client),
 		watch: make(map[string]map[*client]struct{}), cursors: newCursorTable(4096),
 		done: make(chan struct{}), stop: make(chan struct{})}
 }

@@ -3,7 +3,7 @@ package resp
 import (
 	"time"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // Sweeper bounds: each pass deletes at most sweepBatch expired keys in one
@@ -41,20 +41,20 @@ func (s *Server) sweep() {
 // forgets its state) nothing is swept: the source's DEL expires keys, and a
 // local clock running ahead of the source's must not delete them first.
 func (s *Server) sweepOnce() (int, error) {
-	at, err := s.st.KNextExpiry()
+	at, err := s.ks.NextExpiry()
 	if err != nil || at == 0 || at > s.opt.Now().UnixMilli() {
 		return 0, err
 	}
 	if mirroring, err := s.mirroring(); mirroring || err != nil {
 		return 0, err
 	}
-	return s.st.KSweep(sweepBatch)
+	return s.ks.Sweep(sweepBatch)
 }
 
 // mirroring reports whether the keyspace is a mirror's copy.
 func (s *Server) mirroring() (bool, error) {
 	var ok bool
-	err := s.st.KView(func(t *store.KTx) (err error) {
+	err := s.ks.View(func(t *keyspace.Tx) (err error) {
 		_, ok, err = t.MirrorState()
 		return err
 	})

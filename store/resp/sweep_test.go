@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // The sweeper deletes expired keys, except while a mirror follows a source:
@@ -16,24 +17,24 @@ func TestSweepWaitsForTheMirror(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	now := time.Now() // KSweep reads the store's clock
+	now := time.Now() // Sweep reads the store's clock
 	s := New(st, Options{Now: func() time.Time { return now }})
-	put := func(fn func(tx *store.KTx) error) {
+	put := func(fn func(tx *keyspace.Tx) error) {
 		t.Helper()
-		if err := st.KUpdateNoExpiry(fn); err != nil {
+		if err := keyspace.New(st).UpdateNoExpiry(fn); err != nil {
 			t.Fatal(err)
 		}
 	}
-	put(func(tx *store.KTx) error {
+	put(func(tx *keyspace.Tx) error {
 		if err := tx.SetString(0, []byte("session"), []byte("x"), now.Add(-time.Second).UnixMilli(), false); err != nil {
 			return err
 		}
-		return tx.SetMirrorState(store.MirrorState{URL: "redis://source:6379", ReplID: "abc", Offset: 42})
+		return tx.SetMirrorState(keyspace.MirrorState{URL: "redis://source:6379", ReplID: "abc", Offset: 42})
 	})
 	if n, err := s.sweepOnce(); err != nil || n != 0 {
 		t.Fatalf("swept %d, %v while mirroring; want 0", n, err)
 	}
-	put(func(tx *store.KTx) error { return tx.ClearMirrorState() })
+	put(func(tx *keyspace.Tx) error { return tx.ClearMirrorState() })
 	if n, err := s.sweepOnce(); err != nil || n != 1 {
 		t.Fatalf("swept %d, %v after cutover; want 1", n, err)
 	}

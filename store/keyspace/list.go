@@ -1,4 +1,4 @@
-package store
+package keyspace
 
 import "bytes"
 
@@ -11,11 +11,11 @@ func listKey(db int, key []byte, i uint64) []byte {
 
 // LPush adds val at the left (or right) end of the list at key, creating it,
 // and returns the new length; ErrWrongType.
-func (t *KTx) LPush(db int, key, val []byte, left bool) (int64, error) {
+func (t *Tx) LPush(db int, key, val []byte, left bool) (int64, error) {
 	if len(key) > MaxKeyLen {
 		return 0, ErrKeyTooLong
 	}
-	m, old, err := t.create(db, key, KList)
+	m, old, err := t.create(db, key, List)
 	if err != nil {
 		return 0, err
 	}
@@ -38,8 +38,8 @@ func (t *KTx) LPush(db int, key, val []byte, left bool) (int64, error) {
 
 // LPop removes and returns (a copy of) the element at the left (or right)
 // end; false when the list is missing; ErrWrongType.
-func (t *KTx) LPop(db int, key []byte, left bool) ([]byte, bool, error) {
-	old, err := t.typed(db, key, KList)
+func (t *Tx) LPop(db int, key []byte, left bool) ([]byte, bool, error) {
+	old, err := t.typed(db, key, List)
 	if err != nil || old == nil {
 		return nil, false, err
 	}
@@ -62,8 +62,8 @@ func (t *KTx) LPop(db int, key []byte, left bool) ([]byte, bool, error) {
 
 // LIndex returns the element at 0-based index i (valid inside the
 // transaction); false when out of range or missing; ErrWrongType.
-func (t *KTx) LIndex(db int, key []byte, i int64) ([]byte, bool, error) {
-	m, err := t.typed(db, key, KList)
+func (t *Tx) LIndex(db int, key []byte, i int64) ([]byte, bool, error) {
+	m, err := t.typed(db, key, List)
 	if err != nil || m == nil || i < 0 || i >= m.Size {
 		return nil, false, err
 	}
@@ -73,8 +73,8 @@ func (t *KTx) LIndex(db int, key []byte, i int64) ([]byte, bool, error) {
 
 // LSet replaces the element at 0-based index i and reports false when i is
 // out of range or the list is missing; ErrWrongType.
-func (t *KTx) LSet(db int, key []byte, i int64, val []byte) (bool, error) {
-	m, err := t.typed(db, key, KList)
+func (t *Tx) LSet(db int, key []byte, i int64, val []byte) (bool, error) {
+	m, err := t.typed(db, key, List)
 	if err != nil || m == nil || i < 0 || i >= m.Size {
 		return false, err
 	}
@@ -83,8 +83,8 @@ func (t *KTx) LSet(db int, key []byte, i int64, val []byte) (bool, error) {
 
 // LRange calls fn with the elements from start to stop (0-based, inclusive,
 // already clamped by the caller) until fn returns false; ErrWrongType.
-func (t *KTx) LRange(db int, key []byte, start, stop int64, fn func(v []byte) bool) error {
-	m, err := t.typed(db, key, KList)
+func (t *Tx) LRange(db int, key []byte, start, stop int64, fn func(v []byte) bool) error {
+	m, err := t.typed(db, key, List)
 	if err != nil || m == nil || start > stop || start >= m.Size {
 		return err
 	}
@@ -103,8 +103,8 @@ func (t *KTx) LRange(db int, key []byte, start, stop int64, fn func(v []byte) bo
 // LReplace rewrites the list at key with vals, keeping its TTL; an empty
 // vals deletes it. It is how LINSERT, LREM and LTRIM change the middle of a
 // list. ErrWrongType.
-func (t *KTx) LReplace(db int, key []byte, vals [][]byte) error {
-	old, err := t.typed(db, key, KList)
+func (t *Tx) LReplace(db int, key []byte, vals [][]byte) error {
+	old, err := t.typed(db, key, List)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (t *KTx) LReplace(db int, key []byte, vals [][]byte) error {
 			return err
 		}
 	}
-	m := &KMeta{Type: KList, Head: listMid, Tail: listMid + uint64(len(vals)), Size: int64(len(vals))}
+	m := &Meta{Type: List, Head: listMid, Tail: listMid + uint64(len(vals)), Size: int64(len(vals))}
 	if old != nil {
 		m.ExpireAt = old.ExpireAt
 	}

@@ -1,4 +1,4 @@
-package store
+package keyspace
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 
 // Len returns the number of elements of the collection at key (0 when
 // missing), or ErrWrongType when key holds another type.
-func (t *KTx) Len(db int, key []byte, typ KType) (int64, error) {
+func (t *Tx) Len(db int, key []byte, typ Type) (int64, error) {
 	m, err := t.typed(db, key, typ)
 	if err != nil || m == nil {
 		return 0, err
@@ -17,8 +17,8 @@ func (t *KTx) Len(db int, key []byte, typ KType) (int64, error) {
 
 // GetString returns the string at key, valid inside the transaction; false
 // when missing; ErrWrongType for another type.
-func (t *KTx) GetString(db int, key []byte) ([]byte, bool, error) {
-	m, err := t.typed(db, key, KString)
+func (t *Tx) GetString(db int, key []byte) ([]byte, bool, error) {
+	m, err := t.typed(db, key, String)
 	if err != nil || m == nil {
 		return nil, false, err
 	}
@@ -28,7 +28,7 @@ func (t *KTx) GetString(db int, key []byte) ([]byte, bool, error) {
 // SetString stores val at key whatever key held. expireAt is Unix ms (0 for
 // none) unless keepTTL keeps the key's current TTL. ErrKeyTooLong for a key
 // over MaxKeyLen.
-func (t *KTx) SetString(db int, key, val []byte, expireAt int64, keepTTL bool) error {
+func (t *Tx) SetString(db int, key, val []byte, expireAt int64, keepTTL bool) error {
 	old, err := t.Meta(db, key)
 	if err != nil {
 		return err
@@ -36,24 +36,24 @@ func (t *KTx) SetString(db int, key, val []byte, expireAt int64, keepTTL bool) e
 	if keepTTL && old != nil {
 		expireAt = old.ExpireAt
 	}
-	if old != nil && old.Type != KString {
+	if old != nil && old.Type != String {
 		if err := t.drop(db, key, old); err != nil {
 			return err
 		}
 		old = nil
 	}
-	return t.putMeta(db, key, &KMeta{Type: KString, ExpireAt: expireAt, Value: val}, old)
+	return t.putMeta(db, key, &Meta{Type: String, ExpireAt: expireAt, Value: val}, old)
 }
 
 // create returns key's metadata for a write of type typ, a new record when
 // key is missing.
-func (t *KTx) create(db int, key []byte, typ KType) (*KMeta, *KMeta, error) {
+func (t *Tx) create(db int, key []byte, typ Type) (*Meta, *Meta, error) {
 	old, err := t.typed(db, key, typ)
 	if err != nil {
 		return nil, nil, err
 	}
 	if old == nil {
-		return &KMeta{Type: typ, Head: listMid, Tail: listMid}, nil, nil
+		return &Meta{Type: typ, Head: listMid, Tail: listMid}, nil, nil
 	}
 	n := *old
 	return &n, old, nil
@@ -61,7 +61,7 @@ func (t *KTx) create(db int, key []byte, typ KType) (*KMeta, *KMeta, error) {
 
 // resize writes m with its size changed by delta, deleting the key when it
 // becomes empty, as Redis never keeps an empty collection.
-func (t *KTx) resize(db int, key []byte, m, old *KMeta, delta int64) error {
+func (t *Tx) resize(db int, key []byte, m, old *Meta, delta int64) error {
 	m.Size += delta
 	if m.Size <= 0 {
 		if old == nil {
@@ -77,7 +77,7 @@ func subKey(db int, key, sub []byte) []byte {
 }
 
 // fieldGet reads a hash field or set member.
-func (t *KTx) fieldGet(db int, key []byte, typ KType, field []byte) ([]byte, bool, error) {
+func (t *Tx) fieldGet(db int, key []byte, typ Type, field []byte) ([]byte, bool, error) {
 	m, err := t.typed(db, key, typ)
 	if err != nil || m == nil {
 		return nil, false, err
@@ -87,7 +87,7 @@ func (t *KTx) fieldGet(db int, key []byte, typ KType, field []byte) ([]byte, boo
 }
 
 // fieldPut writes a hash field or set member and reports whether it is new.
-func (t *KTx) fieldPut(db int, key []byte, typ KType, field, val []byte) (bool, error) {
+func (t *Tx) fieldPut(db int, key []byte, typ Type, field, val []byte) (bool, error) {
 	if len(key)+len(field) > maxSubLen || len(key) > MaxKeyLen {
 		return false, ErrKeyTooLong
 	}
@@ -110,7 +110,7 @@ func (t *KTx) fieldPut(db int, key []byte, typ KType, field, val []byte) (bool, 
 }
 
 // fieldDel deletes a hash field or set member and reports whether it was there.
-func (t *KTx) fieldDel(db int, key []byte, typ KType, field []byte) (bool, error) {
+func (t *Tx) fieldDel(db int, key []byte, typ Type, field []byte) (bool, error) {
 	m, err := t.typed(db, key, typ)
 	if err != nil || m == nil {
 		return false, err
@@ -128,7 +128,7 @@ func (t *KTx) fieldDel(db int, key []byte, typ KType, field []byte) (bool, error
 
 // fieldScan calls fn with the fields after the field after (nil: all) in
 // byte order until fn returns false.
-func (t *KTx) fieldScan(db int, key []byte, typ KType, after []byte, fn func(f, v []byte) bool) error {
+func (t *Tx) fieldScan(db int, key []byte, typ Type, after []byte, fn func(f, v []byte) bool) error {
 	m, err := t.typed(db, key, typ)
 	if err != nil || m == nil {
 		return err
@@ -149,44 +149,44 @@ func (t *KTx) fieldScan(db int, key []byte, typ KType, after []byte, fn func(f, 
 }
 
 // HGet returns a hash field's value (valid inside the transaction).
-func (t *KTx) HGet(db int, key, field []byte) ([]byte, bool, error) {
-	return t.fieldGet(db, key, KHash, field)
+func (t *Tx) HGet(db int, key, field []byte) ([]byte, bool, error) {
+	return t.fieldGet(db, key, Hash, field)
 }
 
 // HSet sets a hash field and reports whether it is new; ErrWrongType.
-func (t *KTx) HSet(db int, key, field, val []byte) (bool, error) {
-	return t.fieldPut(db, key, KHash, field, val)
+func (t *Tx) HSet(db int, key, field, val []byte) (bool, error) {
+	return t.fieldPut(db, key, Hash, field, val)
 }
 
 // HDel deletes a hash field and reports whether it existed; ErrWrongType.
-func (t *KTx) HDel(db int, key, field []byte) (bool, error) {
-	return t.fieldDel(db, key, KHash, field)
+func (t *Tx) HDel(db int, key, field []byte) (bool, error) {
+	return t.fieldDel(db, key, Hash, field)
 }
 
 // HScan calls fn with the fields after after in byte order; ErrWrongType.
-func (t *KTx) HScan(db int, key, after []byte, fn func(field, val []byte) bool) error {
-	return t.fieldScan(db, key, KHash, after, fn)
+func (t *Tx) HScan(db int, key, after []byte, fn func(field, val []byte) bool) error {
+	return t.fieldScan(db, key, Hash, after, fn)
 }
 
 // SIsMember reports whether member is in the set; ErrWrongType.
-func (t *KTx) SIsMember(db int, key, member []byte) (bool, error) {
-	_, ok, err := t.fieldGet(db, key, KSet, member)
+func (t *Tx) SIsMember(db int, key, member []byte) (bool, error) {
+	_, ok, err := t.fieldGet(db, key, Set, member)
 	return ok, err
 }
 
 // SAdd adds member and reports whether it is new; ErrWrongType.
-func (t *KTx) SAdd(db int, key, member []byte) (bool, error) {
-	return t.fieldPut(db, key, KSet, member, nil)
+func (t *Tx) SAdd(db int, key, member []byte) (bool, error) {
+	return t.fieldPut(db, key, Set, member, nil)
 }
 
 // SRem removes member and reports whether it was there; ErrWrongType.
-func (t *KTx) SRem(db int, key, member []byte) (bool, error) {
-	return t.fieldDel(db, key, KSet, member)
+func (t *Tx) SRem(db int, key, member []byte) (bool, error) {
+	return t.fieldDel(db, key, Set, member)
 }
 
 // SScan calls fn with the members after after in byte order; ErrWrongType.
-func (t *KTx) SScan(db int, key, after []byte, fn func(member []byte) bool) error {
-	return t.fieldScan(db, key, KSet, after, func(f, _ []byte) bool { return fn(f) })
+func (t *Tx) SScan(db int, key, after []byte, fn func(member []byte) bool) error {
+	return t.fieldScan(db, key, Set, after, func(f, _ []byte) bool { return fn(f) })
 }
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

@@ -1,4 +1,4 @@
-package store
+package keyspace
 
 import (
 	"bytes"
@@ -7,18 +7,20 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
-func kupdate(t *testing.T, b *bundle, fn func(kt *KTx) error) {
+func kupdate(t *testing.T, b *bundle, fn func(kt *Tx) error) {
 	t.Helper()
-	if err := b.s.KUpdate(fn); err != nil {
+	if err := b.ks.Update(fn); err != nil {
 		t.Fatalf("kupdate: %v", err)
 	}
 }
 
-func kview(t *testing.T, b *bundle, fn func(kt *KTx) error) {
+func kview(t *testing.T, b *bundle, fn func(kt *Tx) error) {
 	t.Helper()
-	if err := b.s.KView(fn); err != nil {
+	if err := b.ks.View(fn); err != nil {
 		t.Fatalf("kview: %v", err)
 	}
 }
@@ -28,7 +30,7 @@ func kview(t *testing.T, b *bundle, fn func(kt *KTx) error) {
 func TestKeyspaceTTL(t *testing.T) {
 	b := setup(t)
 	at := b.clock.Now().Add(time.Second).UnixMilli()
-	kupdate(t, b, func(kt *KTx) error {
+	kupdate(t, b, func(kt *Tx) error {
 		if err := kt.SetString(3, []byte("a"), []byte("1"), at, false); err != nil {
 			return err
 		}
@@ -40,7 +42,7 @@ func TestKeyspaceTTL(t *testing.T) {
 	})
 	counts := func(wantKeys, wantExp int64) {
 		t.Helper()
-		kview(t, b, func(kt *KTx) error {
+		kview(t, b, func(kt *Tx) error {
 			if k, e := kt.Counts(3); k != wantKeys || e != wantExp {
 				t.Fatalf("counts %d/%d, want %d/%d", k, e, wantKeys, wantExp)
 			}
@@ -49,24 +51,24 @@ func TestKeyspaceTTL(t *testing.T) {
 	}
 	counts(2, 2)
 	b.clock.Add(2 * time.Second)
-	kview(t, b, func(kt *KTx) error {
+	kview(t, b, func(kt *Tx) error {
 		if m, _ := kt.Meta(3, []byte("a")); m != nil {
 			t.Fatal("an expired key was read")
 		}
 		return nil
 	})
 	counts(2, 2) // as Redis, until deleted
-	if n, err := b.s.KSweep(10); err != nil || n != 2 {
+	if n, err := b.ks.Sweep(10); err != nil || n != 2 {
 		t.Fatalf("sweep: %d %v", n, err)
 	}
 	counts(0, 0)
-	kview(t, b, func(kt *KTx) error {
-		if n, _ := kt.Len(3, []byte("h"), KHash); n != 0 {
+	kview(t, b, func(kt *Tx) error {
+		if n, _ := kt.Len(3, []byte("h"), Hash); n != 0 {
 			t.Fatalf("hash survived with %d fields", n)
 		}
 		return nil
 	})
-	if at, _ := b.s.KNextExpiry(); at != 0 {
+	if at, _ := b.ks.NextExpiry(); at != 0 {
 		t.Fatalf("next expiry %d", at)
 	}
 	b.mustCheck(t)
@@ -86,7 +88,7 @@ func TestKeyspaceScoreOrder(t *testing.T) {
 	}
 	b := setup(t)
 	key := []byte("z")
-	kupdate(t, b, func(kt *KTx) error {
+	kupdate(t, b, func(kt *Tx) error {
 		for i, s := range []float64{3, -1, 2, 2, math.Inf(1)} {
 			if _, err := kt.ZAdd(0, key, []byte{'a' + byte(i)}, s); err != nil {
 				return err
@@ -98,7 +100,7 @@ func TestKeyspaceScoreOrder(t *testing.T) {
 	f := func(rev bool, from *float64, want string) {
 		t.Helper()
 		var got []byte
-		kview(t, b, func(kt *KTx) error {
+		kview(t, b, func(kt *Tx) error {
 			return kt.ZWalk(0, key, rev, from, func(m []byte, _ float64) bool { got = append(got, m...); return true })
 		})
 		if string(got) != want {
@@ -115,7 +117,7 @@ func TestKeyspaceScoreOrder(t *testing.T) {
 // TestKeyspaceTypes covers lists, sets, wrong types, rename and flush.
 func TestKeyspaceTypes(t *testing.T) {
 	b := setup(t)
-	kupdate(t, b, func(kt *KTx) error {
+	kupdate(t, b, func(kt *Tx) error {
 		for _, v := range []string{"b", "a"} {
 			if _, err := kt.LPush(0, []byte("l"), []byte(v), true); err != nil {
 				return err
@@ -135,22 +137,22 @@ func TestKeyspaceTypes(t *testing.T) {
 		}
 		return kt.SetString(1, []byte("other"), []byte("db"), 0, false)
 	})
-	kview(t, b, func(kt *KTx) error {
+	kview(t, b, func(kt *Tx) error {
 		var got [][]byte
 		kt.LRange(0, []byte("l2"), 0, 10, func(v []byte) bool { got = append(got, bytes.Clone(v)); return true })
 		if string(bytes.Join(got, nil)) != "abc" {
 			t.Errorf("list %q", got)
 		}
 		var keys []string
-		kt.Scan(0, nil, func(k []byte, _ *KMeta) bool { keys = append(keys, string(k)); return true })
+		kt.Scan(0, nil, func(k []byte, _ *Meta) bool { keys = append(keys, string(k)); return true })
 		sort.Strings(keys)
 		if len(keys) != 2 || keys[0] != "l2" || keys[1] != "s" {
 			t.Errorf("keys %v", keys)
 		}
 		return nil
 	})
-	kupdate(t, b, func(kt *KTx) error { return kt.FlushDB(0) })
-	kview(t, b, func(kt *KTx) error {
+	kupdate(t, b, func(kt *Tx) error { return kt.FlushDB(0) })
+	kview(t, b, func(kt *Tx) error {
 		if k, _ := kt.Counts(0); k != 0 {
 			t.Errorf("db 0 has %d keys after FLUSHDB", k)
 		}
@@ -168,7 +170,7 @@ func TestKeyspaceBatches(t *testing.T) {
 	done := make(chan error)
 	for i := 0; i < 32; i++ {
 		go func() {
-			done <- b.s.KUpdate(func(kt *KTx) error {
+			done <- b.ks.Update(func(kt *Tx) error {
 				_, err := kt.LPush(0, []byte("l"), []byte("x"), true)
 				return err
 			})
@@ -179,13 +181,28 @@ func TestKeyspaceBatches(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	kview(t, b, func(kt *KTx) error {
-		if n, _ := kt.Len(0, []byte("l"), KList); n != 32 {
+	kview(t, b, func(kt *Tx) error {
+		if n, _ := kt.Len(0, []byte("l"), List); n != 32 {
 			t.Errorf("len %d", n)
 		}
 		return nil
 	})
 	if commits, _ := b.s.CommitStats(); commits >= 32 {
 		t.Logf("32 writers took %d commits", commits)
+	}
+}
+
+// TestCheckRequiresBuckets checks that the buckets registered with the store
+// are created at open and required by its check: a file that lost one is
+// reported.
+func TestCheckRequiresBuckets(t *testing.T) {
+	b := setup(t)
+	b.mustCheck(t)
+	if err := b.s.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketZIdx) }); err != nil {
+		t.Fatal(err)
+	}
+	probs, err := b.s.Check()
+	if err != nil || len(probs) != 1 || probs[0] != "bucket resp_zidx is missing" {
+		t.Fatalf("check: %v %q", err, probs)
 	}
 }

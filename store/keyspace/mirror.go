@@ -1,18 +1,18 @@
-package store
+package keyspace
 
 import (
 	"encoding/json"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // The mirror's place in its source's replication stream, kept in its own
 // bucket and written in the same transaction as the commands it covers, so
-// that after a crash the keyspace and the offset never disagree. The bucket
-// is made by the first SetMirrorState rather than listed in allBuckets, so
-// that "waq check" (read-only) does not report it missing in data files
-// written before mirroring existed.
+// that after a crash the keyspace and the offset never disagree. It is kept
+// here rather than in store/mirror because the keyspace behaves as a replica
+// while it is there (store/resp's sweeper leaves expiry to the source). The
+// bucket is made by the first SetMirrorState rather than registered with the
+// store, so that "waq check" (read-only) does not report it missing in data
+// files written before mirroring existed.
 var (
 	bucketMirror   = []byte("mirror")
 	mirrorStateKey = []byte("state")
@@ -28,16 +28,8 @@ type MirrorState struct {
 	DB     int    `json:"db"` // the database the stream was in at Offset
 }
 
-// KUpdateNoExpiry is KUpdate with a transaction whose clock never expires a
-// key: a replica applies its source's stream as is, and the source sends a
-// DEL when a key expires there. Relative TTLs (EXPIRE, SET EX) are therefore
-// meaningless in fn; Redis 7 streams only absolute ones (PEXPIREAT, PXAT).
-func (s *Store) KUpdateNoExpiry(fn func(t *KTx) error) error {
-	return s.update(func(tx *bolt.Tx) error { return fn(newKTx(tx, 0)) })
-}
-
 // MirrorState returns the stored mirror state and whether there is one.
-func (t *KTx) MirrorState() (MirrorState, bool, error) {
+func (t *Tx) MirrorState() (MirrorState, bool, error) {
 	var m MirrorState
 	b := t.tx.Bucket(bucketMirror)
 	if b == nil {
@@ -54,7 +46,7 @@ func (t *KTx) MirrorState() (MirrorState, bool, error) {
 }
 
 // SetMirrorState stores m in t, replacing the previous state.
-func (t *KTx) SetMirrorState(m MirrorState) error {
+func (t *Tx) SetMirrorState(m MirrorState) error {
 	v, err := json.Marshal(m)
 	if err != nil {
 		return err
@@ -68,7 +60,7 @@ func (t *KTx) SetMirrorState(m MirrorState) error {
 
 // ClearMirrorState forgets the mirror state, as a full sync begins and
 // after cutover.
-func (t *KTx) ClearMirrorState() error {
+func (t *Tx) ClearMirrorState() error {
 	b := t.tx.Bucket(bucketMirror)
 	if b == nil {
 		return nil

@@ -1,4 +1,4 @@
-package store
+package keyspace
 
 import (
 	"bytes"
@@ -37,8 +37,8 @@ func zidxKey(db int, key []byte, score float64, member []byte) []byte {
 }
 
 // ZScore returns member's score; false when missing; ErrWrongType.
-func (t *KTx) ZScore(db int, key, member []byte) (float64, bool, error) {
-	v, ok, err := t.fieldGet(db, key, KZSet, member)
+func (t *Tx) ZScore(db int, key, member []byte) (float64, bool, error) {
+	v, ok, err := t.fieldGet(db, key, ZSet, member)
 	if !ok || len(v) != 8 {
 		return 0, false, err
 	}
@@ -47,7 +47,7 @@ func (t *KTx) ZScore(db int, key, member []byte) (float64, bool, error) {
 
 // ZAdd sets member's score and reports whether member is new; ErrWrongType,
 // ErrKeyTooLong.
-func (t *KTx) ZAdd(db int, key, member []byte, score float64) (bool, error) {
+func (t *Tx) ZAdd(db int, key, member []byte, score float64) (bool, error) {
 	if len(key)+len(member) > maxSubLen || len(key) > MaxKeyLen {
 		return false, ErrKeyTooLong
 	}
@@ -63,11 +63,11 @@ func (t *KTx) ZAdd(db int, key, member []byte, score float64) (bool, error) {
 	if err := t.zidx.Put(zidxKey(db, key, score, member), nil); err != nil {
 		return false, err
 	}
-	return t.fieldPut(db, key, KZSet, member, u64(math.Float64bits(score)))
+	return t.fieldPut(db, key, ZSet, member, u64(math.Float64bits(score)))
 }
 
 // ZRem removes member and reports whether it was there; ErrWrongType.
-func (t *KTx) ZRem(db int, key, member []byte) (bool, error) {
+func (t *Tx) ZRem(db int, key, member []byte) (bool, error) {
 	score, ok, err := t.ZScore(db, key, member)
 	if err != nil || !ok {
 		return false, err
@@ -75,15 +75,15 @@ func (t *KTx) ZRem(db int, key, member []byte) (bool, error) {
 	if err := t.zidx.Delete(zidxKey(db, key, score, member)); err != nil {
 		return false, err
 	}
-	return t.fieldDel(db, key, KZSet, member)
+	return t.fieldDel(db, key, ZSet, member)
 }
 
 // ZWalk calls fn with the members in score order (then member bytes), or in
 // reverse, until fn returns false. With from set it starts at the first
 // member scoring >= *from (reverse: the last scoring <= *from). The member is
 // valid only inside fn's call. ErrWrongType.
-func (t *KTx) ZWalk(db int, key []byte, rev bool, from *float64, fn func(member []byte, score float64) bool) error {
-	m, err := t.typed(db, key, KZSet)
+func (t *Tx) ZWalk(db int, key []byte, rev bool, from *float64, fn func(member []byte, score float64) bool) error {
+	m, err := t.typed(db, key, ZSet)
 	if err != nil || m == nil {
 		return err
 	}
@@ -141,8 +141,8 @@ func prefixEnd(p []byte) []byte {
 
 // ZScanMembers calls fn with the members after the member after (nil: all)
 // in byte order, with their scores, until fn returns false; ErrWrongType.
-func (t *KTx) ZScanMembers(db int, key, after []byte, fn func(member []byte, score float64) bool) error {
-	return t.fieldScan(db, key, KZSet, after, func(f, v []byte) bool {
+func (t *Tx) ZScanMembers(db int, key, after []byte, fn func(member []byte, score float64) bool) error {
+	return t.fieldScan(db, key, ZSet, after, func(f, v []byte) bool {
 		return fn(f, math.Float64frombits(binary.BigEndian.Uint64(v)))
 	})
 }

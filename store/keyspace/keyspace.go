@@ -1,4 +1,4 @@
-package store
+package keyspace
 
 import (
 	"bytes"
@@ -8,34 +8,19 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// The Redis-typed keyspace served by package store/resp. Each logical
-// database (0 to KeyspaceDBs-1) keeps, in a few large buckets shared by all
-// databases (bbolt pages fill better than with a bucket per key):
-//
-//	resp_meta  db|key                  -> type(1) expireAt(8) then the string value,
-//	                                      or size(8) head(8) tail(8) for collections
-//	resp_sub   db|u32(len key)|key|sub -> hash field value, set member "",
-//	                                      list u64(index) element, zset member score(8)
-//	resp_zidx  db|u32(len key)|key|score(8)|member -> "" (zset order by score)
-//	resp_exp   expireAt(8)|db|key      -> "" (the sweeper's index of TTLs)
-//	resp_dbs   db                      -> keys(8) expires(8), for DBSIZE and INFO
-//
-// Integers are big-endian; expireAt is Unix milliseconds, 0 for none; scores
-// are float64 bits made order-preserving as unsigned integers (see zscoreKey).
-// A collection's subkeys are deleted with it in the same transaction, so no
-// stale data waits for a compaction.
+// The buckets, laid out as the package comment says.
 var (
-	bucketKMeta = []byte("resp_meta")
-	bucketKSub  = []byte("resp_sub")
-	bucketKZIdx = []byte("resp_zidx")
-	bucketKExp  = []byte("resp_exp")
-	bucketKDBs  = []byte("resp_dbs")
+	bucketMeta = []byte("resp_meta")
+	bucketSub  = []byte("resp_sub")
+	bucketZIdx = []byte("resp_zidx")
+	bucketExp  = []byte("resp_exp")
+	bucketDBs  = []byte("resp_dbs")
 )
 
-var keyspaceBuckets = [][]byte{bucketKMeta, bucketKSub, bucketKZIdx, bucketKExp, bucketKDBs}
+var buckets = [][]byte{bucketMeta, bucketSub, bucketZIdx, bucketExp, bucketDBs}
 
-// KeyspaceDBs is the number of logical databases, as Redis's default.
-const KeyspaceDBs = 16
+// DBs is the number of logical databases, as Redis's default.
+const DBs = 16
 
 // MaxKeyLen bounds key and member lengths: bbolt keys are at most 32768
 // bytes and a subkey holds both plus a few bytes of framing.
@@ -44,20 +29,20 @@ const MaxKeyLen = 16 << 10
 // maxSubLen bounds a key plus a field or member, inside bbolt's key limit.
 const maxSubLen = bolt.MaxKeySize - 64
 
-// KType is the type of a keyspace value.
-type KType byte
+// Type is the type of a keyspace value.
+type Type byte
 
 // The value types, named as TYPE replies them.
 const (
-	KNone KType = iota
-	KString
-	KHash
-	KList
-	KSet
-	KZSet
+	None Type = iota
+	String
+	Hash
+	List
+	Set
+	ZSet
 )
 
-func (t KType) String() string {
+func (t Type) String() string {
 	return [...]string{"none", "string", "hash", "list", "set", "zset"}[t]
 }
 
@@ -83,10 +68,10 @@ func CheckLen(key []byte, members ...[]byte) error {
 	return nil
 }
 
-// KMeta is a key's metadata record. Value is the string value and is valid
+// Meta is a key's metadata record. Value is the string value and is valid
 // only inside the transaction that read it.
-type KMeta struct {
-	Type       KType
+type Meta struct {
+	Type       Type
 	ExpireAt   int64 // Unix ms; 0 when the key does not expire
 	Size       int64 // elements of a collection
 	Head, Tail uint64
@@ -95,12 +80,12 @@ type KMeta struct {
 
 const listMid = 1 << 63
 
-func decodeMeta(v []byte) *KMeta {
+func decodeMeta(v []byte) *Meta {
 	if len(v) < 9 {
 		return nil
 	}
-	m := &KMeta{Type: KType(v[0]), ExpireAt: int64(binary.BigEndian.Uint64(v[1:9]))}
-	if m.Type == KString {
+	m := &Meta{Type: Type(v[0]), ExpireAt: int64(binary.BigEndian.Uint64(v[1:9]))}
+	if m.Type == String {
 		m.Value = v[9:]
 	} else if len(v) >= 33 {
 		m.Size = int64(binary.BigEndian.Uint64(v[9:]))
@@ -110,8 +95,8 @@ func decodeMeta(v []byte) *KMeta {
 	return m
 }
 
-func (m *KMeta) encode() []byte {
-	if m.Type == KString {
+func (m *Meta) encode() []byte {
+	if m.Type == String {
 		b := make([]byte, 9, 9+len(m.Value))
 		b[0] = byte(m.Type)
 		binary.BigEndian.PutUint64(b[1:], uint64(m.ExpireAt))
@@ -146,42 +131,29 @@ func expKey(at int64, db int, key []byte) []byte {
 	return append(b, key...)
 }
 
-// KTx runs keyspace operations inside one bbolt transaction; MULTI/EXEC and
-// pipelines use one KTx for all their commands.
-type KTx struct {
+// Tx runs keyspace operations inside one bbolt transaction; MULTI/EXEC and
+// pipelines use one Tx for all their commands.
+type Tx struct {
 	tx                         *bolt.Tx
 	now                        int64
 	meta, sub, zidx, exp, dbsb *bolt.Bucket
 }
 
-func newKTx(tx *bolt.Tx, now int64) *KTx {
-	return &KTx{tx: tx, now: now, meta: tx.Bucket(bucketKMeta), sub: tx.Bucket(bucketKSub),
-		zidx: tx.Bucket(bucketKZIdx), exp: tx.Bucket(bucketKExp), dbsb: tx.Bucket(bucketKDBs)}
-}
-
-// KUpdate runs fn in a write transaction shared with the other writers of the
-// moment; it returns after the commit is on disk. fn may run more than once
-// (when a neighbour in its batch fails), so it must reset what it reports. An
-// error from fn rolls back fn's writes; ErrClosed after Close.
-func (s *Store) KUpdate(fn func(t *KTx) error) error {
-	return s.update(func(tx *bolt.Tx) error { return fn(newKTx(tx, s.now().UnixMilli())) })
-}
-
-// KView runs fn in a read transaction. Expired keys read as missing.
-func (s *Store) KView(fn func(t *KTx) error) error {
-	return s.view(func(tx *bolt.Tx) error { return fn(newKTx(tx, s.now().UnixMilli())) })
+func newTx(tx *bolt.Tx, now int64) *Tx {
+	return &Tx{tx: tx, now: now, meta: tx.Bucket(bucketMeta), sub: tx.Bucket(bucketSub),
+		zidx: tx.Bucket(bucketZIdx), exp: tx.Bucket(bucketExp), dbsb: tx.Bucket(bucketDBs)}
 }
 
 // Now is the transaction's clock in Unix milliseconds: one instant for all
 // its commands, as Redis uses one for a MULTI block.
-func (t *KTx) Now() int64 { return t.now }
+func (t *Tx) Now() int64 { return t.now }
 
 // Writable reports whether t may write.
-func (t *KTx) Writable() bool { return t.tx.Writable() }
+func (t *Tx) Writable() bool { return t.tx.Writable() }
 
 // Meta returns key's metadata, or nil when it is missing or expired. In a
 // write transaction an expired key is deleted on the way.
-func (t *KTx) Meta(db int, key []byte) (*KMeta, error) {
+func (t *Tx) Meta(db int, key []byte) (*Meta, error) {
 	m := decodeMeta(t.meta.Get(metaKey(db, key)))
 	if m == nil || m.ExpireAt == 0 || m.ExpireAt > t.now {
 		return m, nil
@@ -196,7 +168,7 @@ func (t *KTx) Meta(db int, key []byte) (*KMeta, error) {
 
 // typed returns key's metadata when it has type typ, nil when missing and
 // ErrWrongType otherwise.
-func (t *KTx) typed(db int, key []byte, typ KType) (*KMeta, error) {
+func (t *Tx) typed(db int, key []byte, typ Type) (*Meta, error) {
 	m, err := t.Meta(db, key)
 	if err != nil || m == nil {
 		return nil, err
@@ -209,7 +181,7 @@ func (t *KTx) typed(db int, key []byte, typ KType) (*KMeta, error) {
 
 // putMeta writes m for key, keeping the TTL index and the per-database
 // counts right; old is what was there (nil for a new key).
-func (t *KTx) putMeta(db int, key []byte, m, old *KMeta) error {
+func (t *Tx) putMeta(db int, key []byte, m, old *Meta) error {
 	if len(key) > MaxKeyLen {
 		return ErrKeyTooLong
 	}
@@ -236,7 +208,7 @@ func (t *KTx) putMeta(db int, key []byte, m, old *KMeta) error {
 }
 
 // count adds to a database's key and expire counts.
-func (t *KTx) count(db int, keys, expires int64) error {
+func (t *Tx) count(db int, keys, expires int64) error {
 	if keys == 0 && expires == 0 {
 		return nil
 	}
@@ -249,7 +221,7 @@ func (t *KTx) count(db int, keys, expires int64) error {
 
 // Counts returns how many keys and how many keys with a TTL db holds,
 // counting expired keys that the sweeper has not deleted yet, as Redis does.
-func (t *KTx) Counts(db int) (keys, expires int64) {
+func (t *Tx) Counts(db int) (keys, expires int64) {
 	v := t.dbsb.Get([]byte{byte(db)})
 	if len(v) != 16 {
 		return 0, 0
@@ -258,13 +230,13 @@ func (t *KTx) Counts(db int) (keys, expires int64) {
 }
 
 // drop deletes key, whose metadata is m, with its subkeys.
-func (t *KTx) drop(db int, key []byte, m *KMeta) error {
-	if m.Type != KString {
+func (t *Tx) drop(db int, key []byte, m *Meta) error {
+	if m.Type != String {
 		p := subPrefix(db, key, 0)
 		if err := deletePrefix(t.sub, p); err != nil {
 			return err
 		}
-		if m.Type == KZSet {
+		if m.Type == ZSet {
 			if err := deletePrefix(t.zidx, p); err != nil {
 				return err
 			}
@@ -294,7 +266,7 @@ func deletePrefix(b *bolt.Bucket, p []byte) error {
 }
 
 // Delete removes key and reports whether it existed.
-func (t *KTx) Delete(db int, key []byte) (bool, error) {
+func (t *Tx) Delete(db int, key []byte) (bool, error) {
 	m, err := t.Meta(db, key)
 	if err != nil || m == nil {
 		return false, err
@@ -304,7 +276,7 @@ func (t *KTx) Delete(db int, key []byte) (bool, error) {
 
 // SetExpire sets key's expiry (Unix ms, 0 to persist) and reports whether
 // the key exists. A time in the past deletes the key, as Redis does.
-func (t *KTx) SetExpire(db int, key []byte, at int64) (bool, error) {
+func (t *Tx) SetExpire(db int, key []byte, at int64) (bool, error) {
 	m, err := t.Meta(db, key)
 	if err != nil || m == nil {
 		return false, err

@@ -1,8 +1,7 @@
-package store
+package keyspace
 
 import (
 	"bytes"
-	"encoding/binary"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -10,7 +9,7 @@ import (
 // Scan calls fn with each live key of db after the key after (nil: from the
 // start), in byte order, until fn returns false. The key is valid only
 // inside fn's call.
-func (t *KTx) Scan(db int, after []byte, fn func(key []byte, m *KMeta) bool) {
+func (t *Tx) Scan(db int, after []byte, fn func(key []byte, m *Meta) bool) {
 	c := t.meta.Cursor()
 	start := metaKey(db, after)
 	k, v := c.Seek(start)
@@ -30,7 +29,7 @@ func (t *KTx) Scan(db int, after []byte, fn func(key []byte, m *KMeta) bool) {
 
 // Rename moves src to dst, replacing dst, with its TTL. It reports false
 // when src is missing; ErrKeyTooLong when dst is over MaxKeyLen.
-func (t *KTx) Rename(db int, src, dst []byte) (bool, error) {
+func (t *Tx) Rename(db int, src, dst []byte) (bool, error) {
 	if len(dst) > MaxKeyLen {
 		return false, ErrKeyTooLong // before anything moved
 	}
@@ -45,7 +44,7 @@ func (t *KTx) Rename(db int, src, dst []byte) (bool, error) {
 		return false, err
 	}
 	n := *m
-	if m.Type == KString {
+	if m.Type == String {
 		n.Value = bytes.Clone(m.Value)
 	} else {
 		if err := movePrefix(t.sub, subPrefix(db, src, 0), subPrefix(db, dst, 0)); err != nil {
@@ -81,7 +80,7 @@ func movePrefix(b *bolt.Bucket, from, to []byte) error {
 }
 
 // FlushDB deletes every key of db.
-func (t *KTx) FlushDB(db int) error {
+func (t *Tx) FlushDB(db int) error {
 	p := []byte{byte(db)}
 	for _, b := range []*bolt.Bucket{t.meta, t.sub, t.zidx} {
 		if err := deletePrefix(b, p); err != nil {
@@ -104,8 +103,8 @@ func (t *KTx) FlushDB(db int) error {
 }
 
 // FlushAll deletes every key of every database.
-func (t *KTx) FlushAll() error {
-	for _, name := range keyspaceBuckets {
+func (t *Tx) FlushAll() error {
+	for _, name := range buckets {
 		if err := t.tx.DeleteBucket(name); err != nil {
 			return err
 		}
@@ -113,13 +112,13 @@ func (t *KTx) FlushAll() error {
 			return err
 		}
 	}
-	*t = *newKTx(t.tx, t.now)
+	*t = *newTx(t.tx, t.now)
 	return nil
 }
 
 // Usage estimates the bytes key takes on disk: its records' keys and
 // values, without bbolt's page overhead.
-func (t *KTx) Usage(db int, key []byte) (int64, error) {
+func (t *Tx) Usage(db int, key []byte) (int64, error) {
 	m, err := t.Meta(db, key)
 	if err != nil || m == nil {
 		return 0, err
@@ -133,48 +132,4 @@ func (t *KTx) Usage(db int, key []byte) (int64, error) {
 		}
 	}
 	return n, nil
-}
-
-// KSweep deletes up to limit keys whose TTL has passed, in one write, and
-// returns how many it deleted; reads already treat them as missing, so this
-// only frees space. ErrClosed after Close.
-func (s *Store) KSweep(limit int) (int, error) {
-	n := 0
-	err := s.update(func(tx *bolt.Tx) error {
-		n = 0
-		t := newKTx(tx, s.now().UnixMilli())
-		c := t.exp.Cursor()
-		var due [][]byte
-		for k, _ := c.First(); k != nil && len(due) < limit; k, _ = c.Next() {
-			if int64(binary.BigEndian.Uint64(k)) > t.now {
-				break
-			}
-			due = append(due, bytes.Clone(k))
-		}
-		for _, k := range due {
-			db, key := int(k[8]), k[9:]
-			if _, err := t.Meta(db, key); err != nil { // deletes the expired key
-				return err
-			}
-			if err := t.exp.Delete(k); err != nil { // an entry that lost its key
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
-}
-
-// KNextExpiry returns the earliest TTL in Unix ms, or 0 when no key expires,
-// so the sweeper can sleep until then.
-func (s *Store) KNextExpiry() (int64, error) {
-	var at int64
-	err := s.view(func(tx *bolt.Tx) error {
-		if k, _ := tx.Bucket(bucketKExp).Cursor().First(); k != nil {
-			at = int64(binary.BigEndian.Uint64(k))
-		}
-		return nil
-	})
-	return at, err
 }
