@@ -36,7 +36,7 @@ func TestDemoReachesRead(t *testing.T) {
 func TestDemoReplyHookAndClose(t *testing.T) {
 	st := openStore(t, time.Now)
 	var replied atomic.Value
-	rcv := &Receiver{Store: st, Logger: quiet(), OnEvent: func(ev Event, _ *store.Message, created bool) {
+	rcv := &Receiver{Store: st, Logger: quiet(), OnEvent: func(ev GatewayEvent, _ *store.Message, created bool) {
 		if ev.Kind == EventInbound && created {
 			replied.Store(ev.ReplyTo)
 		}

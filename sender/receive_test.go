@@ -17,10 +17,10 @@ func TestReceiverStatuses(t *testing.T) {
 	if _, err := st.Lease(c.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	status := func(gid string, s store.Status) Event {
-		return Event{Kind: EventStatus, Source: "evolution", Name: "messages.update", GatewayID: gid, Status: s}
+	status := func(gid string, s store.Status) GatewayEvent {
+		return GatewayEvent{Kind: EventStatus, Source: "evolution", Name: "messages.update", GatewayID: gid, Status: s}
 	}
-	f := func(evs []Event, want Result) {
+	f := func(evs []GatewayEvent, want Result) {
 		t.Helper()
 		got, err := r.Apply(evs)
 		if err != nil || got != want {
@@ -28,16 +28,16 @@ func TestReceiverStatuses(t *testing.T) {
 		}
 	}
 	// The webhook outruns the sender: kept until the id is stored.
-	f([]Event{status("gw-1", store.Delivered)}, Result{Pending: 1})
+	f([]GatewayEvent{status("gw-1", store.Delivered)}, Result{Pending: 1})
 	if m, err := st.MarkSent(id, "gw-1", store.TypeText, ""); err != nil || m.Status != store.Delivered {
 		t.Fatalf("mark sent after an early delivered: %v %v", m.Status, err)
 	}
-	f([]Event{status("gw-1", store.Sent), status("gw-1", store.Delivered)}, Result{Duplicates: 2})
-	f([]Event{status("gw-1", store.Read), status("gw-1", store.Read)}, Result{Applied: 1, Duplicates: 1})
-	f([]Event{{Kind: EventOther, Name: "presence.update"}}, Result{Ignored: 1})
-	f([]Event{{Kind: EventStatus, GatewayID: "", Status: store.Read}}, Result{Ignored: 1})
-	inbound := Event{Kind: EventInbound, Source: "evolution", GatewayID: "in-1", From: "+34600111222", ReplyTo: "gw-1"}
-	f([]Event{inbound, inbound}, Result{Applied: 1, Duplicates: 1})
+	f([]GatewayEvent{status("gw-1", store.Sent), status("gw-1", store.Delivered)}, Result{Duplicates: 2})
+	f([]GatewayEvent{status("gw-1", store.Read), status("gw-1", store.Read)}, Result{Applied: 1, Duplicates: 1})
+	f([]GatewayEvent{{Kind: EventOther, Name: "presence.update"}}, Result{Ignored: 1})
+	f([]GatewayEvent{{Kind: EventStatus, GatewayID: "", Status: store.Read}}, Result{Ignored: 1})
+	inbound := GatewayEvent{Kind: EventInbound, Source: "evolution", GatewayID: "in-1", From: "+34600111222", ReplyTo: "gw-1"}
+	f([]GatewayEvent{inbound, inbound}, Result{Applied: 1, Duplicates: 1})
 	if m := message(t, st, id); m.Status != store.Read || m.ReadAt == nil {
 		t.Fatalf("message = %s", m.Status)
 	}
@@ -52,7 +52,7 @@ func TestReceiverConnection(t *testing.T) {
 	r := &Receiver{Store: st, Now: c.Now, Logger: quiet(), Sender: func(string) *Sender { return s }}
 	conn := func(connected, terminal bool, code int) {
 		t.Helper()
-		if _, err := r.Apply([]Event{{Kind: EventConnection, Source: "evolution", Connected: connected, Terminal: terminal, Code: code}}); err != nil {
+		if _, err := r.Apply([]GatewayEvent{{Kind: EventConnection, Source: "evolution", Connected: connected, Terminal: terminal, Code: code}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -103,8 +103,8 @@ func TestReceiverOnInbound(t *testing.T) {
 	st := openStore(t, time.Now)
 	var got []store.Inbound
 	r := &Receiver{Store: st, Logger: quiet(), OnInbound: func(in store.Inbound) { got = append(got, in) }}
-	ev := Event{Kind: EventInbound, Source: "cloudapi", GatewayID: "wamid.IN", From: "+34600111222"}
-	if _, err := r.Apply([]Event{ev, ev}); err != nil {
+	ev := GatewayEvent{Kind: EventInbound, Source: "cloudapi", GatewayID: "wamid.IN", From: "+34600111222"}
+	if _, err := r.Apply([]GatewayEvent{ev, ev}); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 1 || got[0].GatewayID != "wamid.IN" || got[0].ReceivedAt.IsZero() {
@@ -134,7 +134,7 @@ func TestIsOptout(t *testing.T) {
 func TestOptoutKeywordSuppressesCampaigns(t *testing.T) {
 	st := openStore(t, time.Now)
 	r := &Receiver{Store: st, Logger: quiet()}
-	if _, err := r.Apply([]Event{{Kind: EventInbound, Source: "evolution", GatewayID: "in-1", From: "+34600111222", Text: "Stop"}}); err != nil {
+	if _, err := r.Apply([]GatewayEvent{{Kind: EventInbound, Source: "evolution", GatewayID: "in-1", From: "+34600111222", Text: "Stop"}}); err != nil {
 		t.Fatal(err)
 	}
 	if o, err := st.Optout("+34600111222"); err != nil || o.Scope != store.ScopeMarketing || o.Source != store.OptoutKeyword {
