@@ -175,7 +175,7 @@ func TestCleanReceived(t *testing.T) {
 		if _, _, err := st.RecordInbound(store.Inbound{GatewayID: gid, From: "+34600111222"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := st.Report("orphan-"+gid, store.Delivered, c.Now(), ""); err != nil {
+		if _, _, err := st.ReportStatus("orphan-"+gid, store.Delivered, c.Now(), ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -189,7 +189,7 @@ func TestCleanReceived(t *testing.T) {
 	if err != nil || len(in) != 1 || in[0].GatewayID != "new" {
 		t.Fatalf("inbound left = %+v, %v; want only new", in, err)
 	}
-	if n, _ := st.Pending(); n != 1 {
+	if n, _ := st.PendingReports(); n != 1 {
 		t.Fatalf("pending reports left = %d, want 1", n)
 	}
 }

@@ -103,7 +103,7 @@ func (r *Receiver) apply(ev *GatewayEvent, res *Result) error {
 }
 
 func (r *Receiver) status(ev *GatewayEvent, res *Result) error {
-	m, changed, err := r.Store.Report(ev.GatewayID, ev.Status, ev.At, ev.Reason)
+	m, changed, err := r.Store.ReportStatus(ev.GatewayID, ev.Status, ev.At, ev.Reason)
 	switch {
 	case store.ErrorCode(err) == store.EINVALID:
 		res.Ignored++

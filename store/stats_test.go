@@ -67,10 +67,10 @@ func TestOnChange(t *testing.T) {
 	if _, err := s.MarkSent(m.ID, "gw", TypeText, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.Report("gw", Read, b.clock.Now(), ""); err != nil {
+	if _, _, err := s.ReportStatus("gw", Read, b.clock.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.Report("gw", Read, b.clock.Now(), ""); err != nil { // a repeat changes nothing
+	if _, _, err := s.ReportStatus("gw", Read, b.clock.Now(), ""); err != nil { // a repeat changes nothing
 		t.Fatal(err)
 	}
 	want := []string{"new>queued", "sending>sent", "sent>read"}

@@ -21,7 +21,7 @@ func TestReport(t *testing.T) {
 	at := b.clock.Now()
 	f := func(st Status, wantChanged bool, wantStatus Status) {
 		t.Helper()
-		got, changed, err := b.s.Report("gw-1", st, at, "why")
+		got, changed, err := b.s.ReportStatus("gw-1", st, at, "why")
 		if err != nil || changed != wantChanged || got.Status != wantStatus {
 			t.Fatalf("report %s: changed %v status %v err %v; want %v %v", st, changed, got.Status, err, wantChanged, wantStatus)
 		}
@@ -35,10 +35,10 @@ func TestReport(t *testing.T) {
 	if got.DeliveredAt == nil || got.ReadAt == nil {
 		t.Fatalf("read without delivered must set both times: %+v", got)
 	}
-	if _, _, err := b.s.Report("gw-1", Dead, at, ""); ErrorCode(err) != EINVALID {
+	if _, _, err := b.s.ReportStatus("gw-1", Dead, at, ""); ErrorCode(err) != EINVALID {
 		t.Fatalf("report dead: %v, want invalid", err)
 	}
-	if _, _, err := b.s.Report("", Sent, at, ""); ErrorCode(err) != EINVALID {
+	if _, _, err := b.s.ReportStatus("", Sent, at, ""); ErrorCode(err) != EINVALID {
 		t.Fatalf("report without id: %v, want invalid", err)
 	}
 	b.mustCheck(t)
@@ -52,19 +52,19 @@ func TestReportBeforeMarkSent(t *testing.T) {
 	b.lease(t)
 	at := b.clock.Now()
 	for _, st := range []Status{Delivered, Delivered, Sent} {
-		got, _, err := b.s.Report("early", st, at, "")
+		got, _, err := b.s.ReportStatus("early", st, at, "")
 		if err != nil || got != nil {
 			t.Fatalf("early report %s: %v %v", st, got, err)
 		}
 	}
-	if n, _ := b.s.Pending(); n != 1 {
+	if n, _ := b.s.PendingReports(); n != 1 {
 		t.Fatalf("pending ids = %d, want 1", n)
 	}
 	got, err := b.s.MarkSent(m.ID, "early", TypeText, "")
 	if err != nil || got.Status != Delivered || got.DeliveredAt == nil {
 		t.Fatalf("mark sent: %+v %v; want delivered", got, err)
 	}
-	if n, _ := b.s.Pending(); n != 0 {
+	if n, _ := b.s.PendingReports(); n != 0 {
 		t.Fatalf("pending ids after mark sent = %d, want 0", n)
 	}
 	b.mustCheck(t)
@@ -72,18 +72,18 @@ func TestReportBeforeMarkSent(t *testing.T) {
 
 func TestCleanPending(t *testing.T) {
 	b := setup(t)
-	if _, _, err := b.s.Report("old", Sent, b.clock.Now(), ""); err != nil {
+	if _, _, err := b.s.ReportStatus("old", Sent, b.clock.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
 	b.clock.Add(time.Hour)
-	if _, _, err := b.s.Report("new", Sent, b.clock.Now(), ""); err != nil {
+	if _, _, err := b.s.ReportStatus("new", Sent, b.clock.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
-	n, err := b.s.CleanPending(b.clock.Now().Add(-time.Minute))
+	n, err := b.s.CleanPendingReports(b.clock.Now().Add(-time.Minute))
 	if err != nil || n != 1 {
 		t.Fatalf("clean pending = %d, %v; want 1", n, err)
 	}
-	if n, _ := b.s.Pending(); n != 1 {
+	if n, _ := b.s.PendingReports(); n != 1 {
 		t.Fatalf("pending left = %d, want 1", n)
 	}
 }

@@ -21,13 +21,13 @@ type pending struct {
 	Seen   time.Time `json:"seen"` // when it was received, for the clean
 }
 
-// Report records a status a gateway reported for the message it knows as
-// gid: sent, delivered, read or failed, only ever forward (see Advance).
+// ReportStatus records a status a gateway reported for the message it knows
+// as gid: sent, delivered, read or failed, only ever forward (see Advance).
 // When no message carries gid yet, the report is kept and applied when the
 // sender marks a message sent under gid; m is nil then. Repeated reports
 // change nothing and return changed false. It returns EINVALID for another
 // status or an empty gid.
-func (s *Store) Report(gid string, st Status, at time.Time, reason string) (m *Message, changed bool, err error) {
+func (s *Store) ReportStatus(gid string, st Status, at time.Time, reason string) (m *Message, changed bool, err error) {
 	if gid == "" {
 		return nil, false, FieldErrorf("gateway_message_id", "empty gateway message id")
 	}
@@ -113,10 +113,11 @@ func applyPending(tx *bolt.Tx, m *Message) error {
 	return b.Delete([]byte(m.GatewayMessageID))
 }
 
-// CleanPending forgets the early reports received before olderThan whose
-// message never showed up (sent by something else on the same instance).
+// CleanPendingReports forgets the early reports received before olderThan
+// whose message never showed up (sent by something else on the same
+// instance).
 // It returns how many gateway ids it forgot.
-func (s *Store) CleanPending(olderThan time.Time) (int, error) {
+func (s *Store) CleanPendingReports(olderThan time.Time) (int, error) {
 	n := 0
 	err := s.update(func(tx *bolt.Tx) error {
 		n = 0
@@ -136,13 +137,20 @@ func (s *Store) CleanPending(olderThan time.Time) (int, error) {
 	return n, err
 }
 
-// Pending returns how many gateway ids have reports waiting for their
-// message.
-func (s *Store) Pending() (int, error) {
+// PendingReports returns how many gateway ids have reports waiting for
+// their message.
+func (s *Store) PendingReports() (int, error) {
 	n := 0
 	err := s.view(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bucketPending).Stats().KeyN
 		return nil
 	})
 	return n, err
+}
+
+// Report is ReportStatus under its old name, kept only while
+// sender/callback's test still calls it (that test is being rewritten on
+// another branch); new code calls ReportStatus.
+func (s *Store) Report(gid string, st Status, at time.Time, reason string) (*Message, bool, error) {
+	return s.ReportStatus(gid, st, at, reason)
 }
