@@ -6,11 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
 func TestReceiverStatuses(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	st := openStore(t, c.Now)
 	r := &Receiver{Store: st, Now: c.Now, Logger: quiet()}
 	id := enqueue(t, st, store.Normal, "hi")
@@ -44,7 +45,7 @@ func TestReceiverStatuses(t *testing.T) {
 }
 
 func TestReceiverConnection(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	st := openStore(t, c.Now)
 	cfg := fastConfig()
 	cfg.Now = c.Now
@@ -73,7 +74,7 @@ func TestReceiverConnection(t *testing.T) {
 	// The pause survives a restart; an "open" event resumes it.
 	s = New(st, &fakeGateway{}, cfg)
 	stop := start(t, s)
-	waitFor(t, 30*time.Second, "the stored pause restored", func() bool { return s.Status().State == StatePaused })
+	timetest.WaitFor(t, "the stored pause restored", func() bool { return s.Status().State == StatePaused })
 	conn(true, false, 200)
 	if in := s.Status(); in.State != StateActive {
 		t.Fatalf("after open: %+v", in)
@@ -93,7 +94,7 @@ func TestRetryAfter(t *testing.T) {
 	id := enqueue(t, st, store.Normal, "hi")
 	start(t, New(st, gw, fastConfig()))
 	var m *store.Message
-	waitFor(t, 30*time.Second, "retrying", func() bool { m = message(t, st, id); return m.Status == store.Retrying })
+	timetest.WaitFor(t, "retrying", func() bool { m = message(t, st, id); return m.Status == store.Retrying })
 	if got := m.NextAttemptAt.Sub(m.UpdatedAt); got != time.Minute {
 		t.Fatalf("backoff %s, want the gateway's 1m", got)
 	}
@@ -144,8 +145,8 @@ func TestOptoutKeywordSuppressesCampaigns(t *testing.T) {
 	confirm := enqueue(t, st, store.Normal, "su cita es mañana")
 	gw := &fakeGateway{}
 	start(t, New(st, gw, fastConfig()))
-	waitFor(t, 30*time.Second, "the confirmation sent", func() bool { return message(t, st, confirm).Status == store.Sent })
-	waitFor(t, 30*time.Second, "the campaign message cancelled", func() bool { return message(t, st, campaign.ID).Status == store.Cancelled })
+	timetest.WaitFor(t, "the confirmation sent", func() bool { return message(t, st, confirm).Status == store.Sent })
+	timetest.WaitFor(t, "the campaign message cancelled", func() bool { return message(t, st, campaign.ID).Status == store.Cancelled })
 	if n := len(gw.calls()); n != 1 {
 		t.Fatalf("%d gateway calls, want only the confirmation", n)
 	}
