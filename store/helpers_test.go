@@ -2,33 +2,22 @@ package store
 
 import (
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/waqhq/waq/internal/timetest"
 )
-
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type bundle struct {
 	s     *Store
-	clock *clock
+	clock *timetest.Clock
 	path  string
 }
 
 // setup opens a real bbolt file in a temp dir, closed when the test ends.
 func setup(t testing.TB) *bundle {
 	t.Helper()
-	b := &bundle{clock: newClock(), path: filepath.Join(t.TempDir(), FileName)}
+	b := &bundle{clock: timetest.NewClock(), path: filepath.Join(t.TempDir(), FileName)}
 	b.s = b.open(t)
 	return b
 }
