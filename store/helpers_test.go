@@ -52,6 +52,17 @@ func (b *bundle) lease(t testing.TB) *Message {
 	return m
 }
 
+// sent enqueues, leases and marks sent a message to to under gateway id gid.
+func (b *bundle) sent(t testing.TB, to, gid string) *Message {
+	t.Helper()
+	m := b.enqueue(t, text(to, "hola"))
+	b.lease(t)
+	if _, err := b.s.MarkSent(m.ID, gid, TypeText, ""); err != nil {
+		t.Fatalf("mark sent: %v", err)
+	}
+	return m
+}
+
 func (b *bundle) status(t testing.TB, id string) Status {
 	t.Helper()
 	m, err := b.s.Message(id)

@@ -5,17 +5,7 @@ import (
 	"time"
 )
 
-func (b *bundle) sent(t testing.TB, to, gid string) *Message {
-	t.Helper()
-	m := b.enqueue(t, text(to, "hola"))
-	b.lease(t)
-	if _, err := b.s.MarkSent(m.ID, gid, TypeText, ""); err != nil {
-		t.Fatalf("mark sent: %v", err)
-	}
-	return m
-}
-
-func TestReport(t *testing.T) {
+func TestReportStatus(t *testing.T) {
 	b := setup(t)
 	m := b.sent(t, "+34600111222", "gw-1")
 	at := b.clock.Now()
@@ -46,7 +36,7 @@ func TestReport(t *testing.T) {
 
 // A webhook that arrives before the sender stored the gateway id is kept
 // and applied by MarkSent.
-func TestReportBeforeMarkSent(t *testing.T) {
+func TestReportStatusBeforeMarkSent(t *testing.T) {
 	b := setup(t)
 	m := b.enqueue(t, text("+34600111222", "hola"))
 	b.lease(t)
@@ -70,7 +60,7 @@ func TestReportBeforeMarkSent(t *testing.T) {
 	b.mustCheck(t)
 }
 
-func TestCleanPending(t *testing.T) {
+func TestCleanPendingReports(t *testing.T) {
 	b := setup(t)
 	if _, _, err := b.s.ReportStatus("old", Sent, b.clock.Now(), ""); err != nil {
 		t.Fatal(err)
@@ -85,78 +75,5 @@ func TestCleanPending(t *testing.T) {
 	}
 	if n, _ := b.s.PendingReports(); n != 1 {
 		t.Fatalf("pending left = %d, want 1", n)
-	}
-}
-
-func TestDefer(t *testing.T) {
-	b := setup(t)
-	m := b.enqueue(t, text("+34600111222", "hola"))
-	b.lease(t)
-	until := b.clock.Now().Add(time.Hour)
-	got, err := b.s.Defer(m.ID, until, "outside the send window")
-	if err != nil || got.Status != Scheduled || got.Attempts != 0 {
-		t.Fatalf("defer: %+v %v", got, err)
-	}
-	if _, err := b.s.Defer(m.ID, until, ""); ErrorCode(err) != ECONFLICT {
-		t.Fatalf("defer a scheduled message: %v, want conflict", err)
-	}
-	b.mustCheck(t)
-	if n, _ := b.s.Promote(until.Add(-time.Second)); n != 0 {
-		t.Fatalf("promoted %d before its time", n)
-	}
-	if n, _ := b.s.Promote(until); n != 1 {
-		t.Fatalf("promoted %d at its time, want 1", n)
-	}
-	if st := b.status(t, m.ID); st != Queued {
-		t.Fatalf("status %s, want queued", st)
-	}
-}
-
-func TestRecordInbound(t *testing.T) {
-	b := setup(t)
-	m := b.sent(t, "+34600111222", "gw-1")
-	m, _ = b.s.Message(m.ID)
-	f := func(in Inbound, wantCreated bool, wantMsg string) {
-		t.Helper()
-		got, created, err := b.s.RecordInbound(in)
-		if err != nil || created != wantCreated || got.MessageID != wantMsg {
-			t.Fatalf("record %+v: %+v created %v err %v", in, got, created, err)
-		}
-	}
-	f(Inbound{GatewayID: "in-1", From: "+34600111222", ReplyTo: "gw-1"}, true, m.ID)
-	f(Inbound{GatewayID: "in-1", From: "+34600111222", ReplyTo: "gw-1"}, false, m.ID)
-	f(Inbound{GatewayID: "in-2", From: "+34600111222", ReplyTo: "unknown"}, true, "")
-	if _, _, err := b.s.RecordInbound(Inbound{From: "+34600111222"}); ErrorCode(err) != EINVALID {
-		t.Fatalf("inbound without id: %v, want invalid", err)
-	}
-	all, err := b.s.InboundSince(time.Time{}, 10)
-	if err != nil || len(all) != 2 {
-		t.Fatalf("inbound since = %d, %v; want 2", len(all), err)
-	}
-	b.clock.Add(InboundRetention + time.Second)
-	f(Inbound{GatewayID: "in-3", From: "+34600111222"}, true, "")
-	n, err := b.s.CleanInbound(b.clock.Now().Add(-InboundRetention), 100)
-	if err != nil || n != 2 {
-		t.Fatalf("clean inbound = %d, %v; want 2", n, err)
-	}
-	f(Inbound{GatewayID: "in-1", From: "+34600111222"}, true, "") // forgotten, so new again
-}
-
-func TestInstanceState(t *testing.T) {
-	b := setup(t)
-	if st, err := b.s.Instance("sales-1"); err != nil || st.PausedReason != "" {
-		t.Fatalf("unknown instance: %+v %v", st, err)
-	}
-	now := b.clock.Now()
-	if err := b.s.SetInstance("sales-1", InstanceState{PausedReason: "logged out", PausedAt: &now}); err != nil {
-		t.Fatal(err)
-	}
-	b.s.Close()
-	b.s = b.open(t)
-	if st, err := b.s.Instance("sales-1"); err != nil || st.PausedReason != "logged out" {
-		t.Fatalf("after reopen: %+v %v", st, err)
-	}
-	if err := b.s.SetInstance("", InstanceState{}); ErrorCode(err) != EINVALID {
-		t.Fatalf("empty name: %v", err)
 	}
 }
