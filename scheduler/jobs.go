@@ -130,7 +130,7 @@ func (s *Scheduler) CleanReceived(now time.Time) error {
 			break
 		}
 	}
-	if _, err := s.Store.CleanPending(now.Add(-PendingRetention)); err != nil {
+	if _, err := s.Store.CleanPendingReports(now.Add(-PendingRetention)); err != nil {
 		return fmt.Errorf("clean pending reports: %w", err)
 	}
 	return nil

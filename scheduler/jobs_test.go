@@ -11,12 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
 // finish moves a new message to st through the store's own transitions, at
 // the clock's time.
-func finish(t testing.TB, st *store.Store, c *clock, to store.Status) string {
+func finish(t testing.TB, st *store.Store, c *timetest.Clock, to store.Status) string {
 	t.Helper()
 	id := enqueue(t, st, nil)
 	var err error
@@ -45,7 +46,7 @@ func finish(t testing.TB, st *store.Store, c *clock, to store.Status) string {
 }
 
 func TestCleanSentRemovesOnlyOldFinished(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	st, s := setup(t, c)
 	all := []store.Status{store.Sent, store.Delivered, store.Read, store.Failed, store.Cancelled, store.Dead}
 	old := map[store.Status]string{}
@@ -78,7 +79,7 @@ func TestCleanSentRemovesOnlyOldFinished(t *testing.T) {
 }
 
 func TestCleanSentLoopsPastABatch(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	st, s := setup(t, c)
 	const total = 2*cleanBatch + 7
 	for left := total; left > 0; left -= store.BulkMax {
@@ -100,7 +101,7 @@ func TestCleanSentLoopsPastABatch(t *testing.T) {
 }
 
 func TestCleanSentRetentionSetting(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	st, s := setup(t, c)
 	s.SentRetention = time.Hour
 	id := finish(t, st, c, store.Read)
@@ -168,14 +169,14 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func TestCleanReceived(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	st, s := setup(t, c)
 	record := func(gid string) {
 		t.Helper()
 		if _, _, err := st.RecordInbound(store.Inbound{GatewayID: gid, From: "+34600111222"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := st.Report("orphan-"+gid, store.Delivered, c.Now(), ""); err != nil {
+		if _, _, err := st.ReportStatus("orphan-"+gid, store.Delivered, c.Now(), ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -189,7 +190,7 @@ func TestCleanReceived(t *testing.T) {
 	if err != nil || len(in) != 1 || in[0].GatewayID != "new" {
 		t.Fatalf("inbound left = %+v, %v; want only new", in, err)
 	}
-	if n, _ := st.Pending(); n != 1 {
+	if n, _ := st.PendingReports(); n != 1 {
 		t.Fatalf("pending reports left = %d, want 1", n)
 	}
 }

@@ -7,28 +7,16 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // setup opens a real bbolt file on clock c (time.Now when nil) and returns a
 // Scheduler on it.
-func setup(t testing.TB, c *clock) (*store.Store, *Scheduler) {
+func setup(t testing.TB, c *timetest.Clock) (*store.Store, *Scheduler) {
 	t.Helper()
 	now := time.Now
 	if c != nil {
@@ -68,7 +56,7 @@ func tick(t testing.TB, s *Scheduler, at time.Time) {
 }
 
 func TestScheduledPromotedExactlyWhenDue(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	st, s := setup(t, c)
 	t0 := c.Now()
 	due := t0.Add(10 * time.Second)
@@ -87,7 +75,7 @@ func TestScheduledPromotedExactlyWhenDue(t *testing.T) {
 }
 
 func TestRetryingPromotedAtNextAttempt(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	st, s := setup(t, c)
 	id := enqueue(t, st, nil)
 	if _, err := st.Lease(c.Now().Add(time.Minute)); err != nil {
@@ -109,7 +97,7 @@ func TestRetryingPromotedAtNextAttempt(t *testing.T) {
 }
 
 func TestExpiredLeasesRecovered(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	st, s := setup(t, c)
 	t0 := c.Now()
 	first, second := enqueue(t, st, nil), enqueue(t, st, nil)
@@ -148,12 +136,7 @@ func TestRealClockPromotesOnTime(t *testing.T) {
 			t.Errorf("run: %v", err)
 		}
 	}()
-	for status(t, st, id) != store.Queued {
-		if time.Since(due) > 30*time.Second {
-			t.Fatalf("not queued 30 s after its send_at: the scheduler did not wake at the due time")
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	timetest.WaitFor(t, "the message queued: the scheduler wakes at its send_at", func() bool { return status(t, st, id) == store.Queued })
 	m, err := st.Message(id)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
@@ -25,10 +26,10 @@ func TestLeaseFillsFreeSlotsInOneCommit(t *testing.T) {
 	cfg.Rate, cfg.Concurrency = Rate{1000, time.Second}, conc
 	before, _ := st.CommitStats()
 	stop := start(t, New(st, gw, cfg))
-	waitFor(t, 30*time.Second, "every slot busy", func() bool { return len(gw.calls()) == conc })
+	timetest.WaitFor(t, "every slot busy", func() bool { return len(gw.calls()) == conc })
 	leases, _ := st.CommitStats()
 	close(release)
-	waitFor(t, 30*time.Second, "every message sent", func() bool {
+	timetest.WaitFor(t, "every message sent", func() bool {
 		c, err := st.Counts()
 		return err == nil && c.States[store.Sent] == 2*conc
 	})

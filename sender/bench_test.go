@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
@@ -27,7 +28,7 @@ func BenchmarkDrain(b *testing.B) {
 			cfg.Rate, cfg.Concurrency = Rate{1 << 30, time.Second}, conc
 			b.ResetTimer()
 			stop := start(b, New(st, &fakeGateway{}, cfg))
-			waitFor(b, time.Hour, "the backlog sent", func() bool {
+			timetest.WaitWithin(b, time.Hour, "the backlog sent", func() bool {
 				c, err := st.Counts()
 				return err == nil && c.States[store.Sent] == b.N
 			})

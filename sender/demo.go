@@ -99,23 +99,23 @@ func (d *Demo) follow(gid, to string) {
 	if sleep(d.ctx, d.ack.pick()) != nil {
 		return
 	}
-	d.report(Event{Kind: EventStatus, Name: "messages.update", GatewayID: gid, Status: store.Delivered, RawStatus: "DELIVERY_ACK"})
+	d.report(GatewayEvent{Kind: EventStatus, Name: "messages.update", GatewayID: gid, Status: store.Delivered, RawStatus: "DELIVERY_ACK"})
 	if sleep(d.ctx, d.read.pick()) != nil {
 		return
 	}
-	d.report(Event{Kind: EventStatus, Name: "messages.update", GatewayID: gid, Status: store.Read, RawStatus: "READ"})
+	d.report(GatewayEvent{Kind: EventStatus, Name: "messages.update", GatewayID: gid, Status: store.Read, RawStatus: "READ"})
 	if rand.Float64() >= d.odds || sleep(d.ctx, d.ans.pick()) != nil {
 		return
 	}
 	var b [8]byte
 	_, _ = crand.Read(b[:])
-	d.report(Event{Kind: EventInbound, Name: "messages.upsert", GatewayID: "demo-in-" + hex.EncodeToString(b[:]),
+	d.report(GatewayEvent{Kind: EventInbound, Name: "messages.upsert", GatewayID: "demo-in-" + hex.EncodeToString(b[:]),
 		From: to, Type: "text", Text: "Gracias, ¿podemos vernos el jueves?", ReplyTo: gid})
 }
 
-func (d *Demo) report(ev Event) {
+func (d *Demo) report(ev GatewayEvent) {
 	ev.Source, ev.Instance = "demo", "demo"
-	if _, err := d.rcv.Apply([]Event{ev}); err != nil {
+	if _, err := d.rcv.Apply([]GatewayEvent{ev}); err != nil {
 		d.log.Warn("demo: cannot report", "gateway_id", ev.GatewayID, "err", err)
 	}
 }

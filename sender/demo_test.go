@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
@@ -19,7 +20,7 @@ func TestDemoReachesRead(t *testing.T) {
 	cfg.Gateway = "demo"
 	start(t, New(st, d, cfg))
 	id := enqueue(t, st, store.High, "Hola")
-	waitFor(t, 30*time.Second, "read", func() bool { return message(t, st, id).Status == store.Read })
+	timetest.WaitFor(t, "read", func() bool { return message(t, st, id).Status == store.Read })
 	m := message(t, st, id)
 	if !strings.HasPrefix(m.GatewayMessageID, "demo-") || m.SentAt == nil || m.DeliveredAt == nil || m.ReadAt == nil {
 		t.Fatalf("read message = %+v", m)
@@ -36,7 +37,7 @@ func TestDemoReachesRead(t *testing.T) {
 func TestDemoReplyHookAndClose(t *testing.T) {
 	st := openStore(t, time.Now)
 	var replied atomic.Value
-	rcv := &Receiver{Store: st, Logger: quiet(), OnEvent: func(ev Event, _ *store.Message, created bool) {
+	rcv := &Receiver{Store: st, Logger: quiet(), OnEvent: func(ev GatewayEvent, _ *store.Message, created bool) {
 		if ev.Kind == EventInbound && created {
 			replied.Store(ev.ReplyTo)
 		}
@@ -46,7 +47,7 @@ func TestDemoReplyHookAndClose(t *testing.T) {
 	d.odds = 1
 	start(t, New(st, d, fastConfig()))
 	id := enqueue(t, st, store.Normal, "hi")
-	waitFor(t, 30*time.Second, "a reply", func() bool {
+	timetest.WaitFor(t, "a reply", func() bool {
 		gid, _ := replied.Load().(string)
 		return gid != "" && gid == message(t, st, id).GatewayMessageID
 	})

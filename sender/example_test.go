@@ -23,15 +23,15 @@ func ExampleReceiver() {
 
 	m, _, _ := st.Enqueue(&store.Message{To: "+34600111222", Text: "Su cita es mañana a las 10:00"})
 	_, _ = st.Lease(time.Now().Add(time.Minute))
-	delivered := sender.Event{Kind: sender.EventStatus, Source: "evolution", Name: "messages.update",
+	delivered := sender.GatewayEvent{Kind: sender.EventStatus, Source: "evolution", Name: "messages.update",
 		GatewayID: "3EB0C7D9A1B2C3D4E5F6", Status: store.Delivered}
-	res, _ := r.Apply([]sender.Event{delivered}) // the webhook outran the sender
+	res, _ := r.Apply([]sender.GatewayEvent{delivered}) // the webhook outran the sender
 	fmt.Printf("before the send is recorded: %+v\n", res)
 
 	m, _ = st.MarkSent(m.ID, "3EB0C7D9A1B2C3D4E5F6", store.TypeText, "sales-1")
 	fmt.Println("after:", m.Status)
 
-	res, _ = r.Apply([]sender.Event{delivered})
+	res, _ = r.Apply([]sender.GatewayEvent{delivered})
 	fmt.Printf("a repeat: %+v\n", res)
 	// Output:
 	// before the send is recorded: {Applied:0 Duplicates:0 Pending:1 Ignored:0 Rejected:0}

@@ -13,18 +13,6 @@ import (
 	"github.com/waqhq/waq/store"
 )
 
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // openStore opens a real bbolt file in a temp dir, closed when the test ends.
 func openStore(t testing.TB, now func() time.Time) *store.Store {
 	t.Helper()
@@ -52,18 +40,6 @@ func message(t testing.TB, st *store.Store, id string) *store.Message {
 		t.Fatalf("message %s: %v", id, err)
 	}
 	return m
-}
-
-// waitFor polls cond until it holds or the (generous) timeout passes.
-func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	end := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(end) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -4,10 +4,12 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/waqhq/waq/internal/timetest"
 )
 
 func TestLimiterBacklogUsesTheRateExactly(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	r := Rate{80, time.Minute}
 	l := newLimiter(r, c.Now)
 	var granted []time.Time
@@ -33,7 +35,7 @@ func TestLimiterBacklogUsesTheRateExactly(t *testing.T) {
 }
 
 func TestLimiterRandomTrafficNeverExceedsTheRate(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	r := Rate{80, time.Minute}
 	l := newLimiter(r, c.Now)
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -60,7 +62,7 @@ func TestLimiterRandomTrafficNeverExceedsTheRate(t *testing.T) {
 }
 
 func TestLimiterCount(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	l := newLimiter(Rate{3, time.Second}, c.Now)
 	f := func(advance time.Duration, take bool, want int) {
 		t.Helper()
@@ -80,7 +82,7 @@ func TestLimiterCount(t *testing.T) {
 }
 
 func TestLimiterWaitsForTheOldest(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	l := newLimiter(Rate{2, time.Second}, c.Now)
 	l.take()
 	c.Add(300 * time.Millisecond)
@@ -95,7 +97,7 @@ func TestLimiterWaitsForTheOldest(t *testing.T) {
 }
 
 func TestLimiterSeed(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	now := c.Now()
 	l := newLimiter(Rate{3, time.Minute}, c.Now)
 	l.seed([]time.Time{now.Add(-10 * time.Second), now.Add(-2 * time.Minute), now.Add(-30 * time.Second), now.Add(-50 * time.Second)})
@@ -110,7 +112,7 @@ func TestLimiterSeed(t *testing.T) {
 // A permit counts from the end of its call: the gateway saw the request at
 // some moment between start and end.
 func TestLimiterSettle(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	l := newLimiter(Rate{2, time.Second}, c.Now)
 	l.take()
 	a := l.restamp()
@@ -137,7 +139,7 @@ func TestLimiterSettle(t *testing.T) {
 // permit they took, not the latest stamp, or the window lets one through
 // early (seen as 11 sends in 2 s at 10/2s under load).
 func TestLimiterRestampMovesItsOwnPermit(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	t0 := c.Now()
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	l := newLimiter(Rate{10, time.Second}, c.Now)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
@@ -13,7 +14,7 @@ import (
 // the pacing move the clock instead of sleeping, and the gateway records
 // call times on that clock.
 type virtual struct {
-	clock *clock
+	clock *timetest.Clock
 	st    *store.Store
 	gw    *fakeGateway
 	at    []time.Time // call times on the virtual clock
@@ -21,7 +22,7 @@ type virtual struct {
 
 func setupVirtual(t *testing.T) *virtual {
 	t.Helper()
-	v := &virtual{clock: newClock()}
+	v := &virtual{clock: timetest.NewClock()}
 	v.st = openStore(t, v.clock.Now)
 	v.gw = &fakeGateway{fn: func(ctx context.Context, m *store.Message, n int) (string, error) {
 		v.gw.mu.Lock()
@@ -89,7 +90,7 @@ func TestRateWindowOverTenThousandSends(t *testing.T) {
 	v.enqueueN(t, n, store.Message{To: "+34600111222", Text: "hola"})
 	begin := v.clock.Now()
 	start(t, New(v.st, v.gw, v.config(r)))
-	waitFor(t, 120*time.Second, "10 000 sends", func() bool { return len(v.times()) == n })
+	timetest.WaitWithin(t, 120*time.Second, "10 000 sends", func() bool { return len(v.times()) == n })
 	ts := v.times()
 	if got := maxInWindow(ts, r.Window); got > r.Count {
 		t.Fatalf("a %s window held %d sends; the limit is %d", r.Window, got, r.Count)
@@ -110,7 +111,7 @@ func TestSendGapIsRandomWithinItsRange(t *testing.T) {
 	cfg.Pacing = Pacing{GapMin: 8 * time.Second, GapMax: 30 * time.Second}
 	v.enqueueN(t, 40, store.Message{To: "+34600111222", Text: "hola"})
 	start(t, New(v.st, v.gw, cfg))
-	waitFor(t, 30*time.Second, "40 sends", func() bool { return len(v.times()) == 40 })
+	timetest.WaitFor(t, "40 sends", func() bool { return len(v.times()) == 40 })
 	ts := v.times()
 	seen := map[time.Duration]bool{}
 	for i := 1; i < len(ts); i++ {
@@ -134,7 +135,7 @@ func TestDailyCapWithWarmup(t *testing.T) {
 	v.enqueueN(t, 2+4+6+8+10+10, store.Message{To: "+34600111222", Text: "hola"})
 	begin := v.clock.Now()
 	start(t, New(v.st, v.gw, cfg))
-	waitFor(t, 30*time.Second, "40 sends", func() bool { return len(v.times()) == 40 })
+	timetest.WaitFor(t, "40 sends", func() bool { return len(v.times()) == 40 })
 	perDay := make([]int, 6)
 	for _, at := range v.times() {
 		if d := int(at.Sub(begin) / day); d < len(perDay) {
@@ -159,7 +160,7 @@ func TestRecipientGapDefersTheSecondMessage(t *testing.T) {
 	second := enqueue(t, v.st, store.Normal, "2")
 	other, _, _ := v.st.Enqueue(&store.Message{To: "+34600999888", Text: "3"})
 	start(t, New(v.st, v.gw, cfg))
-	waitFor(t, 30*time.Second, "first and other sent", func() bool {
+	timetest.WaitFor(t, "first and other sent", func() bool {
 		return message(t, v.st, first).Status == store.Sent && message(t, v.st, other.ID).Status == store.Sent
 	})
 	m := message(t, v.st, second)
@@ -174,7 +175,7 @@ func TestRecipientGapDefersTheSecondMessage(t *testing.T) {
 	if _, err := v.st.Promote(v.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 30*time.Second, "second sent", func() bool { return message(t, v.st, second).Status == store.Sent })
+	timetest.WaitFor(t, "second sent", func() bool { return message(t, v.st, second).Status == store.Sent })
 }
 
 func TestSendWindowHoldsCampaignAndLowButNotCritical(t *testing.T) {
@@ -195,7 +196,7 @@ func TestSendWindowHoldsCampaignAndLowButNotCritical(t *testing.T) {
 		}
 		s := New(v.st, v.gw, cfg)
 		stop := start(t, s)
-		waitFor(t, 30*time.Second, "the message handled", func() bool {
+		timetest.WaitFor(t, "the message handled", func() bool {
 			st := message(t, v.st, m.ID).Status
 			return st == store.Sent || st == store.Scheduled
 		})
@@ -278,8 +279,8 @@ func TestOnCallAndOnWait(t *testing.T) {
 	cfg.OnWait = func(d time.Duration) { mu.Lock(); waited += d; mu.Unlock() }
 	v.enqueueN(t, 4, store.Message{To: "+34600111222", Text: "hola"})
 	start(t, New(v.st, v.gw, cfg))
-	waitFor(t, 30*time.Second, "4 sends", func() bool { return len(v.times()) == 4 })
-	waitFor(t, 30*time.Second, "4 calls seen", func() bool { mu.Lock(); defer mu.Unlock(); return calls == 4 })
+	timetest.WaitFor(t, "4 sends", func() bool { return len(v.times()) == 4 })
+	timetest.WaitFor(t, "4 calls seen", func() bool { mu.Lock(); defer mu.Unlock(); return calls == 4 })
 	mu.Lock()
 	defer mu.Unlock()
 	if waited < time.Minute {

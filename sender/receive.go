@@ -35,7 +35,7 @@ type Receiver struct {
 	Sender func(instance string) *Sender
 	// OnEvent, when set, sees every event after it was applied, with the
 	// message it changed (nil when none), for the analytics.
-	OnEvent func(ev Event, m *store.Message, changed bool)
+	OnEvent func(ev GatewayEvent, m *store.Message, changed bool)
 	// OnInbound, when set, sees each inbound message the first time it is
 	// stored, linked to the message it answers (the analytics' replies).
 	OnInbound func(in store.Inbound)
@@ -57,7 +57,7 @@ type Result struct {
 // not help. Apply stops at the first store failure and returns it wrapped,
 // so the webhook answers 5xx and the gateway delivers again; what was
 // applied before stays, and a redelivery only repeats it.
-func (r *Receiver) Apply(evs []Event) (Result, error) {
+func (r *Receiver) Apply(evs []GatewayEvent) (Result, error) {
 	var res Result
 	for i := range evs {
 		if field := oversized(&evs[i]); field != "" {
@@ -73,7 +73,7 @@ func (r *Receiver) Apply(evs []Event) (Result, error) {
 }
 
 // oversized names the first id of ev longer than IDMax, or returns "".
-func oversized(ev *Event) string {
+func oversized(ev *GatewayEvent) string {
 	for _, f := range [...]struct{ name, v string }{{"gateway_id", ev.GatewayID}, {"reply_to", ev.ReplyTo},
 		{"from", ev.From}, {"instance", ev.Instance}, {"type", ev.Type}} {
 		if len(f.v) > IDMax {
@@ -83,7 +83,7 @@ func oversized(ev *Event) string {
 	return ""
 }
 
-func (r *Receiver) apply(ev *Event, res *Result) error {
+func (r *Receiver) apply(ev *GatewayEvent, res *Result) error {
 	if ev.At.IsZero() {
 		ev.At = r.now()
 	}
@@ -102,8 +102,8 @@ func (r *Receiver) apply(ev *Event, res *Result) error {
 	return nil
 }
 
-func (r *Receiver) status(ev *Event, res *Result) error {
-	m, changed, err := r.Store.Report(ev.GatewayID, ev.Status, ev.At, ev.Reason)
+func (r *Receiver) status(ev *GatewayEvent, res *Result) error {
+	m, changed, err := r.Store.ReportStatus(ev.GatewayID, ev.Status, ev.At, ev.Reason)
 	switch {
 	case store.ErrorCode(err) == store.EINVALID:
 		res.Ignored++
@@ -122,7 +122,7 @@ func (r *Receiver) status(ev *Event, res *Result) error {
 	return nil
 }
 
-func (r *Receiver) inbound(ev *Event, res *Result) error {
+func (r *Receiver) inbound(ev *GatewayEvent, res *Result) error {
 	in, created, err := r.Store.RecordInbound(store.Inbound{GatewayID: ev.GatewayID, Source: ev.Source,
 		Instance: ev.Instance, From: ev.From, Type: ev.Type, ReplyTo: ev.ReplyTo, At: ev.At})
 	switch {
@@ -150,7 +150,7 @@ func (r *Receiver) inbound(ev *Event, res *Result) error {
 // optout puts a contact who wrote an opt-out keyword on the suppression
 // list for marketing. A failure is logged: the inbound message is stored,
 // and the operator can add the contact by hand.
-func (r *Receiver) optout(ev *Event) {
+func (r *Receiver) optout(ev *GatewayEvent) {
 	_, added, err := r.Store.AddOptout(store.Optout{Contact: ev.From, Scope: store.ScopeMarketing,
 		Reason: "wrote an opt-out keyword", Source: store.OptoutKeyword})
 	switch {
@@ -164,7 +164,7 @@ func (r *Receiver) optout(ev *Event) {
 // connection resumes the instance when its gateway connected, pauses it
 // when the gateway will not reconnect (logged out, banned), and holds it
 // for a while when it will.
-func (r *Receiver) connection(ev *Event) {
+func (r *Receiver) connection(ev *GatewayEvent) {
 	var s *Sender
 	if r.Sender != nil {
 		s = r.Sender(ev.Instance)
@@ -184,7 +184,7 @@ func (r *Receiver) connection(ev *Event) {
 	}
 }
 
-func (r *Receiver) observe(ev Event, m *store.Message, changed bool) {
+func (r *Receiver) observe(ev GatewayEvent, m *store.Message, changed bool) {
 	if r.OnEvent != nil {
 		r.OnEvent(ev, m, changed)
 	}

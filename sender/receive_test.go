@@ -6,21 +6,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
 func TestReceiverStatuses(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	st := openStore(t, c.Now)
 	r := &Receiver{Store: st, Now: c.Now, Logger: quiet()}
 	id := enqueue(t, st, store.Normal, "hi")
 	if _, err := st.Lease(c.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	status := func(gid string, s store.Status) Event {
-		return Event{Kind: EventStatus, Source: "evolution", Name: "messages.update", GatewayID: gid, Status: s}
+	status := func(gid string, s store.Status) GatewayEvent {
+		return GatewayEvent{Kind: EventStatus, Source: "evolution", Name: "messages.update", GatewayID: gid, Status: s}
 	}
-	f := func(evs []Event, want Result) {
+	f := func(evs []GatewayEvent, want Result) {
 		t.Helper()
 		got, err := r.Apply(evs)
 		if err != nil || got != want {
@@ -28,23 +29,23 @@ func TestReceiverStatuses(t *testing.T) {
 		}
 	}
 	// The webhook outruns the sender: kept until the id is stored.
-	f([]Event{status("gw-1", store.Delivered)}, Result{Pending: 1})
+	f([]GatewayEvent{status("gw-1", store.Delivered)}, Result{Pending: 1})
 	if m, err := st.MarkSent(id, "gw-1", store.TypeText, ""); err != nil || m.Status != store.Delivered {
 		t.Fatalf("mark sent after an early delivered: %v %v", m.Status, err)
 	}
-	f([]Event{status("gw-1", store.Sent), status("gw-1", store.Delivered)}, Result{Duplicates: 2})
-	f([]Event{status("gw-1", store.Read), status("gw-1", store.Read)}, Result{Applied: 1, Duplicates: 1})
-	f([]Event{{Kind: EventOther, Name: "presence.update"}}, Result{Ignored: 1})
-	f([]Event{{Kind: EventStatus, GatewayID: "", Status: store.Read}}, Result{Ignored: 1})
-	inbound := Event{Kind: EventInbound, Source: "evolution", GatewayID: "in-1", From: "+34600111222", ReplyTo: "gw-1"}
-	f([]Event{inbound, inbound}, Result{Applied: 1, Duplicates: 1})
+	f([]GatewayEvent{status("gw-1", store.Sent), status("gw-1", store.Delivered)}, Result{Duplicates: 2})
+	f([]GatewayEvent{status("gw-1", store.Read), status("gw-1", store.Read)}, Result{Applied: 1, Duplicates: 1})
+	f([]GatewayEvent{{Kind: EventOther, Name: "presence.update"}}, Result{Ignored: 1})
+	f([]GatewayEvent{{Kind: EventStatus, GatewayID: "", Status: store.Read}}, Result{Ignored: 1})
+	inbound := GatewayEvent{Kind: EventInbound, Source: "evolution", GatewayID: "in-1", From: "+34600111222", ReplyTo: "gw-1"}
+	f([]GatewayEvent{inbound, inbound}, Result{Applied: 1, Duplicates: 1})
 	if m := message(t, st, id); m.Status != store.Read || m.ReadAt == nil {
 		t.Fatalf("message = %s", m.Status)
 	}
 }
 
 func TestReceiverConnection(t *testing.T) {
-	c := newClock()
+	c := timetest.NewClock()
 	st := openStore(t, c.Now)
 	cfg := fastConfig()
 	cfg.Now = c.Now
@@ -52,7 +53,7 @@ func TestReceiverConnection(t *testing.T) {
 	r := &Receiver{Store: st, Now: c.Now, Logger: quiet(), Sender: func(string) *Sender { return s }}
 	conn := func(connected, terminal bool, code int) {
 		t.Helper()
-		if _, err := r.Apply([]Event{{Kind: EventConnection, Source: "evolution", Connected: connected, Terminal: terminal, Code: code}}); err != nil {
+		if _, err := r.Apply([]GatewayEvent{{Kind: EventConnection, Source: "evolution", Connected: connected, Terminal: terminal, Code: code}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -73,7 +74,7 @@ func TestReceiverConnection(t *testing.T) {
 	// The pause survives a restart; an "open" event resumes it.
 	s = New(st, &fakeGateway{}, cfg)
 	stop := start(t, s)
-	waitFor(t, 30*time.Second, "the stored pause restored", func() bool { return s.Status().State == StatePaused })
+	timetest.WaitFor(t, "the stored pause restored", func() bool { return s.Status().State == StatePaused })
 	conn(true, false, 200)
 	if in := s.Status(); in.State != StateActive {
 		t.Fatalf("after open: %+v", in)
@@ -93,7 +94,7 @@ func TestRetryAfter(t *testing.T) {
 	id := enqueue(t, st, store.Normal, "hi")
 	start(t, New(st, gw, fastConfig()))
 	var m *store.Message
-	waitFor(t, 30*time.Second, "retrying", func() bool { m = message(t, st, id); return m.Status == store.Retrying })
+	timetest.WaitFor(t, "retrying", func() bool { m = message(t, st, id); return m.Status == store.Retrying })
 	if got := m.NextAttemptAt.Sub(m.UpdatedAt); got != time.Minute {
 		t.Fatalf("backoff %s, want the gateway's 1m", got)
 	}
@@ -103,8 +104,8 @@ func TestReceiverOnInbound(t *testing.T) {
 	st := openStore(t, time.Now)
 	var got []store.Inbound
 	r := &Receiver{Store: st, Logger: quiet(), OnInbound: func(in store.Inbound) { got = append(got, in) }}
-	ev := Event{Kind: EventInbound, Source: "cloudapi", GatewayID: "wamid.IN", From: "+34600111222"}
-	if _, err := r.Apply([]Event{ev, ev}); err != nil {
+	ev := GatewayEvent{Kind: EventInbound, Source: "cloudapi", GatewayID: "wamid.IN", From: "+34600111222"}
+	if _, err := r.Apply([]GatewayEvent{ev, ev}); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 1 || got[0].GatewayID != "wamid.IN" || got[0].ReceivedAt.IsZero() {
@@ -134,7 +135,7 @@ func TestIsOptout(t *testing.T) {
 func TestOptoutKeywordSuppressesCampaigns(t *testing.T) {
 	st := openStore(t, time.Now)
 	r := &Receiver{Store: st, Logger: quiet()}
-	if _, err := r.Apply([]Event{{Kind: EventInbound, Source: "evolution", GatewayID: "in-1", From: "+34600111222", Text: "Stop"}}); err != nil {
+	if _, err := r.Apply([]GatewayEvent{{Kind: EventInbound, Source: "evolution", GatewayID: "in-1", From: "+34600111222", Text: "Stop"}}); err != nil {
 		t.Fatal(err)
 	}
 	if o, err := st.Optout("+34600111222"); err != nil || o.Scope != store.ScopeMarketing || o.Source != store.OptoutKeyword {
@@ -144,8 +145,8 @@ func TestOptoutKeywordSuppressesCampaigns(t *testing.T) {
 	confirm := enqueue(t, st, store.Normal, "su cita es mañana")
 	gw := &fakeGateway{}
 	start(t, New(st, gw, fastConfig()))
-	waitFor(t, 30*time.Second, "the confirmation sent", func() bool { return message(t, st, confirm).Status == store.Sent })
-	waitFor(t, 30*time.Second, "the campaign message cancelled", func() bool { return message(t, st, campaign.ID).Status == store.Cancelled })
+	timetest.WaitFor(t, "the confirmation sent", func() bool { return message(t, st, confirm).Status == store.Sent })
+	timetest.WaitFor(t, "the campaign message cancelled", func() bool { return message(t, st, campaign.ID).Status == store.Cancelled })
 	if n := len(gw.calls()); n != 1 {
 		t.Fatalf("%d gateway calls, want only the confirmation", n)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
@@ -32,7 +33,7 @@ func TestStrictPriorityOrder(t *testing.T) {
 	if err := st.SetPaused(false); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 30*time.Second, "6 sends", func() bool { return len(gw.calls()) == 6 })
+	timetest.WaitFor(t, "6 sends", func() bool { return len(gw.calls()) == 6 })
 	var want []string
 	for _, name := range []string{"critical1", "critical2", "normal1", "normal2", "low1", "low2"} {
 		want = append(want, ids[name])
@@ -55,7 +56,7 @@ func TestConcurrencyNeverAboveTheLimit(t *testing.T) {
 		ids = append(ids, enqueue(t, st, store.Normal, "hi"))
 	}
 	start(t, New(st, gw, cfg))
-	waitFor(t, 30*time.Second, "every message sent", func() bool {
+	timetest.WaitFor(t, "every message sent", func() bool {
 		return message(t, st, ids[len(ids)-1]).Status == store.Sent && len(gw.calls()) == len(ids)
 	})
 	if got := gw.maxInflight(); got != 3 {
@@ -73,7 +74,7 @@ func TestRateHoldsEndToEnd(t *testing.T) {
 	s := New(st, gw, cfg)
 	start(t, s)
 	var peak atomic.Int64
-	waitFor(t, 30*time.Second, "50 sends", func() bool {
+	timetest.WaitFor(t, "50 sends", func() bool {
 		peak.Store(max(peak.Load(), int64(s.Status().SentLastWindow)))
 		return len(gw.calls()) == 50
 	})
@@ -106,7 +107,7 @@ func TestRetryBackoffThenDead(t *testing.T) {
 	f := func(attempts int, want time.Duration, lastError string) {
 		t.Helper()
 		var m *store.Message
-		waitFor(t, 30*time.Second, "retrying", func() bool {
+		timetest.WaitFor(t, "retrying", func() bool {
 			m = message(t, st, id)
 			return m.Status == store.Retrying && m.Attempts == attempts
 		})
@@ -123,7 +124,7 @@ func TestRetryBackoffThenDead(t *testing.T) {
 	f(1, time.Hour, "connection reset")
 	f(2, 2*time.Hour, "http 503")
 	f(3, 4*time.Hour, "http 503")
-	waitFor(t, 30*time.Second, "dead", func() bool { return message(t, st, id).Status == store.Dead })
+	timetest.WaitFor(t, "dead", func() bool { return message(t, st, id).Status == store.Dead })
 	if m := message(t, st, id); m.Attempts != store.MaxAttemptsDefault || m.LastError != "http 503" {
 		t.Fatalf("dead with attempts %d, last_error %q", m.Attempts, m.LastError)
 	}
@@ -139,7 +140,7 @@ func TestPermanentFailureIsDeadAtOnce(t *testing.T) {
 	}}
 	id := enqueue(t, st, store.Normal, "hi")
 	start(t, New(st, gw, fastConfig()))
-	waitFor(t, 30*time.Second, "dead", func() bool { return message(t, st, id).Status == store.Dead })
+	timetest.WaitFor(t, "dead", func() bool { return message(t, st, id).Status == store.Dead })
 	m := message(t, st, id)
 	if m.Attempts != 1 || m.LastError != "number not on WhatsApp" {
 		t.Fatalf("dead with attempts %d, last_error %q; want 1 and the reason", m.Attempts, m.LastError)
@@ -164,13 +165,13 @@ func TestPauseKindPausesTheInstance(t *testing.T) {
 	id := enqueue(t, st, store.Normal, "hi")
 	s := New(st, gw, cfg)
 	start(t, s)
-	waitFor(t, 30*time.Second, "the instance paused", func() bool { return s.Status().State == StatePaused })
+	timetest.WaitFor(t, "the instance paused", func() bool { return s.Status().State == StatePaused })
 	want := Instance{Name: "sales-1", Gateway: "evolution", State: StatePaused,
 		PausedReason: "http 401: bad api key", Rate: "20/1h", SentLastWindow: 1}
 	if got := s.Status(); got != want {
 		t.Fatalf("status = %+v, want %+v", got, want)
 	}
-	waitFor(t, 30*time.Second, "the message queued again", func() bool { return message(t, st, id).Status == store.Queued })
+	timetest.WaitFor(t, "the message queued again", func() bool { return message(t, st, id).Status == store.Queued })
 	if m := message(t, st, id); m.Attempts != 0 {
 		t.Fatalf("attempts = %d after a pause; a pause must not spend attempts", m.Attempts)
 	}
@@ -179,7 +180,7 @@ func TestPauseKindPausesTheInstance(t *testing.T) {
 		t.Fatalf("%d gateway calls while paused, want 1", n)
 	}
 	s.Resume()
-	waitFor(t, 30*time.Second, "sent after resume", func() bool { return message(t, st, id).Status == store.Sent })
+	timetest.WaitFor(t, "sent after resume", func() bool { return message(t, st, id).Status == store.Sent })
 	if got := s.Status(); got.State != StateActive || got.PausedReason != "" {
 		t.Fatalf("status after resume = %+v", got)
 	}
@@ -245,7 +246,7 @@ func TestRateHoldsAcrossARestart(t *testing.T) {
 	}
 	s := New(st, gw, cfg)
 	stop := start(t, s)
-	waitFor(t, 30*time.Second, "3 sends", func() bool { return len(gw.calls()) == 3 })
+	timetest.WaitFor(t, "3 sends", func() bool { return len(gw.calls()) == 3 })
 	if got := s.Status().SentLastWindow; got != 3 {
 		t.Fatalf("sent_last_window = %d, want 3", got)
 	}
@@ -253,7 +254,7 @@ func TestRateHoldsAcrossARestart(t *testing.T) {
 	id := enqueue(t, st, store.Critical, "one too many")
 	s = New(st, gw, cfg)
 	start(t, s)
-	waitFor(t, 30*time.Second, "the restart counted", func() bool { return s.Status().SentLastWindow == 3 })
+	timetest.WaitFor(t, "the restart counted", func() bool { return s.Status().SentLastWindow == 3 })
 	time.Sleep(300 * time.Millisecond)
 	if n, m := len(gw.calls()), message(t, st, id); n != 3 || m.Status != store.Queued {
 		t.Fatalf("after a restart: %d calls, message %s; the hour's rate of 3 was already spent", n, m.Status)

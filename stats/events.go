@@ -31,8 +31,8 @@ const (
 	campaignMax    = 256             // bytes, as for a message's campaign
 )
 
-// Event is one analytics event a client reports.
-type Event struct {
+// ClientEvent is one analytics event a client reports.
+type ClientEvent struct {
 	Type     string     `json:"type"`
 	Kind     string     `json:"kind,omitempty"`     // for a conversion
 	Contact  string     `json:"contact"`            // E.164
@@ -43,7 +43,7 @@ type Event struct {
 }
 
 // Validate checks e against the clock (see ValidateAt).
-func (e *Event) Validate() error { return e.ValidateAt(time.Now()) }
+func (e *ClientEvent) Validate() error { return e.ValidateAt(time.Now()) }
 
 // ValidateAt checks e as of now. It returns an EINVALID *store.Error
 // naming the first bad field: type not one of the five; kind missing or
@@ -52,7 +52,7 @@ func (e *Event) Validate() error { return e.ValidateAt(time.Now()) }
 // conversion; currency not three upper-case letters, or given without a
 // value; at more than EventFutureMax ahead of now or older than the minute
 // counters are kept (MinuteRetentionDefault).
-func (e *Event) ValidateAt(now time.Time) error {
+func (e *ClientEvent) ValidateAt(now time.Time) error {
 	switch e.Type {
 	case EventConversationStarted, EventConversationEnded, EventHandoff, EventMessageReceived:
 		if e.Kind != "" {
@@ -81,7 +81,7 @@ func (e *Event) ValidateAt(now time.Time) error {
 	return nil
 }
 
-func (e *Event) validateConversion() error {
+func (e *ClientEvent) validateConversion() error {
 	switch e.Kind {
 	case KindLead, KindQualifiedLead, KindAppointment, KindSale:
 	case "":
@@ -117,7 +117,7 @@ func validCurrency(s string) bool {
 // event (its index, field and message), and a contact state it cannot read
 // returns the store's error. Like the hooks, it counts in memory; the next
 // flush writes.
-func (t *Tracker) Track(evs []Event) error {
+func (t *Tracker) Track(evs []ClientEvent) error {
 	now := t.now()
 	var items []store.ItemError
 	for i := range evs {
@@ -151,7 +151,7 @@ func itemError(i int, err error) store.ItemError {
 
 // apply counts one valid event whose contact state is loaded. t.mu must be
 // held.
-func (t *Tracker) apply(e *Event, now time.Time) {
+func (t *Tracker) apply(e *ClientEvent, now time.Time) {
 	at := timeOr(e.At, now)
 	d := dims{campaign: e.Campaign}
 	switch e.Type {
@@ -179,7 +179,7 @@ func (t *Tracker) apply(e *Event, now time.Time) {
 }
 
 // convert counts a conversion's kind and value.
-func convert(e *Event, c *Counters) {
+func convert(e *ClientEvent, c *Counters) {
 	switch e.Kind {
 	case KindLead:
 		c.Leads++

@@ -2,11 +2,11 @@ package stats
 
 import (
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 	_ "time/tzdata" // the tests' zones, whatever the host has
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
@@ -20,21 +20,11 @@ func mustZone(name string) *time.Location {
 	return loc
 }
 
-// testClock is a fake clock the tests move by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
 // fixture is a Reader on a real store in t.TempDir(), with a fake clock.
 type fixture struct {
 	st    *store.Store
 	r     *Reader
-	clock *testClock
+	clock *timetest.Clock
 	loc   *time.Location
 }
 
@@ -58,7 +48,7 @@ func newFixtureIn(t testing.TB, dir string, loc *time.Location, now time.Time) *
 
 func newFixtureAt(t testing.TB, st *store.Store, loc *time.Location, now time.Time) *fixture {
 	t.Helper()
-	f := &fixture{st: st, clock: &testClock{t: now}, loc: loc}
+	f := &fixture{st: st, clock: timetest.ClockAt(now), loc: loc}
 	r, err := NewReader(f.st, loc, f.clock.Now)
 	if err != nil {
 		t.Fatal(err)

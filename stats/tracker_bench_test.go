@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
@@ -15,7 +16,7 @@ import (
 func BenchmarkTrack(b *testing.B) {
 	const campaigns, contacts, flushEvery = 20, 1000, 10_000
 	st := openStore(b)
-	clock := &trClock{t: trStart}
+	clock := timetest.NewClock()
 	tr := &Tracker{Store: st, Now: clock.Now}
 	olds := make([]*store.Message, contacts)
 	news := make([]*store.Message, contacts)

@@ -2,39 +2,30 @@ package stats
 
 import (
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
-// trClock is a fake clock the tracker tests move by hand.
-type trClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *trClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *trClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-var trStart = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+// trStart is where the tracker tests' clock starts.
+var trStart = timetest.Start
 
 // trRig is a store on a real bbolt file whose feed goes to a tracker,
 // both on one fake clock.
 type trRig struct {
 	st    *store.Store
 	tr    *Tracker
-	clock *trClock
+	clock *timetest.Clock
 	path  string
 }
 
 func newTrRig(t testing.TB) *trRig {
 	t.Helper()
-	r := &trRig{clock: &trClock{t: trStart}, path: filepath.Join(t.TempDir(), store.FileName)}
+	r := &trRig{clock: timetest.NewClock(), path: filepath.Join(t.TempDir(), store.FileName)}
 	r.tr = &Tracker{Now: r.clock.Now}
 	st, err := store.Open(r.path, store.Options{Now: r.clock.Now, Subscribers: []store.Subscriber{r.tr.Transitions}})
 	if err != nil {

@@ -50,8 +50,8 @@ func TestTrackLifecycle(t *testing.T) {
 	f(func(t *testing.T, r *trRig) { r.send(t, "+34600111222", "", "g1") }, sentOnce)
 	f(func(t *testing.T, r *trRig) { // read skips delivered: both count
 		r.send(t, "+34600111222", "", "g1")
-		r.st.Report("g1", store.Read, r.clock.Now(), "")
-		r.st.Report("g1", store.Read, r.clock.Now(), "") // repeated: nothing
+		r.st.ReportStatus("g1", store.Read, r.clock.Now(), "")
+		r.st.ReportStatus("g1", store.Read, r.clock.Now(), "") // repeated: nothing
 	}, "enqueued=1 sent=1 delivered=1 read=1 started=1 queue_wait=1")
 	f(func(t *testing.T, r *trRig) { // a retry, then dead
 		m := r.enqueue(t, "+34600111222", "", 2)
@@ -79,12 +79,12 @@ func TestTrackLifecycle(t *testing.T) {
 	f(func(t *testing.T, r *trRig) { // the webhook came before MarkSent
 		m := r.enqueue(t, "+34600111222", "", 0)
 		r.lease(t)
-		r.st.Report("g1", store.Delivered, r.clock.Now(), "")
+		r.st.ReportStatus("g1", store.Delivered, r.clock.Now(), "")
 		r.markSent(t, m.ID, "g1")
 	}, "enqueued=1 sent=1 delivered=1 started=1 queue_wait=1")
 	f(func(t *testing.T, r *trRig) { // delivery failure
 		r.send(t, "+34600111222", "", "g1")
-		r.st.Report("g1", store.Failed, r.clock.Now(), "undeliverable")
+		r.st.ReportStatus("g1", store.Failed, r.clock.Now(), "undeliverable")
 	}, "enqueued=1 sent=1 failed=1 started=1 queue_wait=1")
 	f(func(t *testing.T, r *trRig) { // release, defer and cancel count nothing
 		m := r.enqueue(t, "+34600111222", "", 0)
@@ -110,7 +110,7 @@ func TestTrackTimesAndDimensions(t *testing.T) {
 	r.lease(t)
 	r.markSent(t, m.ID, "g1")
 	r.clock.Add(time.Hour)
-	r.st.Report("g1", store.Delivered, at, "")
+	r.st.ReportStatus("g1", store.Delivered, at, "")
 	all := r.day(t, DimAll)
 	if all.QueueWait.SumMS != 3000 {
 		t.Fatalf("queue wait %d ms, want 3000", all.QueueWait.SumMS)
@@ -151,7 +151,7 @@ func TestTrackFailedReasons(t *testing.T) {
 	r.lease(t)
 	r.st.Fail(m.ID, "timeout", false, backoff)
 	r.send(t, "+34600111333", "", "g2")
-	r.st.Report("g2", store.Failed, r.clock.Now(), "undeliverable")
+	r.st.ReportStatus("g2", store.Failed, r.clock.Now(), "undeliverable")
 	after := read()
 	for i := range reasons {
 		if after[i]-before[i] != 1 {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/waqhq/waq/internal/timetest"
 )
 
 // feedRig is a store on a real file whose one subscriber records what the
@@ -21,7 +23,7 @@ type feedRig struct {
 
 func newFeedRig(t *testing.T, rule CallbackRule) *feedRig {
 	t.Helper()
-	r := &feedRig{bundle: &bundle{clock: newClock(), path: t.TempDir() + "/" + FileName}}
+	r := &feedRig{bundle: &bundle{clock: timetest.NewClock(), path: t.TempDir() + "/" + FileName}}
 	s, err := Open(r.path, Options{Now: r.clock.Now, Callbacks: rule, Subscribers: []Subscriber{r.record}})
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +139,7 @@ func TestFeed(t *testing.T) {
 		id := leased(t, r)
 		r.take()
 		for _, st := range []Status{Delivered, Read} {
-			if _, _, err := r.s.Report("gw-1", st, r.clock.Now(), ""); err != nil {
+			if _, _, err := r.s.ReportStatus("gw-1", st, r.clock.Now(), ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -151,7 +153,7 @@ func TestFeed(t *testing.T) {
 	for _, st := range []Status{Delivered, Read, Failed} {
 		f("report "+string(st), sent, func(t *testing.T, r *feedRig, _ string) {
 			for range 2 { // the repeat changes nothing
-				if _, _, err := r.s.Report("gw-1", st, r.clock.Now(), "x"); err != nil {
+				if _, _, err := r.s.ReportStatus("gw-1", st, r.clock.Now(), "x"); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -2,33 +2,22 @@ package store
 
 import (
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/waqhq/waq/internal/timetest"
 )
-
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type bundle struct {
 	s     *Store
-	clock *clock
+	clock *timetest.Clock
 	path  string
 }
 
 // setup opens a real bbolt file in a temp dir, closed when the test ends.
 func setup(t testing.TB) *bundle {
 	t.Helper()
-	b := &bundle{clock: newClock(), path: filepath.Join(t.TempDir(), FileName)}
+	b := &bundle{clock: timetest.NewClock(), path: filepath.Join(t.TempDir(), FileName)}
 	b.s = b.open(t)
 	return b
 }
@@ -59,6 +48,17 @@ func (b *bundle) lease(t testing.TB) *Message {
 	m, err := b.s.Lease(b.clock.Now().Add(time.Minute))
 	if err != nil {
 		t.Fatalf("lease: %v", err)
+	}
+	return m
+}
+
+// sent enqueues, leases and marks sent a message to to under gateway id gid.
+func (b *bundle) sent(t testing.TB, to, gid string) *Message {
+	t.Helper()
+	m := b.enqueue(t, text(to, "hola"))
+	b.lease(t)
+	if _, err := b.s.MarkSent(m.ID, gid, TypeText, ""); err != nil {
+		t.Fatalf("mark sent: %v", err)
 	}
 	return m
 }

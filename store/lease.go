@@ -114,7 +114,7 @@ func (s *Store) transition(id string, fn func(m *Message, now time.Time) (Transi
 // MarkSent records that the gateway accepted a leased message under gid
 // (through instance, when given),
 // then applies the statuses the gateway reported for gid before this call
-// (see Report). A message whose lease expired meanwhile (queued again) is
+// (see ReportStatus). A message whose lease expired meanwhile (queued again) is
 // marked sent too, so it is not sent twice. It returns ECONFLICT for any
 // other state.
 func (s *Store) MarkSent(id, gid, sentAs, instance string) (*Message, error) {

@@ -219,3 +219,27 @@ func TestLeaseBatch(t *testing.T) {
 	}
 	b.mustCheck(t)
 }
+
+func TestDefer(t *testing.T) {
+	b := setup(t)
+	m := b.enqueue(t, text("+34600111222", "hola"))
+	b.lease(t)
+	until := b.clock.Now().Add(time.Hour)
+	got, err := b.s.Defer(m.ID, until, "outside the send window")
+	if err != nil || got.Status != Scheduled || got.Attempts != 0 {
+		t.Fatalf("defer: %+v %v", got, err)
+	}
+	if _, err := b.s.Defer(m.ID, until, ""); ErrorCode(err) != ECONFLICT {
+		t.Fatalf("defer a scheduled message: %v, want conflict", err)
+	}
+	b.mustCheck(t)
+	if n, _ := b.s.Promote(until.Add(-time.Second)); n != 0 {
+		t.Fatalf("promoted %d before its time", n)
+	}
+	if n, _ := b.s.Promote(until); n != 1 {
+		t.Fatalf("promoted %d at its time, want 1", n)
+	}
+	if st := b.status(t, m.ID); st != Queued {
+		t.Fatalf("status %s, want queued", st)
+	}
+}

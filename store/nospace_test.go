@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store/disktest"
 )
 
@@ -17,7 +18,7 @@ import (
 // is sound after a reopen.
 func TestDiskFull(t *testing.T) {
 	dir := disktest.Small(t, "4m")
-	b := &bundle{clock: newClock(), path: filepath.Join(dir, FileName)}
+	b := &bundle{clock: timetest.NewClock(), path: filepath.Join(dir, FileName)}
 	b.s = b.open(t)
 	var acked []string
 	enqueue := func(i int) error {
@@ -59,7 +60,7 @@ func TestDiskFull(t *testing.T) {
 	}
 
 	disktest.Free(t, filler)
-	waitState(t, "the probe to notice the free space", func() bool { _, full := b.s.DiskFull(); return !full })
+	timetest.WaitFor(t, "the probe to notice the free space", func() bool { _, full := b.s.DiskFull(); return !full })
 	if err := enqueue(-2); err != nil {
 		t.Fatalf("enqueue after space came back: %v", err)
 	}
@@ -79,19 +80,6 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("counts after the reopen: %v %v, want %d queued", n, err, len(acked))
 	}
 	t.Logf("%d messages acknowledged, the rest refused with %s, all kept", len(acked), EFULL)
-}
-
-// waitState polls cond until it holds, failing after a deadline generous
-// enough for a loaded machine.
-func waitState(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up after 30s waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 func TestIsNoSpace(t *testing.T) {

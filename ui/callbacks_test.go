@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/ui"
@@ -16,7 +17,7 @@ import (
 // whose callbacks wait in the outbox, the first of them failing once.
 func setupOutbox(t *testing.T, n int) *bundle {
 	t.Helper()
-	b := &bundle{clock: &clock{t: start}, path: filepath.Join(t.TempDir(), store.FileName)}
+	b := &bundle{clock: timetest.ClockAt(start), path: filepath.Join(t.TempDir(), store.FileName)}
 	st, err := store.Open(b.path, store.Options{Now: b.clock.Now, Callbacks: callback.Rule("http://hooks.test/waq")})
 	if err != nil {
 		t.Fatal(err)

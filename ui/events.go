@@ -21,10 +21,10 @@ const EventsMax = 1000
 type EventTracker interface {
 	// Track counts valid events, all or none. It returns an EINVALID
 	// *store.Error with one item per invalid event.
-	Track(evs []stats.Event) error
+	Track(evs []stats.ClientEvent) error
 }
 
-// eventRequest is one event as a client sends it (stats.Event's fields,
+// eventRequest is one event as a client sends it (stats.ClientEvent's fields,
 // not embedded, so a decoding error names the field alone). at is read
 // here, so a time that does not parse is an invalid field, not bad JSON.
 type eventRequest struct {
@@ -98,8 +98,8 @@ func eventItems(r *http.Request) (raws []json.RawMessage, list bool, err error) 
 // decodeEvents decodes and checks every event, so one answer names every
 // bad one: EBADREQUEST with items when some are malformed, else EINVALID
 // with items when some are invalid.
-func (s *Server) decodeEvents(raws []json.RawMessage) ([]stats.Event, error) {
-	evs := make([]stats.Event, len(raws))
+func (s *Server) decodeEvents(raws []json.RawMessage) ([]stats.ClientEvent, error) {
+	evs := make([]stats.ClientEvent, len(raws))
 	var malformed, invalid []store.ItemError
 	now := s.now()
 	for i, raw := range raws {
@@ -126,8 +126,8 @@ func (s *Server) decodeEvents(raws []json.RawMessage) ([]stats.Event, error) {
 
 // event returns the event the request describes, checked as of now. It
 // returns an EINVALID *store.Error naming the first bad field.
-func (req *eventRequest) event(now time.Time) (stats.Event, error) {
-	ev := stats.Event{Type: req.Type, Kind: req.Kind, Contact: req.Contact, Campaign: req.Campaign,
+func (req *eventRequest) event(now time.Time) (stats.ClientEvent, error) {
+	ev := stats.ClientEvent{Type: req.Type, Kind: req.Kind, Contact: req.Contact, Campaign: req.Campaign,
 		Value: req.Value, Currency: req.Currency}
 	if req.At != "" {
 		at, err := time.Parse(time.RFC3339, req.At)

@@ -103,7 +103,7 @@ func fuzzBulk(t *testing.T, s *Server, body []byte) {
 	}
 }
 
-func fuzzWebhooks(body []byte) []sender.Event {
+func fuzzWebhooks(body []byte) []sender.GatewayEvent {
 	evs, _ := evolution.ParseWebhook(body)
 	more, _ := cloudapi.ParseWebhook(body)
 	return append(evs, more...)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/disktest"
 	"github.com/waqhq/waq/ui"
@@ -156,7 +157,7 @@ func TestMetricsAndPanic(t *testing.T) {
 // space is freed all of it clears by itself.
 func TestDiskFull(t *testing.T) {
 	dir := disktest.Small(t, "4m")
-	b := &bundle{clock: &clock{t: start}, path: filepath.Join(dir, store.FileName), key: "k"}
+	b := &bundle{clock: timetest.NewClock(), path: filepath.Join(dir, store.FileName), key: "k"}
 	st, err := store.Open(b.path, store.Options{Now: b.clock.Now})
 	if err != nil {
 		t.Fatal(err)

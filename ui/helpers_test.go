@@ -8,31 +8,22 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/ui"
 )
 
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-var start = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+// start is where the tests' clock starts.
+var start = timetest.Start
 
 // bundle is a server on a real bbolt file in t.TempDir(), with a fake clock.
 type bundle struct {
 	st    *store.Store
-	clock *clock
+	clock *timetest.Clock
 	srv   *ui.Server
 	h     http.Handler
 	path  string
@@ -42,7 +33,7 @@ type bundle struct {
 // setup opens the store and the server; opts may change the options.
 func setup(t *testing.T, opts ...func(*ui.Options)) *bundle {
 	t.Helper()
-	b := &bundle{clock: &clock{t: start}, path: filepath.Join(t.TempDir(), store.FileName)}
+	b := &bundle{clock: timetest.NewClock(), path: filepath.Join(t.TempDir(), store.FileName)}
 	st, err := store.Open(b.path, store.Options{Now: b.clock.Now})
 	if err != nil {
 		t.Fatalf("open: %v", err)

@@ -17,7 +17,7 @@ import (
 // Receiver applies the events of a webhook delivery; *sender.Receiver is
 // the one waq uses.
 type Receiver interface {
-	Apply(evs []sender.Event) (sender.Result, error)
+	Apply(evs []sender.GatewayEvent) (sender.Result, error)
 }
 
 // webhookReply is the answer to a webhook delivery.
@@ -79,7 +79,7 @@ func (s *Server) whatsappWebhook(r *http.Request, _ httprouter.Params) (any, err
 	return s.receive("cloudapi", evs)
 }
 
-func (s *Server) receive(source string, evs []sender.Event) (any, error) {
+func (s *Server) receive(source string, evs []sender.GatewayEvent) (any, error) {
 	for _, ev := range evs {
 		webhookCounter(source, ev.Name).Inc()
 	}

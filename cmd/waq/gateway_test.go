@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/sender/cloudapi/cloudapitest"
 	"github.com/waqhq/waq/sender/evolution/evolutiontest"
@@ -157,20 +158,11 @@ func TestCloudAPIEndToEnd(t *testing.T) {
 }
 
 // waitDeadline bounds every wait of these tests for a state.
-const waitDeadline = 30 * time.Second
+const waitDeadline = timetest.WaitMax
 
-// waitFor polls cond until it holds, failing after waitDeadline, which is
-// generous so that a loaded machine does not fail a test that would pass.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitDeadline)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", waitDeadline, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
+// waitFor is timetest.WaitFor under the short name these tests call (the
+// crash tests among them).
+var waitFor = timetest.WaitFor
 
 // Retries on the real clock: Evolution's "Connection Closed" is retried
 // after RetryBase, twice that, four times that, then the message is dead

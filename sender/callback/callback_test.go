@@ -139,7 +139,7 @@ func verify(t *testing.T, q request) {
 func TestCallbacks(t *testing.T) {
 	r := setup(t, 2)
 	m := r.sent(t, &store.Message{To: "+34600111222", Text: "hola", Campaign: "otoño", Metadata: map[string]any{"lead": "42"}})
-	if _, _, err := r.st.Report("gw-1", store.Read, r.clock.Now(), ""); err != nil {
+	if _, _, err := r.st.ReportStatus("gw-1", store.Read, r.clock.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
 	r.runOnce(t, 2) // both fail

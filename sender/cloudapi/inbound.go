@@ -37,8 +37,8 @@ type title struct {
 	Title string `json:"title"`
 }
 
-func (m inbound) event(instance string) sender.Event {
-	ev := sender.Event{
+func (m inbound) event(instance string) sender.GatewayEvent {
+	ev := sender.GatewayEvent{
 		Kind: sender.EventInbound, Source: source, Name: "messages", Instance: instance,
 		At: m.Timestamp.Time, GatewayID: m.ID, Type: m.Type, Text: m.text(),
 	}

@@ -47,7 +47,7 @@ type value struct {
 // it is still counted. A part it cannot read becomes an EventOther too,
 // since Meta retries a rejected webhook for days. It returns an error only
 // for a body that is not JSON, or ErrNotWhatsApp.
-func ParseWebhook(body []byte) ([]sender.Event, error) {
+func ParseWebhook(body []byte) ([]sender.GatewayEvent, error) {
 	var w webhook
 	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, fmt.Errorf("cloudapi: parse webhook: %w", err)
@@ -55,7 +55,7 @@ func ParseWebhook(body []byte) ([]sender.Event, error) {
 	if w.Object != "whatsapp_business_account" {
 		return nil, fmt.Errorf("%w: got %q", ErrNotWhatsApp, w.Object)
 	}
-	var evs []sender.Event
+	var evs []sender.GatewayEvent
 	for _, e := range w.Entry {
 		for _, c := range e.Changes {
 			evs = append(evs, change(c.Field, c.Value)...)
@@ -65,14 +65,14 @@ func ParseWebhook(body []byte) ([]sender.Event, error) {
 }
 
 // change parses one entry.changes[] item.
-func change(field string, raw json.RawMessage) []sender.Event {
-	other := []sender.Event{{Kind: sender.EventOther, Source: source, Name: field}}
+func change(field string, raw json.RawMessage) []sender.GatewayEvent {
+	other := []sender.GatewayEvent{{Kind: sender.EventOther, Source: source, Name: field}}
 	var v value
 	if field != "messages" || json.Unmarshal(raw, &v) != nil {
 		return other
 	}
 	id := v.Metadata.PhoneNumberID
-	var evs []sender.Event
+	var evs []sender.GatewayEvent
 	for _, s := range v.Statuses {
 		evs = append(evs, s.event(id))
 	}
@@ -80,7 +80,7 @@ func change(field string, raw json.RawMessage) []sender.Event {
 		evs = append(evs, m.event(id))
 	}
 	for _, e := range v.Errors {
-		evs = append(evs, sender.Event{Kind: sender.EventOther, Source: source, Name: "errors", Instance: id, Reason: e.reason()})
+		evs = append(evs, sender.GatewayEvent{Kind: sender.EventOther, Source: source, Name: "errors", Instance: id, Reason: e.reason()})
 	}
 	if len(evs) == 0 {
 		other[0].Instance = id
@@ -103,8 +103,8 @@ var statuses = map[string]store.Status{
 	"sent": store.Sent, "delivered": store.Delivered, "read": store.Read, "failed": store.Failed,
 }
 
-func (s status) event(instance string) sender.Event {
-	ev := sender.Event{
+func (s status) event(instance string) sender.GatewayEvent {
+	ev := sender.GatewayEvent{
 		Kind: sender.EventOther, Source: source, Name: "statuses", Instance: instance,
 		At: s.Timestamp.Time, GatewayID: s.ID, RawStatus: s.Status,
 	}

@@ -51,7 +51,7 @@ func TestVerifyChallenge(t *testing.T) {
 }
 
 // parseOne parses body, expecting a single event, and clears its At.
-func parseOne(t *testing.T, body []byte) sender.Event {
+func parseOne(t *testing.T, body []byte) sender.GatewayEvent {
 	t.Helper()
 	evs, err := ParseWebhook(body)
 	if err != nil || len(evs) != 1 {
@@ -66,26 +66,26 @@ func parseOne(t *testing.T, body []byte) sender.Event {
 }
 
 func TestParseStatuses(t *testing.T) {
-	f := func(status string, code int, want sender.Event) {
+	f := func(status string, code int, want sender.GatewayEvent) {
 		t.Helper()
 		want.Source, want.Name, want.Instance, want.GatewayID, want.RawStatus = "cloudapi", "statuses", testPhoneID, "wamid.A", status
 		if got := parseOne(t, cloudapitest.StatusBody(testPhoneID, "wamid.A", status, code)); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s:\n got %+v\nwant %+v", status, got, want)
 		}
 	}
-	f("sent", 0, sender.Event{Kind: sender.EventStatus, Status: store.Sent})
-	f("delivered", 0, sender.Event{Kind: sender.EventStatus, Status: store.Delivered})
-	f("read", 0, sender.Event{Kind: sender.EventStatus, Status: store.Read}) // read without delivered
-	f("failed", 131026, sender.Event{Kind: sender.EventStatus, Status: store.Failed,
+	f("sent", 0, sender.GatewayEvent{Kind: sender.EventStatus, Status: store.Sent})
+	f("delivered", 0, sender.GatewayEvent{Kind: sender.EventStatus, Status: store.Delivered})
+	f("read", 0, sender.GatewayEvent{Kind: sender.EventStatus, Status: store.Read}) // read without delivered
+	f("failed", 131026, sender.GatewayEvent{Kind: sender.EventStatus, Status: store.Failed,
 		Reason: "cloudapi: code 131026: Message undeliverable: Unable to deliver message. Reasons can include: the recipient phone number is not a WhatsApp phone number. (undeliverable: not on WhatsApp, terms not accepted, old app or blocked)"})
-	f("failed", 131049, sender.Event{Kind: sender.EventStatus, Status: store.Failed,
+	f("failed", 131049, sender.GatewayEvent{Kind: sender.EventStatus, Status: store.Failed,
 		Reason: "cloudapi: code 131049: This message was not delivered to maintain healthy ecosystem engagement.: In order to maintain a healthy ecosystem engagement, the message failed to be delivered. (not delivered to keep ecosystem engagement healthy; do not resend within 24 h)"})
-	f("failed", 0, sender.Event{Kind: sender.EventStatus, Status: store.Failed, Reason: "cloudapi: failed without an error code"})
-	f("deleted", 0, sender.Event{Kind: sender.EventOther})
+	f("failed", 0, sender.GatewayEvent{Kind: sender.EventStatus, Status: store.Failed, Reason: "cloudapi: failed without an error code"})
+	f("deleted", 0, sender.GatewayEvent{Kind: sender.EventOther})
 }
 
 func TestParseInbound(t *testing.T) {
-	f := func(body []byte, want sender.Event) {
+	f := func(body []byte, want sender.GatewayEvent) {
 		t.Helper()
 		want.Kind, want.Source, want.Name, want.Instance = sender.EventInbound, "cloudapi", "messages", testPhoneID
 		if got := parseOne(t, body); !reflect.DeepEqual(got, want) {
@@ -93,21 +93,21 @@ func TestParseInbound(t *testing.T) {
 		}
 	}
 	f(cloudapitest.InboundBody(testPhoneID, "wamid.IN", "+34600111222", "STOP", "wamid.OUT"),
-		sender.Event{GatewayID: "wamid.IN", From: "+34600111222", Type: "text", Text: "STOP", ReplyTo: "wamid.OUT"})
+		sender.GatewayEvent{GatewayID: "wamid.IN", From: "+34600111222", Type: "text", Text: "STOP", ReplyTo: "wamid.OUT"})
 	f(cloudapitest.InboundBody(testPhoneID, "wamid.IN", "34600111222", "hola", ""),
-		sender.Event{GatewayID: "wamid.IN", From: "+34600111222", Type: "text", Text: "hola"})
+		sender.GatewayEvent{GatewayID: "wamid.IN", From: "+34600111222", Type: "text", Text: "hola"})
 	msg := func(m string) []byte {
 		return hookBody(`"messages":[{"from":"5511999999999","id":"wamid.X","timestamp":"1705395000",` + m + `}]`)
 	}
 	f(msg(`"type":"image","image":{"caption":"see this","mime_type":"image/jpeg","id":"1"}`),
-		sender.Event{GatewayID: "wamid.X", From: "+5511999999999", Type: "image", Text: "see this"})
+		sender.GatewayEvent{GatewayID: "wamid.X", From: "+5511999999999", Type: "image", Text: "see this"})
 	f(msg(`"type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"b1","title":"Unsubscribe"}}`),
-		sender.Event{GatewayID: "wamid.X", From: "+5511999999999", Type: "interactive", Text: "Unsubscribe"})
+		sender.GatewayEvent{GatewayID: "wamid.X", From: "+5511999999999", Type: "interactive", Text: "Unsubscribe"})
 	f(msg(`"type":"button","button":{"payload":"p","text":"Stop promotions"}`),
-		sender.Event{GatewayID: "wamid.X", From: "+5511999999999", Type: "button", Text: "Stop promotions"})
+		sender.GatewayEvent{GatewayID: "wamid.X", From: "+5511999999999", Type: "button", Text: "Stop promotions"})
 	// A wa_id that no number plan allows is not made into a contact.
 	f(hookBody(`"messages":[{"from":"12","id":"wamid.X","timestamp":"1705395000","type":"text","text":{"body":"hi"}}]`),
-		sender.Event{GatewayID: "wamid.X", Type: "text", Text: "hi"})
+		sender.GatewayEvent{GatewayID: "wamid.X", Type: "text", Text: "hi"})
 }
 
 // hookBody wraps a "messages" field value, with a fixed timestamp.
@@ -121,7 +121,7 @@ func TestParseWebhook(t *testing.T) {
 	if err != nil || len(evs) != 2 || !evs[0].At.Equal(time.Unix(1705395005, 0)) || evs[1].GatewayID != "wamid.B" {
 		t.Fatalf("two statuses: %+v, %v", evs, err)
 	}
-	f := func(body string, want sender.Event) {
+	f := func(body string, want sender.GatewayEvent) {
 		t.Helper()
 		want.Kind, want.Source = sender.EventOther, "cloudapi"
 		if got := parseOne(t, []byte(body)); !reflect.DeepEqual(got, want) {
@@ -129,12 +129,12 @@ func TestParseWebhook(t *testing.T) {
 		}
 	}
 	f(string(hookBody(`"errors":[{"code":131000,"title":"Something went wrong","error_data":{"details":"Failure for 5511999999999"}}]`)),
-		sender.Event{Name: "errors", Instance: testPhoneID, Reason: "cloudapi: code 131000: Something went wrong: Failure for <number> (temporary WhatsApp error)"})
+		sender.GatewayEvent{Name: "errors", Instance: testPhoneID, Reason: "cloudapi: code 131000: Something went wrong: Failure for <number> (temporary WhatsApp error)"})
 	f(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"account_update","value":{"event":"VERIFIED_ACCOUNT"}}]}]}`,
-		sender.Event{Name: "account_update"})
+		sender.GatewayEvent{Name: "account_update"})
 	f(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{"statuses":"odd"}}]}]}`,
-		sender.Event{Name: "messages"})
-	f(string(hookBody(`"contacts":[]`)), sender.Event{Name: "messages", Instance: testPhoneID})
+		sender.GatewayEvent{Name: "messages"})
+	f(string(hookBody(`"contacts":[]`)), sender.GatewayEvent{Name: "messages", Instance: testPhoneID})
 
 	if _, err := ParseWebhook([]byte(`{"object":`)); err == nil {
 		t.Error("malformed JSON: no error")

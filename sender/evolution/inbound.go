@@ -16,7 +16,7 @@ const (
 	jidLID   = "@lid"            // a privacy id, not a phone number
 )
 
-// messageTypes maps Evolution's messageType to Event.Type; others are kept raw.
+// messageTypes maps Evolution's messageType to GatewayEvent.Type; others are kept raw.
 var messageTypes = map[string]string{
 	"conversation":        "text",
 	"extendedTextMessage": "text",
@@ -59,7 +59,7 @@ type content struct {
 
 // inboundEvent parses one messages.upsert item. Messages typed on the
 // business phone (fromMe) and group or broadcast messages stay EventOther.
-func inboundEvent(raw json.RawMessage, ev sender.Event) sender.Event {
+func inboundEvent(raw json.RawMessage, ev sender.GatewayEvent) sender.GatewayEvent {
 	var u upsert
 	if json.Unmarshal(raw, &u) != nil {
 		return ev
@@ -103,7 +103,7 @@ func phoneNumber(jid string) (string, bool) {
 	return n, err == nil
 }
 
-// kind returns the Event.Type, from messageType or else the message's keys.
+// kind returns the GatewayEvent.Type, from messageType or else the message's keys.
 func (u *upsert) kind() string {
 	if u.MessageType != "" {
 		return cmp.Or(messageTypes[u.MessageType], u.MessageType)

@@ -13,7 +13,7 @@ import (
 	"github.com/waqhq/waq/store"
 )
 
-// Source is the Event.Source of every event ParseWebhook returns.
+// Source is the GatewayEvent.Source of every event ParseWebhook returns.
 const Source = "evolution"
 
 // ErrWebhook is wrapped by ParseWebhook's errors: the body is not JSON or
@@ -33,12 +33,12 @@ type hook struct {
 // array of envelopes, into events. Events waq does not act on come back as
 // EventOther so that they can still be counted. It fails with an error
 // wrapping ErrWebhook only when body is not JSON or an envelope has no event.
-func ParseWebhook(body []byte) ([]sender.Event, error) {
+func ParseWebhook(body []byte) ([]sender.GatewayEvent, error) {
 	hooks, err := envelopes(body)
 	if err != nil {
 		return nil, err
 	}
-	var out []sender.Event
+	var out []sender.GatewayEvent
 	for _, h := range hooks {
 		out = append(out, h.events()...)
 	}
@@ -72,39 +72,39 @@ func envelopes(body []byte) ([]hook, error) {
 
 // events dispatches on the event name. Names are matched in the payload's
 // dotted form; the config's UPPER_SNAKE form is accepted too.
-func (h hook) events() []sender.Event {
-	ev := sender.Event{Kind: sender.EventOther, Source: Source, Name: h.Event, Instance: h.Instance}
+func (h hook) events() []sender.GatewayEvent {
+	ev := sender.GatewayEvent{Kind: sender.EventOther, Source: Source, Name: h.Event, Instance: h.Instance}
 	switch strings.ReplaceAll(strings.ToLower(h.Event), "_", ".") {
 	case "messages.update":
 		return each(h.Data, ev, statusEvent)
 	case "messages.upsert":
 		return each(h.Data, ev, inboundEvent)
 	case "connection.update":
-		return []sender.Event{connectionEvent(h.Data, ev)}
+		return []sender.GatewayEvent{connectionEvent(h.Data, ev)}
 	case "status.instance":
-		return []sender.Event{instanceStatusEvent(h.Data, ev)}
+		return []sender.GatewayEvent{instanceStatusEvent(h.Data, ev)}
 	case "logout.instance":
 		ev.Kind, ev.Terminal = sender.EventConnection, true
 	}
-	return []sender.Event{ev}
+	return []sender.GatewayEvent{ev}
 }
 
 // each parses data, an object or an array of objects, one event per object.
 // Data of another shape yields ev unchanged.
-func each(data json.RawMessage, ev sender.Event, parse func(json.RawMessage, sender.Event) sender.Event) []sender.Event {
+func each(data json.RawMessage, ev sender.GatewayEvent, parse func(json.RawMessage, sender.GatewayEvent) sender.GatewayEvent) []sender.GatewayEvent {
 	data = bytes.TrimSpace(data)
 	items := []json.RawMessage{data}
 	if len(data) > 0 && data[0] == '[' && json.Unmarshal(data, &items) != nil {
 		items = nil
 	}
-	var out []sender.Event
+	var out []sender.GatewayEvent
 	for _, it := range items {
 		if it = bytes.TrimSpace(it); len(it) > 0 && it[0] == '{' {
 			out = append(out, parse(it, ev))
 		}
 	}
 	if len(out) == 0 {
-		return []sender.Event{ev}
+		return []sender.GatewayEvent{ev}
 	}
 	return out
 }
@@ -122,7 +122,7 @@ var baileysStatus = []string{"ERROR", "PENDING", "SERVER_ACK", "DELIVERY_ACK", "
 
 // statusEvent parses one messages.update item. Updates of inbound messages
 // (fromMe false) are not ours and stay EventOther.
-func statusEvent(raw json.RawMessage, ev sender.Event) sender.Event {
+func statusEvent(raw json.RawMessage, ev sender.GatewayEvent) sender.GatewayEvent {
 	var u struct {
 		KeyID  string          `json:"keyId"`
 		FromMe *bool           `json:"fromMe"`
@@ -170,7 +170,7 @@ var terminalCodes = map[int64]bool{401: true, 402: true, 403: true, 406: true}
 
 // connectionEvent parses connection.update: open and close are connection
 // events, connecting is EventOther.
-func connectionEvent(raw json.RawMessage, ev sender.Event) sender.Event {
+func connectionEvent(raw json.RawMessage, ev sender.GatewayEvent) sender.GatewayEvent {
 	var d struct {
 		Instance     string          `json:"instance"`
 		State        string          `json:"state"`
@@ -192,7 +192,7 @@ func connectionEvent(raw json.RawMessage, ev sender.Event) sender.Event {
 
 // instanceStatusEvent parses status.instance, which Evolution sends with
 // status "closed" when it gave up reconnecting.
-func instanceStatusEvent(raw json.RawMessage, ev sender.Event) sender.Event {
+func instanceStatusEvent(raw json.RawMessage, ev sender.GatewayEvent) sender.GatewayEvent {
 	var d struct {
 		Instance string          `json:"instance"`
 		Status   string          `json:"status"`

@@ -13,7 +13,7 @@ import (
 )
 
 // parseOne parses body, which must yield exactly one event.
-func parseOne(t *testing.T, body []byte) sender.Event {
+func parseOne(t *testing.T, body []byte) sender.GatewayEvent {
 	t.Helper()
 	evs, err := ParseWebhook(body)
 	if err != nil || len(evs) != 1 {
@@ -26,7 +26,7 @@ func TestParseWebhookStatus(t *testing.T) {
 	f := func(status string, wantKind sender.EventKind, wantStatus store.Status, wantReason string) {
 		t.Helper()
 		got := parseOne(t, evolutiontest.StatusUpdate("sales-1", "3EB0AAA", status))
-		want := sender.Event{Kind: wantKind, Source: "evolution", Name: "messages.update", Instance: "sales-1",
+		want := sender.GatewayEvent{Kind: wantKind, Source: "evolution", Name: "messages.update", Instance: "sales-1",
 			GatewayID: "3EB0AAA", Status: wantStatus, RawStatus: status, Reason: wantReason}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s:\n got %+v\nwant %+v", status, got, want)
@@ -46,7 +46,7 @@ func TestParseWebhookStatus(t *testing.T) {
 }
 
 func TestParseWebhookStatusShapes(t *testing.T) {
-	f := func(data string, want ...sender.Event) {
+	f := func(data string, want ...sender.GatewayEvent) {
 		t.Helper()
 		got, err := ParseWebhook([]byte(`{"event":"messages.update","instance":"i","date_time":"2025-09-24T21:37:57.432Z","data":` + data + `}`))
 		for i := range want {
@@ -56,21 +56,21 @@ func TestParseWebhookStatusShapes(t *testing.T) {
 			t.Errorf("data %s:\n got %+v, %v\nwant %+v", data, got, err, want)
 		}
 	}
-	read := func(id string) sender.Event {
-		return sender.Event{Kind: sender.EventStatus, GatewayID: id, Status: store.Read, RawStatus: "READ"}
+	read := func(id string) sender.GatewayEvent {
+		return sender.GatewayEvent{Kind: sender.EventStatus, GatewayID: id, Status: store.Read, RawStatus: "READ"}
 	}
 	f(`{"key":{"id":"K1","fromMe":true},"status":"READ"}`, read("K1")) // key.id when keyId is missing
 	f(`[{"keyId":"K1","fromMe":true,"status":"READ"},{"keyId":"K2","fromMe":true,"status":"READ"}]`, read("K1"), read("K2"))
-	f(`{"keyId":"K1","fromMe":false,"status":"READ"}`, sender.Event{GatewayID: "K1", RawStatus: "READ"}) // an inbound message's update
-	f(`{"keyId":"K1","fromMe":true,"status":3}`, sender.Event{Kind: sender.EventStatus, GatewayID: "K1", Status: store.Delivered, RawStatus: "DELIVERY_ACK"})
-	f(`{"keyId":"K1","fromMe":true,"status":"read"}`, sender.Event{Kind: sender.EventStatus, GatewayID: "K1", Status: store.Read, RawStatus: "read"})
-	f(`{"fromMe":true,"status":"READ"}`, sender.Event{RawStatus: "READ"}) // no id: nothing to apply it to
-	f(`"odd"`, sender.Event{})
-	f(`null`, sender.Event{})
+	f(`{"keyId":"K1","fromMe":false,"status":"READ"}`, sender.GatewayEvent{GatewayID: "K1", RawStatus: "READ"}) // an inbound message's update
+	f(`{"keyId":"K1","fromMe":true,"status":3}`, sender.GatewayEvent{Kind: sender.EventStatus, GatewayID: "K1", Status: store.Delivered, RawStatus: "DELIVERY_ACK"})
+	f(`{"keyId":"K1","fromMe":true,"status":"read"}`, sender.GatewayEvent{Kind: sender.EventStatus, GatewayID: "K1", Status: store.Read, RawStatus: "read"})
+	f(`{"fromMe":true,"status":"READ"}`, sender.GatewayEvent{RawStatus: "READ"}) // no id: nothing to apply it to
+	f(`"odd"`, sender.GatewayEvent{})
+	f(`null`, sender.GatewayEvent{})
 }
 
 func TestParseWebhookInbound(t *testing.T) {
-	f := func(data string, want sender.Event) {
+	f := func(data string, want sender.GatewayEvent) {
 		t.Helper()
 		got := parseOne(t, []byte(`{"event":"messages.upsert","instance":"i","data":`+data+`}`))
 		want.Source, want.Name, want.Instance = "evolution", "messages.upsert", "i"
@@ -79,8 +79,8 @@ func TestParseWebhookInbound(t *testing.T) {
 		}
 	}
 	at := time.Unix(1773027345, 0).UTC()
-	in := func(from, typ, text, replyTo string) sender.Event {
-		return sender.Event{Kind: sender.EventInbound, GatewayID: "3A5F", From: from, Type: typ, Text: text, ReplyTo: replyTo, At: at}
+	in := func(from, typ, text, replyTo string) sender.GatewayEvent {
+		return sender.GatewayEvent{Kind: sender.EventInbound, GatewayID: "3A5F", From: from, Type: typ, Text: text, ReplyTo: replyTo, At: at}
 	}
 	f(`{"key":{"remoteJid":"5511988887777@s.whatsapp.net","fromMe":false,"id":"3A5F","remoteJidAlt":"1371@lid","addressingMode":"pn"},
 		"pushName":"Rodrigo","status":"DELIVERY_ACK","message":{"conversation":"Oi","messageContextInfo":{}},
@@ -110,12 +110,12 @@ func TestParseWebhookInbound(t *testing.T) {
 		in("1371@lid", "text", "Oi", ""))
 	// A phone jid no number plan allows is no contact: "+12" is not made up.
 	f(`{"key":{"remoteJid":"12@s.whatsapp.net","fromMe":false,"id":"3A5F"},"message":{"conversation":"hi"},"messageType":"conversation"}`,
-		sender.Event{GatewayID: "3A5F"})
+		sender.GatewayEvent{GatewayID: "3A5F"})
 	// Not inbound from a contact: typed on the business phone, a group.
 	f(`{"key":{"remoteJid":"5511988887777@s.whatsapp.net","fromMe":true,"id":"3A5F"},"message":{"conversation":"hi"},"messageType":"conversation"}`,
-		sender.Event{GatewayID: "3A5F"})
+		sender.GatewayEvent{GatewayID: "3A5F"})
 	f(`{"key":{"remoteJid":"120363025@g.us","fromMe":false,"id":"3A5F","participant":"5511988887777@s.whatsapp.net"},"message":{"conversation":"hi"}}`,
-		sender.Event{GatewayID: "3A5F"})
+		sender.GatewayEvent{GatewayID: "3A5F"})
 }
 
 func TestParseWebhookInboundBuilders(t *testing.T) {
@@ -134,7 +134,7 @@ func TestParseWebhookInboundBuilders(t *testing.T) {
 }
 
 func TestParseWebhookConnection(t *testing.T) {
-	f := func(body string, want sender.Event) {
+	f := func(body string, want sender.GatewayEvent) {
 		t.Helper()
 		got := parseOne(t, []byte(body))
 		want.Source, want.Instance = "evolution", "sales-1"
@@ -142,23 +142,23 @@ func TestParseWebhookConnection(t *testing.T) {
 			t.Errorf("%s:\n got %+v\nwant %+v", body, got, want)
 		}
 	}
-	conn := func(connected, terminal bool, code int) sender.Event {
-		return sender.Event{Kind: sender.EventConnection, Name: "connection.update", Connected: connected, Terminal: terminal, Code: code}
+	conn := func(connected, terminal bool, code int) sender.GatewayEvent {
+		return sender.GatewayEvent{Kind: sender.EventConnection, Name: "connection.update", Connected: connected, Terminal: terminal, Code: code}
 	}
 	f(string(evolutiontest.ConnectionUpdate("sales-1", "open", 200)), conn(true, false, 200))
 	f(string(evolutiontest.ConnectionUpdate("sales-1", "close", 428)), conn(false, false, 428))
 	for _, code := range []int{401, 402, 403, 406} {
 		f(string(evolutiontest.ConnectionUpdate("sales-1", "close", code)), conn(false, true, code))
 	}
-	f(string(evolutiontest.ConnectionUpdate("sales-1", "connecting", 200)), sender.Event{Name: "connection.update"})
+	f(string(evolutiontest.ConnectionUpdate("sales-1", "connecting", 200)), sender.GatewayEvent{Name: "connection.update"})
 	f(`{"event":"logout.instance","instance":"sales-1","data":{"instance":"sales-1"}}`,
-		sender.Event{Kind: sender.EventConnection, Name: "logout.instance", Terminal: true})
+		sender.GatewayEvent{Kind: sender.EventConnection, Name: "logout.instance", Terminal: true})
 	f(`{"event":"status.instance","instance":"sales-1","data":{"instance":"sales-1","status":"closed","disconnectionReasonCode":403,"disconnectionAt":"2025-09-24T21:37:57.432Z"}}`,
-		sender.Event{Kind: sender.EventConnection, Name: "status.instance", Terminal: true, Code: 403})
+		sender.GatewayEvent{Kind: sender.EventConnection, Name: "status.instance", Terminal: true, Code: 403})
 	f(`{"event":"status.instance","instance":"sales-1","data":{"instance":"sales-1","status":"created"}}`,
-		sender.Event{Name: "status.instance"})
+		sender.GatewayEvent{Name: "status.instance"})
 	f(`{"event":"CONNECTION_UPDATE","instance":"sales-1","data":{"state":"open","statusReason":200}}`,
-		sender.Event{Kind: sender.EventConnection, Name: "CONNECTION_UPDATE", Connected: true, Code: 200})
+		sender.GatewayEvent{Kind: sender.EventConnection, Name: "CONNECTION_UPDATE", Connected: true, Code: 200})
 	f(`{"event":"connection.update","data":{"instance":"sales-1","state":"close","statusReason":"401"}}`,
 		conn(false, true, 401)) // the instance from data when the envelope lacks it
 }

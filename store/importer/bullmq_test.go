@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/store"
 )
@@ -124,7 +125,7 @@ func TestBullMQ(t *testing.T) {
 	if err != nil || n != 7 {
 		t.Fatalf("cutover = %d, %v; want 7", n, err)
 	}
-	waitFor(t, func() bool { return len(g.keys()) == 5 })
+	timetest.WaitFor(t, "the 5 messages sent after the cutover", func() bool { return len(g.keys()) == 5 })
 	wantSent := []string{"bullmq:wa:prio1", "bullmq:promo:paused1", "bullmq:wa:wait1", "bullmq:wa:wait2", "bullmq:wa:prio9"}
 	if k := g.keys(); !sameSet(k, wantSent) || k[4] != "bullmq:wa:prio9" {
 		t.Errorf("sent %v, want %v (low priority last)", k, wantSent)
@@ -163,14 +164,4 @@ func sameSet(a, b []string) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
-}
-
-// waitFor polls cond until it holds, failing after a generous 30 s.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for end := time.Now().Add(30 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatal("timed out")
-		}
-	}
 }

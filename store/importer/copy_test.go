@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/keyspace"
 )
@@ -26,7 +27,7 @@ func TestCopyKeys(t *testing.T) {
 	must(t, c0.ZAdd(ctx, "z", zs(2.5, "b"), zs(-1, "a")).Err())
 	must(t, c0.XAdd(ctx, xadd("stream")).Err())
 	must(t, c3.Set(ctx, "other", "db3", 0).Err())
-	clk := &clock{t: time.Now()}
+	clk := timetest.ClockAt(time.Now())
 	st := openStore(t, clk.Now)
 	im := New(st)
 	im.Now = clk.Now

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,15 +15,6 @@ import (
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/redistest"
 )
-
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // openStore opens a real bbolt file in a temp dir, closed when the test ends.
 func openStore(t testing.TB, now func() time.Time) *store.Store {

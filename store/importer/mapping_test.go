@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
@@ -40,7 +41,7 @@ func TestMapping(t *testing.T) {
 	if n, err := New(st).Cutover(ctx); err != nil || n != 1 {
 		t.Fatalf("cutover = %d, %v", n, err)
 	}
-	waitFor(t, func() bool { return len(g.keys()) == 1 })
+	timetest.WaitFor(t, "the message sent after the cutover", func() bool { return len(g.keys()) == 1 })
 }
 
 func TestPriority(t *testing.T) {

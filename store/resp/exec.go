@@ -43,7 +43,7 @@ func (s *Server) groupLen(cl *client, cmds []redcon.Command) int {
 		return 0
 	}
 	n := 0
-	for n < len(cmds) && n < s.opt.MaxBatch {
+	for n < len(cmds) && n < s.opt.PipelineTxMax {
 		cmd := lookup(cmds[n].Args[0])
 		if cmd == nil || cmd.noTx {
 			break

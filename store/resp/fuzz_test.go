@@ -47,7 +47,7 @@ func FuzzCommand(f *testing.F) {
 	}
 	f.Cleanup(func() { st.Close() })
 	var logs safeBuffer
-	s := New(st, Options{MaxBatch: 8, MaxBulk: 1 << 16, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	s := New(st, Options{PipelineTxMax: 8, MaxBulk: 1 << 16, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	commitPanics := metrics.GetOrCreateCounter(`waq_panics_recovered_total{where="commit"}`)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		apart := bytes.HasPrefix(data, []byte("!"))

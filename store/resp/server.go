@@ -21,18 +21,18 @@ import (
 
 // Defaults of Options.
 const (
-	MaxBulkDefault  = 64 << 20 // largest argument accepted; Redis allows 512 MB
-	MaxBatchDefault = 256      // commands of one pipeline sharing a transaction
-	RedisVersion    = "7.0.15" // reported by INFO and HELLO; the replies follow this version
+	MaxBulkDefault       = 64 << 20 // largest argument accepted; Redis allows 512 MB
+	PipelineTxMaxDefault = 256      // commands of one pipeline sharing a transaction
+	RedisVersion         = "7.0.15" // reported by INFO and HELLO; the replies follow this version
 )
 
 // Options configure a Server; the zero value of each field is its default.
 type Options struct {
-	Password string // AUTH password; none when empty
-	MaxBulk  int    // MaxBulkDefault when 0
-	MaxBatch int    // MaxBatchDefault when 0
-	Logger   *slog.Logger
-	Now      func() time.Time // time.Now when nil; must match the store's clock
+	Password      string // AUTH password; none when empty
+	MaxBulk       int    // MaxBulkDefault when 0
+	PipelineTxMax int    // PipelineTxMaxDefault when 0
+	Logger        *slog.Logger
+	Now           func() time.Time // time.Now when nil; must match the store's clock
 }
 
 // Server answers Redis clients from a store's keyspace.
@@ -67,8 +67,8 @@ func New(st *store.Store, opt Options) *Server {
 	if opt.MaxBulk <= 0 {
 		opt.MaxBulk = MaxBulkDefault
 	}
-	if opt.MaxBatch <= 0 {
-		opt.MaxBatch = MaxBatchDefault
+	if opt.PipelineTxMax <= 0 {
+		opt.PipelineTxMax = PipelineTxMaxDefault
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now

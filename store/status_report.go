@@ -21,13 +21,13 @@ type pending struct {
 	Seen   time.Time `json:"seen"` // when it was received, for the clean
 }
 
-// Report records a status a gateway reported for the message it knows as
-// gid: sent, delivered, read or failed, only ever forward (see Advance).
+// ReportStatus records a status a gateway reported for the message it knows
+// as gid: sent, delivered, read or failed, only ever forward (see Advance).
 // When no message carries gid yet, the report is kept and applied when the
 // sender marks a message sent under gid; m is nil then. Repeated reports
 // change nothing and return changed false. It returns EINVALID for another
 // status or an empty gid.
-func (s *Store) Report(gid string, st Status, at time.Time, reason string) (m *Message, changed bool, err error) {
+func (s *Store) ReportStatus(gid string, st Status, at time.Time, reason string) (m *Message, changed bool, err error) {
 	if gid == "" {
 		return nil, false, FieldErrorf("gateway_message_id", "empty gateway message id")
 	}
@@ -123,10 +123,11 @@ func (s *Store) applyPending(tx *bolt.Tx, m *Message) (*Message, error) {
 	return m, b.Delete([]byte(m.GatewayMessageID))
 }
 
-// CleanPending forgets the early reports received before olderThan whose
-// message never showed up (sent by something else on the same instance).
+// CleanPendingReports forgets the early reports received before olderThan
+// whose message never showed up (sent by something else on the same
+// instance).
 // It returns how many gateway ids it forgot.
-func (s *Store) CleanPending(olderThan time.Time) (int, error) {
+func (s *Store) CleanPendingReports(olderThan time.Time) (int, error) {
 	n := 0
 	err := s.update(func(tx *bolt.Tx) error {
 		n = 0
@@ -146,9 +147,9 @@ func (s *Store) CleanPending(olderThan time.Time) (int, error) {
 	return n, err
 }
 
-// Pending returns how many gateway ids have reports waiting for their
-// message.
-func (s *Store) Pending() (int, error) {
+// PendingReports returns how many gateway ids have reports waiting for
+// their message.
+func (s *Store) PendingReports() (int, error) {
 	n := 0
 	err := s.view(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bucketPending).Stats().KeyN

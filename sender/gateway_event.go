@@ -35,11 +35,11 @@ func (k EventKind) String() string {
 	return "other"
 }
 
-// Event is one thing a gateway reported, parsed from its webhook body (or
-// made up by the demo gateway), in the form the Receiver applies to the
-// store. Parsers fill what their payload has; a zero At means "when it was
-// received".
-type Event struct {
+// GatewayEvent is one thing a gateway reported, parsed from its webhook
+// body (or made up by the demo gateway), in the form the Receiver applies to
+// the store. Parsers fill what their payload has; a zero At means "when it
+// was received".
+type GatewayEvent struct {
 	Kind     EventKind
 	Source   string // "evolution", "cloudapi" or "demo"
 	Name     string // the gateway's event name: "messages.update", "statuses", ...
