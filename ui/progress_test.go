@@ -174,3 +174,49 @@ func TestProgressFailure(t *testing.T) {
 	f(store.Errorf(store.EUNAVAILABLE, "lost Redis at 10.0.0.5:6379"), `{"code":"unavailable","message":"lost Redis at 10.0.0.5:6379"}`)
 	f(fmt.Errorf("disk: %w", context.DeadlineExceeded), `{"code":"internal","message":"internal error; the server log has the details"}`)
 }
+
+// gatedImporter reports a count, then waits for the test before it ends.
+type gatedImporter struct{ gate chan struct{} }
+
+func (g gatedImporter) Import(ctx context.Context, _ importer.Request) (*importer.Result, error) {
+	progress.Report(ctx, progress.PhaseCopy, 1, 2)
+	select {
+	case <-g.gate:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	progress.Report(ctx, progress.PhaseCopy, 2, 2)
+	return &importer.Result{Keys: 2}, nil
+}
+
+func (g gatedImporter) Cutover(context.Context) (int, error) { return 0, nil }
+
+// TestProgressStreamsAsItGoes: a progress line reaches the client while
+// the work still runs, not with the answer's end.
+func TestProgressStreamsAsItGoes(t *testing.T) {
+	g := gatedImporter{make(chan struct{})}
+	b := setup(t, func(o *ui.Options) { o.Importer = g })
+	srv := httptest.NewServer(b.h)
+	t.Cleanup(srv.Close)
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/admin/import", strings.NewReader(`{"url": "redis://x:1"}`))
+	req.Header.Set("Accept", "text/html, application/x-ndjson; q=0.9")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	if !sc.Scan() || sc.Text() != `{"phase":"copy","done":1,"total":2,"rate":0}` {
+		t.Fatalf("first line %q, %v", sc.Text(), sc.Err())
+	}
+	close(g.gate) // the work ends only now
+	var lines []string
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	want := []string{`{"phase":"copy","done":2,"total":2,"rate":0}`,
+		`{"phase":"done","done":0,"total":0,"rate":0,"result":{"keys":2,"skipped_keys":0,"jobs":0,"messages":0,"skipped":0,"not_phone":0}}`}
+	if !slices.Equal(lines, want) {
+		t.Fatalf("then %q, want %q", lines, want)
+	}
+}
