@@ -23,6 +23,8 @@ type contactState struct {
 	Last    int64          `json:"last,omitempty"`    // the latest message either way; 0 when silent
 	Waiting int64          `json:"waiting,omitempty"` // the first unanswered inbound; 0 when none
 	Sends   []campaignSend `json:"sends,omitempty"`   // campaign messages sent inside the reply window
+	Conv    *conversation  `json:"conv,omitempty"`    // the open conversation; nil when none
+	Ended   int64          `json:"ended,omitempty"`   // when the latest conversation ended; 0 when none did
 }
 
 // campaignSend is one campaign message sent to the contact.
@@ -32,15 +34,6 @@ type campaignSend struct {
 	Type     string `json:"t,omitempty"`
 	At       int64  `json:"at"`
 	Answered bool   `json:"a,omitempty"`
-}
-
-// touch records a message either way at at and reports whether it starts
-// a conversation: the first after ConversationGap of silence. A message
-// older than the latest one (a late webhook) starts none.
-func (s *contactState) touch(at int64) bool {
-	starts := s.Last == 0 || at-s.Last >= ConversationGap.Milliseconds()
-	s.Last = max(s.Last, at)
-	return starts
 }
 
 // answer marks the campaign messages an inbound at at answers, those sent
@@ -147,15 +140,20 @@ func (t *Tracker) touchContact(phone string) *contactState {
 		t.log().Warn("stats: contact not tracked", "err", err)
 		return nil
 	}
+	t.markDirty(phone)
+	return s
+}
+
+// markDirty has the next flush write phone's state. t.mu must be held.
+func (t *Tracker) markDirty(phone string) {
 	if t.dirty == nil {
 		t.dirty = make(map[string]struct{})
 	}
 	t.dirty[phone] = struct{}{}
-	return s
 }
 
-// sentTo counts, for a message sent at at, the conversation it starts and
-// the response time it ends, and remembers it when it belongs to a
+// sentTo counts, for a message sent at at, the response time it ends (it
+// starts no conversation: see outbound), and remembers it when it belongs to a
 // campaign. t.mu must be held.
 func (t *Tracker) sentTo(m *store.Message, at time.Time, d dims) {
 	s := t.touchContact(m.To)
@@ -167,9 +165,7 @@ func (t *Tracker) sentTo(m *store.Message, at time.Time, d dims) {
 	if rt, ok := s.reply(ms, w); ok {
 		c.ResponseTime.Observe(rt)
 	}
-	if s.touch(ms) {
-		c.ConversationsStarted++
-	}
+	t.outbound(s, ms)
 	if m.Campaign != "" {
 		s.addSend(campaignSend{Campaign: m.Campaign, Instance: m.Instance, Type: d.typ, At: ms}, w)
 	}
@@ -193,9 +189,10 @@ func (t *Tracker) received(phone string, at time.Time, instance, campaign string
 	if campaign == "" {
 		campaign = replyTo
 	}
-	c := t.counters(at, dims{campaign, instance, ""})
+	d := dims{campaign, instance, ""}
+	c := t.counters(at, d)
 	c.Received++
-	if s.touch(ms) {
+	if t.inbound(s, ms, d) {
 		c.ConversationsStarted++
 	}
 	s.wait(ms, w)

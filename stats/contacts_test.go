@@ -48,12 +48,15 @@ func TestConversationStarts(t *testing.T) {
 			t.Fatalf("%d conversations started, want %d", got, want)
 		}
 	}
-	f(1, step{0, "out", ""})
-	f(1, step{0, "in", ""})
-	f(1, step{0, "out", ""}, step{time.Hour, "in", ""}, step{time.Minute, "out", ""})
-	f(1, step{0, "out", ""}, step{24*time.Hour - time.Second, "in", ""})                      // not before 24 h of silence
-	f(2, step{0, "out", ""}, step{24 * time.Hour, "in", ""})                                  // after it
-	f(2, step{0, "in", ""}, step{23 * time.Hour, "out", ""}, step{24 * time.Hour, "out", ""}) // silence counts from the last message
+	f(0, step{0, "out", ""})                                                          // a one-way send is none
+	f(0, step{0, "out", ""}, step{time.Hour, "out", ""})                              // nor are two
+	f(1, step{0, "in", ""})                                                           // the contact wrote
+	f(1, step{0, "out", ""}, step{time.Hour, "in", ""}, step{time.Minute, "out", ""}) // started by the answer
+	f(1, step{0, "out", ""}, step{24*time.Hour - time.Second, "in", ""})
+	f(1, step{0, "out", ""}, step{24 * time.Hour, "in", ""}) // the send started none to end
+	f(1, step{0, "in", ""}, step{24*time.Hour - time.Second, "in", ""})
+	f(2, step{0, "in", ""}, step{24 * time.Hour, "in", ""})                                  // after 24 h of silence
+	f(2, step{0, "in", ""}, step{23 * time.Hour, "out", ""}, step{24 * time.Hour, "in", ""}) // silence counts from the last message
 	f(1, step{0, "in", ""}, step{23 * time.Hour, "out", ""}, step{23 * time.Hour, "in", ""})
 }
 

@@ -163,13 +163,14 @@ func (t *Tracker) apply(e *ClientEvent, now time.Time) {
 		// The contact is in a conversation now: its next message does not
 		// start another by itself.
 		if s := t.touchContact(e.Contact); s != nil {
-			s.touch(at.UnixMilli())
+			t.opened(s, at.UnixMilli(), d)
 		}
 	case EventConversationEnded:
 		t.counters(at, d).ConversationsEnded++
-		// Ended: the contact's next message starts a new conversation.
-		if s := t.touchContact(e.Contact); s != nil && at.UnixMilli() >= s.Last {
-			s.Last = 0
+		// Ended: not again by itself; the contact's next message starts a
+		// new conversation.
+		if s := t.touchContact(e.Contact); s != nil {
+			s.closed(at.UnixMilli())
 		}
 	case EventHandoff:
 		t.counters(at, d).Handoffs++

@@ -22,8 +22,8 @@ type MessageStats struct {
 }
 
 // ConversationStats is the answer of GET /v1/stats/conversations. Active
-// is started less ended within the range, never below 0; HandoffRate is a
-// fraction of started.
+// is the conversations open at the end of the range (see Reader.active);
+// HandoffRate is a fraction of started.
 type ConversationStats struct {
 	Started      uint64       `json:"started"`
 	Ended        uint64       `json:"ended"`
@@ -63,15 +63,17 @@ type Funnel struct {
 }
 
 // PerformanceStats is the answer of GET /v1/stats/performance.
-// ThroughputPerMinute is sent over the minutes of the range that have
-// passed (at least one); ErrorRate is failed/(sent+failed) and RetryRate
-// retries/sent.
+// ThroughputPerMinute is the range's average: sent over the minutes of the
+// range that have passed (at least one); ThroughputLastMinute is the sends
+// of the minute before its end (see Reader.lastMinute). ErrorRate is
+// failed/(sent+failed) and RetryRate retries/sent.
 type PerformanceStats struct {
-	QueueWait           Latencies `json:"queue_wait"`
-	GatewayLatency      Latencies `json:"gateway_latency"`
-	ThroughputPerMinute float64   `json:"throughput_per_minute"`
-	ErrorRate           float64   `json:"error_rate"`
-	RetryRate           float64   `json:"retry_rate"`
+	QueueWait            Latencies `json:"queue_wait"`
+	GatewayLatency       Latencies `json:"gateway_latency"`
+	ThroughputPerMinute  float64   `json:"throughput_per_minute"`
+	ThroughputLastMinute float64   `json:"throughput_last_minute"`
+	ErrorRate            float64   `json:"error_rate"`
+	RetryRate            float64   `json:"retry_rate"`
 }
 
 // Latencies are quantiles of a duration in milliseconds: upper bounds of
@@ -88,10 +90,16 @@ func (r *Reader) Messages(dim string, from, to time.Time) (MessageStats, error) 
 	return messageStats(&c, from.In(r.loc), to.In(r.loc)), err
 }
 
-// Conversations returns the conversation counts of dim over [from, to).
+// Conversations returns the conversation counts of dim over [from, to),
+// and those open at its end.
 func (r *Reader) Conversations(dim string, from, to time.Time) (ConversationStats, error) {
 	c, err := r.Total(dim, from, to)
-	return conversationStats(&c), err
+	if err != nil {
+		return ConversationStats{}, err
+	}
+	s := conversationStats(&c)
+	s.Active, err = r.active(dim, to)
+	return s, err
 }
 
 // Conversions returns the conversions of dim over [from, to).
@@ -100,10 +108,16 @@ func (r *Reader) Conversions(dim string, from, to time.Time) (ConversionStats, e
 	return conversionStats(&c), err
 }
 
-// Performance returns the latencies and rates of dim over [from, to).
+// Performance returns the latencies and rates of dim over [from, to), and
+// the throughput of its last minute.
 func (r *Reader) Performance(dim string, from, to time.Time) (PerformanceStats, error) {
 	c, err := r.Total(dim, from, to)
-	return performanceStats(&c, from, earlier(to, r.now())), err
+	if err != nil {
+		return PerformanceStats{}, err
+	}
+	p := performanceStats(&c, from, earlier(to, r.now()))
+	p.ThroughputLastMinute, err = r.lastMinute(dim, to)
+	return p, err
 }
 
 func messageStats(c *Counters, from, to time.Time) MessageStats {
@@ -117,7 +131,6 @@ func conversationStats(c *Counters) ConversationStats {
 	h := &c.ResponseTime
 	return ConversationStats{
 		Started: c.ConversationsStarted, Ended: c.ConversationsEnded,
-		Active:   c.ConversationsStarted - min(c.ConversationsEnded, c.ConversationsStarted),
 		Handoffs: c.Handoffs, HandoffRate: rate(c.Handoffs, c.ConversationsStarted),
 		ResponseTime: ResponseTime{AvgSeconds: seconds(h.Mean()), P50Seconds: seconds(h.Quantile(0.5)),
 			P90Seconds: seconds(h.Quantile(0.9)), P99Seconds: seconds(h.Quantile(0.99))},

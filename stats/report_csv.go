@@ -104,6 +104,7 @@ func (t *csvTable) performance(p *PerformanceStats) {
 		t.f(s, "", l.name+".p99_ms", l.v.P99MS)
 	}
 	t.f(s, "", "throughput_per_minute", p.ThroughputPerMinute)
+	t.f(s, "", "throughput_last_minute", p.ThroughputLastMinute)
 	t.f(s, "", "error_rate", p.ErrorRate)
 	t.f(s, "", "retry_rate", p.RetryRate)
 }

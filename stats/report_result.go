@@ -32,11 +32,18 @@ func (r *Reader) Report(period, date string) (*ReportResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ReportResult{Period: period, From: from, To: to,
+	rep := &ReportResult{Period: period, From: from, To: to,
 		Messages:      messageStats(&c, from, to),
 		Conversations: conversationStats(&c),
 		Conversions:   conversionStats(&c),
 		Performance:   performanceStats(&c, from, earlier(to, r.now())),
 		Campaigns:     cs,
-	}, nil
+	}
+	if rep.Conversations.Active, err = r.active(DimAll, to); err != nil {
+		return nil, err
+	}
+	if rep.Performance.ThroughputLastMinute, err = r.lastMinute(DimAll, to); err != nil {
+		return nil, err
+	}
+	return rep, nil
 }

@@ -67,7 +67,7 @@ func TestReportDay(t *testing.T) {
 		Performance: PerformanceStats{
 			QueueWait:           Latencies{P50MS: 107.6, P95MS: 2048, P99MS: 2048},
 			GatewayLatency:      Latencies{P50MS: 256, P95MS: 256, P99MS: 256},
-			ThroughputPerMinute: 0.0076, ErrorRate: 0.1538, RetryRate: 0.0909},
+			ThroughputPerMinute: 0.0076, ThroughputLastMinute: 2, ErrorRate: 0.1538, RetryRate: 0.0909},
 		Campaigns: []CampaignStats{
 			{Name: "=HYPERLINK(\"x\")", Sent: 1, Delivered: 1},
 			{Name: "autumn", Cost: 50, Currency: "EUR", ROI: -1},
@@ -127,12 +127,5 @@ func TestStatsRoutesOfOneSum(t *testing.T) {
 	m, err = fx.r.Messages(DimAll, to, to)
 	if err != nil || m.Sent != 0 || m.DeliveryRate != 0 {
 		t.Fatalf("empty messages = %+v, %v", m, err)
-	}
-}
-
-func TestActiveNeverNegative(t *testing.T) {
-	c := Counters{ConversationsStarted: 1, ConversationsEnded: 3}
-	if s := conversationStats(&c); s.Active != 0 {
-		t.Fatalf("active = %d, want 0", s.Active)
 	}
 }

@@ -12,8 +12,8 @@ import (
 const (
 	FlushEveryDefault  = time.Second
 	ReplyWindowDefault = 72 * time.Hour
-	// ConversationGap is the silence after which the next message with a
-	// contact, either way, starts a conversation by itself.
+	// ConversationGap is the silence, either way, after which a
+	// conversation with a contact ends by itself (see conversations.go).
 	ConversationGap = 24 * time.Hour
 )
 
@@ -43,6 +43,8 @@ type Tracker struct {
 
 	flushMu sync.Mutex // one flush at a time, so contact states land in order
 	sweepAt []byte     // where the next sweep of stale contact records starts
+
+	openLoaded bool // the stored open conversations are cached (see endIdleConversations)
 }
 
 // dims are the dimensions of one count: campaign, instance, message type.

@@ -58,6 +58,9 @@ func (t *Tracker) Flush() error {
 	t.flushMu.Lock()
 	defer t.flushMu.Unlock()
 	now := t.now()
+	if err := t.endIdleConversations(now); err != nil {
+		return fmt.Errorf("stats flush: %w", err)
+	}
 	snap := t.take(now)
 	if len(snap.pending) == 0 && len(snap.puts) == 0 && len(snap.stale) == 0 {
 		return nil

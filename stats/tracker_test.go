@@ -45,14 +45,14 @@ func TestTrackLifecycle(t *testing.T) {
 			t.Fatalf("counted %q, want %q", got, want)
 		}
 	}
-	const sentOnce = "enqueued=1 sent=1 started=1 queue_wait=1"
+	const sentOnce = "enqueued=1 sent=1 queue_wait=1"
 	f(func(t *testing.T, r *trRig) { r.enqueue(t, "+34600111222", "", 0) }, "enqueued=1")
 	f(func(t *testing.T, r *trRig) { r.send(t, "+34600111222", "", "g1") }, sentOnce)
 	f(func(t *testing.T, r *trRig) { // read skips delivered: both count
 		r.send(t, "+34600111222", "", "g1")
 		r.st.ReportStatus("g1", store.Read, r.clock.Now(), "")
 		r.st.ReportStatus("g1", store.Read, r.clock.Now(), "") // repeated: nothing
-	}, "enqueued=1 sent=1 delivered=1 read=1 started=1 queue_wait=1")
+	}, "enqueued=1 sent=1 delivered=1 read=1 queue_wait=1")
 	f(func(t *testing.T, r *trRig) { // a retry, then dead
 		m := r.enqueue(t, "+34600111222", "", 2)
 		r.lease(t)
@@ -70,7 +70,7 @@ func TestTrackLifecycle(t *testing.T) {
 		r.st.Promote(r.clock.Now())
 		r.lease(t)
 		r.markSent(t, m.ID, "g1")
-	}, "enqueued=1 sent=1 failed=1 retries=1 started=1 queue_wait=1")
+	}, "enqueued=1 sent=1 failed=1 retries=1 queue_wait=1")
 	f(func(t *testing.T, r *trRig) { // permanent failure
 		m := r.enqueue(t, "+34600111222", "", 0)
 		r.lease(t)
@@ -81,11 +81,11 @@ func TestTrackLifecycle(t *testing.T) {
 		r.lease(t)
 		r.st.ReportStatus("g1", store.Delivered, r.clock.Now(), "")
 		r.markSent(t, m.ID, "g1")
-	}, "enqueued=1 sent=1 delivered=1 started=1 queue_wait=1")
+	}, "enqueued=1 sent=1 delivered=1 queue_wait=1")
 	f(func(t *testing.T, r *trRig) { // delivery failure
 		r.send(t, "+34600111222", "", "g1")
 		r.st.ReportStatus("g1", store.Failed, r.clock.Now(), "undeliverable")
-	}, "enqueued=1 sent=1 failed=1 started=1 queue_wait=1")
+	}, "enqueued=1 sent=1 failed=1 queue_wait=1")
 	f(func(t *testing.T, r *trRig) { // release, defer and cancel count nothing
 		m := r.enqueue(t, "+34600111222", "", 0)
 		r.lease(t)
@@ -120,7 +120,7 @@ func TestTrackTimesAndDimensions(t *testing.T) {
 			t.Fatalf("%q: %q, want %q", dim, got, summary(all))
 		}
 	}
-	if got := summary(r.record(t, Minute, trStart, DimAll)); got != "enqueued=1 sent=1 started=1 queue_wait=1" {
+	if got := summary(r.record(t, Minute, trStart, DimAll)); got != "enqueued=1 sent=1 queue_wait=1" {
 		t.Fatalf("first minute: %q", got)
 	}
 	if got := summary(r.record(t, Minute, at, DimAll)); got != "delivered=1" { // at the webhook's time
@@ -179,7 +179,7 @@ func TestFlushOneCommit(t *testing.T) {
 	if again, _ := r.st.CommitStats(); again != after {
 		t.Fatalf("an empty flush made %d commits", again-after)
 	}
-	if c := r.record(t, Day, trStart, DimAll); c.Sent != 50 || c.ConversationsStarted != 50 {
+	if c := r.record(t, Day, trStart, DimAll); c.Sent != 50 || c.ConversationsStarted != 0 { // one-way sends: no conversation
 		t.Fatalf("after flush: %s", summary(c))
 	}
 }

@@ -34,7 +34,8 @@ func (s *Server) registerAdmin() {
 }
 
 // adminImport runs the whole import inside the request, so the answer is
-// its result; a client that hangs up cancels it between SCAN pages, keeping
+// its result (after its progress, when the client asked for it: see
+// streamed); a client that hangs up cancels it between SCAN pages, keeping
 // what was copied (a second import finishes it without duplicates).
 func (s *Server) adminImport(r *http.Request, _ httprouter.Params) (any, error) {
 	var req importer.Request
@@ -44,23 +45,27 @@ func (s *Server) adminImport(r *http.Request, _ httprouter.Params) (any, error) 
 	if req.URL == "" {
 		return nil, badRequest("url", "is required: the Redis to import, such as redis://host:6379")
 	}
-	res, err := s.opts.Importer.Import(r.Context(), req)
-	if err != nil {
-		return nil, err
-	}
-	s.log.Info("import done", "keys", res.Keys, "jobs", res.Jobs, "messages", res.Messages, "skipped", res.Skipped)
-	return res, nil
+	return streamed{func(ctx context.Context) (any, error) {
+		res, err := s.opts.Importer.Import(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		s.log.Info("import done", "keys", res.Keys, "jobs", res.Jobs, "messages", res.Messages, "skipped", res.Skipped)
+		return res, nil
+	}}, nil
 }
 
 type cutoverReply struct {
 	Released int `json:"released"`
 }
 
-func (s *Server) adminCutover(r *http.Request, _ httprouter.Params) (any, error) {
-	n, err := s.opts.Importer.Cutover(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	s.log.Info("cutover done", "released", n)
-	return cutoverReply{Released: n}, nil
+func (s *Server) adminCutover(*http.Request, httprouter.Params) (any, error) {
+	return streamed{func(ctx context.Context) (any, error) {
+		n, err := s.opts.Importer.Cutover(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.log.Info("cutover done", "released", n)
+		return cutoverReply{Released: n}, nil
+	}}, nil
 }

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/julienschmidt/httprouter"
 
+	"github.com/waqhq/waq/progress"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/mirror"
 )
@@ -47,7 +50,9 @@ type mirrorReply struct {
 
 // startMirror answers once the first sync began, so a bad source is an
 // error of this request: 409 while one runs, 422 for a bad URL, 503 for a
-// source that cannot be followed.
+// source that cannot be followed. A client that asks for progress (see
+// streamed) is then told of the first sync until the mirror caught up
+// (see followMirror).
 func (s *Server) startMirror(r *http.Request, _ httprouter.Params) (any, error) {
 	var req struct {
 		URL string `json:"url"`
@@ -68,7 +73,49 @@ func (s *Server) startMirror(r *http.Request, _ httprouter.Params) (any, error) 
 		return nil, &store.Error{Code: store.EUNAVAILABLE, Message: err.Error()}
 	}
 	s.log.Info("mirror started", "url", st.URL)
-	return mirrorReply{Status: st}, nil
+	if !wantsProgress(r) {
+		return mirrorReply{Status: st}, nil
+	}
+	return streamed{func(ctx context.Context) (any, error) { return s.followMirror(ctx), nil }}, nil
+}
+
+// mirrorPoll is how often followMirror reads the mirror's status.
+const mirrorPoll = 250 * time.Millisecond
+
+// followMirror reports the mirror's first sync (connect, load with the keys
+// loaded, catch_up with the stream bytes applied of those the source had
+// when streaming began) until it caught up with the source (streaming, no
+// lag), stopped or failed, or the client left; the mirror goes on in the
+// background either way. It returns the status at that moment.
+func (s *Server) followMirror(ctx context.Context) mirrorReply {
+	t := time.NewTicker(mirrorPoll)
+	defer t.Stop()
+	base := int64(-1) // the offset when streaming began
+	for {
+		st, keys, _ := s.opts.Mirror.Status()
+		reply := mirrorReply{Status: st, Keys: keys}
+		switch st.State {
+		case mirror.StateStopped, mirror.StateFailed:
+			return reply
+		case mirror.StateLoading:
+			progress.Report(ctx, progress.PhaseLoad, keys, 0)
+		case mirror.StateStreaming:
+			if base < 0 {
+				base = st.Offset
+			}
+			progress.Report(ctx, progress.PhaseCatchUp, st.Offset-base, max(st.SourceOffset, st.Offset)-base)
+			if st.SourceOffset > 0 && st.LagBytes == 0 {
+				return reply
+			}
+		default:
+			progress.Report(ctx, progress.PhaseConnect, 0, 0)
+		}
+		select {
+		case <-ctx.Done():
+			return reply
+		case <-t.C:
+		}
+	}
 }
 
 func (s *Server) mirrorStatus(*http.Request, httprouter.Params) (any, error) {

@@ -89,6 +89,8 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, v any, err erro
 	case rawJSON:
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(v)
+	case streamed:
+		s.writeStreamed(w, r, v)
 	default:
 		s.writeJSON(w, http.StatusOK, v)
 	}
@@ -97,6 +99,16 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, v any, err erro
 // writeError answers err with its status and {"error": {...}}. Errors
 // without a code are internal: logged here, hidden from the client.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e, status := s.publicError(r, err)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="waq"`)
+	}
+	s.writeJSON(w, status, errorBody{e})
+}
+
+// publicError returns what a client is told of err, and its status,
+// logging the server's failures.
+func (s *Server) publicError(r *http.Request, err error) (*store.Error, int) {
 	var e *store.Error
 	if !errors.As(err, &e) {
 		e = errInternal
@@ -114,10 +126,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusInternalServerError {
 		e = errInternal
 	}
-	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="waq"`)
-	}
-	s.writeJSON(w, status, errorBody{e})
+	return e, status
 }
 
 // writeJSON writes body as JSON with status; a nil body writes none.

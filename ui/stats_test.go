@@ -67,7 +67,7 @@ func TestStatsShapes(t *testing.T) {
 		"response_time", "avg_seconds p50_seconds p90_seconds p99_seconds")
 	f("/v1/stats/conversions", "appointment funnel lead qualified_lead sale value",
 		"funnel", "appointment_to_sale lead_to_qualified qualified_to_appointment", "value", "EUR")
-	f("/v1/stats/performance", "error_rate gateway_latency queue_wait retry_rate throughput_per_minute",
+	f("/v1/stats/performance", "error_rate gateway_latency queue_wait retry_rate throughput_last_minute throughput_per_minute",
 		"queue_wait", "p50_ms p95_ms p99_ms", "gateway_latency", "p50_ms p95_ms p99_ms")
 	f("/v1/stats/campaigns/spring", "conversions cost currency delivered engagement_rate failed name read replied revenue roi sent")
 	f("/v1/stats/campaigns", "campaigns")

@@ -92,6 +92,11 @@ func (c *client) call(ctx context.Context, method, path string, in, out any) (in
 // open sends the request and returns the response of a 2xx answer, whose
 // body the caller closes; any other answer becomes an error.
 func (c *client) open(ctx context.Context, method, path string, in any) (*http.Response, error) {
+	return c.openAccept(ctx, method, path, in, "")
+}
+
+// openAccept is open with an Accept header, when accept is not empty.
+func (c *client) openAccept(ctx context.Context, method, path string, in any, accept string) (*http.Response, error) {
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
@@ -106,6 +111,9 @@ func (c *client) open(ctx context.Context, method, path string, in any) (*http.R
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
 	}
 	if c.apiKey != "" {
 		req.Header.Set("Authorization", "Bearer "+c.apiKey)

@@ -24,6 +24,8 @@ stopped. After "waq mirror", it first stops the mirror and turns the BullMQ
 jobs of the mirrored copy into held messages. Running it again releases
 nothing more. A running waq serve does the work (POST /v1/admin/cutover);
 when no server answers, waq opens the data file of --data-dir itself.
+Progress goes to the standard error: a bar per phase on a terminal, plain
+lines otherwise.
 `)
 	printSettings(w, append([]string{"data-dir"}, clientFlags...))
 }
@@ -43,9 +45,11 @@ func (c *cli) cutover(ctx context.Context, args []string) error {
 	var reply struct {
 		Released int `json:"released"`
 	}
-	err = postLong(ctx, cl, "/v1/admin/cutover", nil, &reply)
+	err = postProgress(ctx, cl, "/v1/admin/cutover", nil, &reply, c.progressView("cutover"))
 	if errors.Is(err, errNoServer) {
-		reply.Released, err = cutoverFile(cfg)
+		wctx, stop := watch(ctx, c.progressView("cutover"))
+		reply.Released, err = cutoverFile(wctx, cfg)
+		stop()
 	}
 	if err != nil {
 		return fmt.Errorf("cutover: %w", err)
@@ -54,7 +58,9 @@ func (c *cli) cutover(ctx context.Context, args []string) error {
 	return nil
 }
 
-func cutoverFile(cfg Config) (int, error) {
+// cutoverFile is the cutover on the data file, reporting its progress
+// through ctx (see watch).
+func cutoverFile(ctx context.Context, cfg Config) (int, error) {
 	st, err := openDataFile(cfg, false)
 	if err != nil {
 		return 0, err
@@ -62,8 +68,8 @@ func cutoverFile(cfg Config) (int, error) {
 	defer st.Close()
 	im := importer.New(st)
 	im.Region = cfg.DefaultRegion
-	if _, err := mirror.Translate(context.Background(), st, im, importer.PrefixDefault, importer.DefaultMapping()); err != nil {
+	if _, err := mirror.Translate(ctx, st, im, importer.PrefixDefault, importer.DefaultMapping()); err != nil {
 		return 0, err
 	}
-	return st.Cutover()
+	return im.Cutover(ctx)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -31,7 +30,8 @@ ones too) and turns the BullMQ jobs it finds into messages held until
 ones (dead at cutover) and completed ones (sent history). Importing again
 copies the keys again and adds only jobs not imported before. A running
 waq serve does the work (POST /v1/admin/import); when no server answers,
-waq opens the data file of --data-dir itself.
+waq opens the data file of --data-dir itself. Progress goes to the
+standard error: a bar per phase on a terminal, plain lines otherwise.
 
 Flags:
   --db LIST          databases to copy, such as 0,1 (default: the URL's, else all with keys)
@@ -89,17 +89,20 @@ func (c *cli) importRedis(ctx context.Context, args []string) error {
 	return nil
 }
 
-// runImport asks the server, or works on the data file when none answers.
+// runImport asks the server, or works on the data file when none answers,
+// showing the progress either way.
 func (c *cli) runImport(ctx context.Context, b *configFlags, req importer.Request) (*importer.Result, error) {
 	cl, cfg, err := c.loadClient(b)
 	if err != nil {
 		return nil, err
 	}
 	res := new(importer.Result)
-	err = postLong(ctx, cl, "/v1/admin/import", req, res)
+	err = postProgress(ctx, cl, "/v1/admin/import", req, res, c.progressView("import"))
 	if !errors.Is(err, errNoServer) {
 		return res, err
 	}
+	ctx, stop := watch(ctx, c.progressView("import"))
+	defer stop()
 	st, err := openDataFile(cfg, true)
 	if err != nil {
 		return nil, err
@@ -110,20 +113,6 @@ func (c *cli) runImport(ctx context.Context, b *configFlags, req importer.Reques
 		return nil, fmt.Errorf("WAQ_DEFAULT_REGION: %w", err)
 	}
 	return im.Import(ctx, req)
-}
-
-// postLong is client.call without its timeout: an import or a cutover takes
-// as long as the data it moves; Ctrl-C stops it.
-func postLong(ctx context.Context, cl *client, path string, in, out any) error {
-	resp, err := cl.open(ctx, http.MethodPost, path, in)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("POST %s: decode answer: %w", path, err)
-	}
-	return nil
 }
 
 // openDataFile opens the data file of cfg for writing. With create it makes

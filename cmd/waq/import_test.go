@@ -120,9 +120,12 @@ func TestImportThroughServer(t *testing.T) {
 	cfg := testConfig(t.TempDir(), GatewayDemo)
 	m, cl := startMain(t, cfg)
 	env := map[string]string{"WAQ_URL": "http://" + m.HTTPAddr(), "WAQ_API_KEY": testKey}
-	if code, out, errOut := runCLI(t, env, "import", "--json", url); code != 0 || !strings.Contains(out, `"messages": 1`) {
+	code, out, errOut := runCLI(t, env, "import", "--json", url)
+	if code != 0 || !strings.Contains(out, `"messages": 1`) {
 		t.Fatalf("import: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
+	// Not a terminal: the progress the server streamed, as plain lines.
+	inOrder(t, errOut, "import: copy 4 of 4 keys (100%), ", "import: translate 1 of 1 jobs (100%), ")
 	var list struct{ Messages []store.Message }
 	if _, err := cl.call(t.Context(), http.MethodGet, "/v1/messages?status=held", nil, &list); err != nil || len(list.Messages) != 1 {
 		t.Fatalf("held messages: %+v, %v", list, err)
@@ -132,8 +135,23 @@ func TestImportThroughServer(t *testing.T) {
 	if got := waitStatus(t, cl, id, store.Held); got.Attempts != 0 {
 		t.Fatalf("a held message was tried: %+v", got)
 	}
-	if code, out, _ := runCLI(t, env, "cutover"); code != 0 || out != "released 1 held messages\n" {
+	code, out, errOut = runCLI(t, env, "cutover")
+	if code != 0 || out != "released 1 held messages\n" {
 		t.Fatalf("cutover: exit %d, %q", code, out)
 	}
+	inOrder(t, errOut, "cutover: release 0 of 1 messages (0%)", "cutover: release 1 of 1 messages (100%)")
 	waitStatus(t, cl, id, store.Read)
+}
+
+// inOrder fails unless s holds each of parts, in that order.
+func inOrder(t *testing.T, s string, parts ...string) {
+	t.Helper()
+	rest := s
+	for _, p := range parts {
+		i := strings.Index(rest, p)
+		if i < 0 {
+			t.Fatalf("%q not found in order in:\n%s", p, s)
+		}
+		rest = rest[i+len(p):]
+	}
 }

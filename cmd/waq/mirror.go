@@ -26,8 +26,11 @@ database. The place in the stream is stored with the keys, so following the
 same URL again resumes without a full copy when the source still has the
 history. BullMQ jobs are copied as keys; "waq cutover" turns them into
 messages and releases them. A running waq serve does the work in the
-background (POST /v1/admin/mirror); when no server answers, waq opens the
-data file of --data-dir and follows in the foreground until Ctrl-C.
+background (POST /v1/admin/mirror); the command shows the first sync on the
+standard error (a bar on a terminal, plain lines otherwise) and returns once
+the mirror caught up; Ctrl-C only stops watching. When no server answers,
+waq opens the data file of --data-dir and follows in the foreground until
+Ctrl-C.
 
 Flags:
   --status   show the server's mirror
@@ -72,9 +75,13 @@ func (c *cli) mirror(ctx context.Context, args []string) error {
 	case *stopIt:
 		_, err = cl.call(ctx, http.MethodDelete, "/v1/admin/mirror", nil, &reply)
 	default:
-		err = postLong(ctx, cl, "/v1/admin/mirror", map[string]string{"url": pos[0]}, &reply)
+		err = postProgress(ctx, cl, "/v1/admin/mirror", map[string]string{"url": pos[0]}, &reply, c.progressView("mirror"))
 		if errors.Is(err, errNoServer) {
 			return c.mirrorFile(ctx, cfg, pos[0])
+		}
+		if err != nil && ctx.Err() != nil { // Ctrl-C while watching the first sync
+			fmt.Fprintln(c.stderr, "stopped watching; the mirror goes on in the server (waq mirror --status, waq mirror --stop)")
+			return nil
 		}
 	}
 	if err != nil {

@@ -117,9 +117,13 @@ func TestMirrorThroughServer(t *testing.T) {
 	cfg.RESPAddr = "127.0.0.1:0"
 	m, cl := startMain(t, cfg)
 	env := map[string]string{"WAQ_URL": "http://" + m.HTTPAddr(), "WAQ_API_KEY": testKey}
-	if code, out, errOut := runCLI(t, env, "mirror", "redis://"+src); code != 0 {
+	// It returns once the mirror caught up with the source, having shown
+	// the first sync as the server streamed it.
+	code, out, errOut := runCLI(t, env, "mirror", "redis://"+src)
+	if code != 0 || !strings.Contains(out, " streaming: ") || !strings.Contains(out, "(0 bytes behind), 3 keys") {
 		t.Fatalf("mirror: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
+	inOrder(t, errOut, "mirror: catch_up ")
 	c.Set(ctx, "after-sync", "live", 0)
 	local := redis.NewClient(&redis.Options{Addr: m.respAddr})
 	defer local.Close()

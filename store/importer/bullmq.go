@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/waqhq/waq/phone"
+	"github.com/waqhq/waq/progress"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/keyspace"
 )
@@ -40,6 +41,7 @@ func (im *Importer) Translate(ctx context.Context, db int, prefix string, mp Map
 	if err != nil {
 		return err
 	}
+	tr := &counter{phase: progress.PhaseTranslate, done: int64(res.Jobs), total: int64(res.Jobs)}
 	for _, q := range queues {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -52,7 +54,8 @@ func (im *Importer) Translate(ctx context.Context, db int, prefix string, mp Map
 		if err != nil {
 			return err
 		}
-		if err := im.enqueue(jobs, mp, res); err != nil {
+		tr.total += int64(len(jobs))
+		if err := im.enqueue(jobs, mp, res, func(n int) { tr.add(ctx, n) }); err != nil {
 			return err
 		}
 	}
@@ -124,18 +127,21 @@ func readJobs(t *keyspace.Tx, db int, prefix, q string) ([]job, error) {
 }
 
 // enqueue stores the messages of jobs, BulkMax per commit, counting the jobs
-// that cannot become one. Those addressed to a WhatsApp id that is no phone
+// that cannot become one, and telling done how many jobs each commit
+// finished. Those addressed to a WhatsApp id that is no phone
 // number are counted apart, with a sample instead of a note each: an
 // export from a gateway can hold thousands.
-func (im *Importer) enqueue(jobs []job, mp Mapping, res *Result) error {
+func (im *Importer) enqueue(jobs []job, mp Mapping, res *Result, done func(int)) error {
 	var batch []*store.Message
+	seen := 0 // jobs up to the last commit
 	flush := func() error {
 		n, err := im.st.EnqueueHeld(batch)
 		res.Messages += n
 		batch = batch[:0]
 		return err
 	}
-	for _, j := range jobs {
+	defer func() { done(len(jobs) - seen) }()
+	for i, j := range jobs {
 		res.Jobs++
 		m, err := message(j, mp, im.Region)
 		var perr *phone.Error
@@ -153,6 +159,8 @@ func (im *Importer) enqueue(jobs []job, mp Mapping, res *Result) error {
 			if err := flush(); err != nil {
 				return err
 			}
+			done(i + 1 - seen)
+			seen = i + 1
 		}
 	}
 	if len(batch) == 0 {

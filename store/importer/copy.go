@@ -117,7 +117,7 @@ type value struct {
 
 // copyDB copies every key of database db, one SCAN page per commit. A key
 // copied again replaces the local one, so running it twice is harmless.
-func (im *Importer) copyDB(ctx context.Context, src *source, db int, res *Result) error {
+func (im *Importer) copyDB(ctx context.Context, src *source, db int, res *Result, cp *counter) error {
 	c := src.client(db)
 	var cursor uint64
 	for {
@@ -132,6 +132,7 @@ func (im *Importer) copyDB(ctx context.Context, src *source, db int, res *Result
 		if err := im.write(db, vals, res); err != nil {
 			return err
 		}
+		cp.add(ctx, len(keys))
 		if cursor = next; cursor == 0 {
 			return nil
 		}

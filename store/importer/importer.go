@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/phone"
+	"github.com/waqhq/waq/progress"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/keyspace"
 )
@@ -119,10 +120,15 @@ func (im *Importer) Import(ctx context.Context, req Request) (*Result, error) {
 		mp = req.Mapping.withDefaults()
 	}
 	res := &Result{}
+	// Every database is copied before any is translated, so a watcher sees
+	// one copy phase and one translate phase (see package progress).
+	cp := &counter{phase: progress.PhaseCopy, total: src.size(ctx)}
 	for _, db := range src.dbs {
-		if err := im.copyDB(ctx, src, db, res); err != nil {
+		if err := im.copyDB(ctx, src, db, res, cp); err != nil {
 			return res, fmt.Errorf("import db %d: %w", db, err)
 		}
+	}
+	for _, db := range src.dbs {
 		if err := im.Translate(ctx, db, prefix, mp, res); err != nil {
 			return res, fmt.Errorf("translate db %d: %w", db, err)
 		}
@@ -131,10 +137,14 @@ func (im *Importer) Import(ctx context.Context, req Request) (*Result, error) {
 }
 
 // Cutover releases the held messages (see store.Cutover); it returns how
-// many it released, 0 when called again.
+// many it released, 0 when called again. When ctx carries a progress.Func,
+// it reports the release phase as the held count goes down.
 func (im *Importer) Cutover(ctx context.Context) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
+	}
+	if progress.Watched(ctx) {
+		return im.cutoverWatched(ctx)
 	}
 	return im.st.Cutover()
 }

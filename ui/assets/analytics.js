@@ -161,7 +161,8 @@ function performance(p) {
   const lat = (l) => (l ? [ms(l.p50_ms), ms(l.p95_ms), ms(l.p99_ms)] : ['–', '–', '–']);
   return [
     h('div', {class: 'stats'},
-      stat('Throughput', num(p.throughput_per_minute), 'per minute'),
+      stat('Throughput', num(p.throughput_last_minute), 'in the last minute'),
+      stat('Average', num(p.throughput_per_minute), 'per minute over the period'),
       stat('Error rate', pct(p.error_rate)), stat('Retry rate', pct(p.retry_rate))),
     table('Latencies', ['', 'Median', '95th pct', '99th pct'], [
       [h('b', {text: 'Queue wait'}), ...lat(p.queue_wait)],
