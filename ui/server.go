@@ -120,6 +120,7 @@ func (s *Server) SetStopping() { s.stopping.Store(true) }
 func (s *Server) register() {
 	s.handle(http.MethodPost, "/v1/messages", s.enqueue)
 	s.handle(http.MethodPost, "/v1/messages/bulk", s.enqueueBulk)
+	s.handle(http.MethodPost, "/v1/messages/send-now", s.sendNow)
 	s.handle(http.MethodGet, "/v1/messages", s.listMessages)
 	s.handle(http.MethodGet, "/v1/messages/:id", s.getMessage)
 	s.handle(http.MethodDelete, "/v1/messages/:id", s.cancelMessage)
