@@ -60,6 +60,10 @@ type Options struct {
 	// Mirror runs /v1/admin/mirror (POST, GET, DELETE); 501 when nil.
 	Mirror Mirror
 
+	// Location is WAQ_TIMEZONE, the zone the status page writes dates and
+	// buckets in; the zone of Stats when nil, else UTC.
+	Location *time.Location
+
 	// DefaultRegion is the country of numbers a client writes without a
 	// country code (WAQ_DEFAULT_REGION, such as ES); "" requires the code.
 	DefaultRegion string
