@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -21,8 +22,26 @@ import (
 )
 
 // The page's browser tests drive Debian's chromium, headless. They write
-// screenshots here for a person to look at; the folder is gitignored.
+// screenshots for a person to look at into WAQ_ARTIFACTS when it is set
+// (CI keeps that folder as the run's artefacts), else here; the folder is
+// gitignored.
 const screenshotDir = "testdata/screenshots"
+
+var logShots sync.Once
+
+// shotsDir is where the screenshots go, logged once per run.
+func shotsDir(t *testing.T) string {
+	t.Helper()
+	dir := screenshotDir
+	if d := os.Getenv("WAQ_ARTIFACTS"); d != "" {
+		dir = filepath.Join(d, "screenshots")
+	}
+	logShots.Do(func() {
+		abs, _ := filepath.Abs(dir)
+		t.Logf("screenshots in %s", abs)
+	})
+	return dir
+}
 
 // Viewports the screenshots are taken at.
 const (
@@ -228,6 +247,28 @@ func (tb *tab) confirm() {
 	tb.wait(`!document.querySelector('#confirm').open`)
 }
 
+// phone switches to a phone's viewport with touch, as shot takes it.
+func (tb *tab) phone() {
+	tb.t.Helper()
+	tb.do(chromedp.EmulateViewport(phoneW, phoneH, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+}
+
+// tap touches the middle of the element sel finds with one finger, as a
+// phone does: a touchstart and a touchend at the same place.
+func (tb *tab) tap(sel string) {
+	tb.t.Helper()
+	xy := eval[[]float64](tb, fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect();
+		return [r.left + r.width / 2, r.top + r.height / 2]; })()`, sel))
+	touch := func(typ input.DispatchTouchEventType, pts []*input.TouchPoint) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: pts})
+			return err
+		})
+	}
+	tb.do(touch(input.DispatchTouchEventTypeTouchStart, []*input.TouchPoint{{X: xy[0], Y: xy[1]}}),
+		touch(input.DispatchTouchEventTypeTouchEnd, []*input.TouchPoint{}))
+}
+
 // dark switches prefers-color-scheme.
 func (tb *tab) dark(on bool) {
 	tb.t.Helper()
@@ -262,10 +303,11 @@ func (tb *tab) shot(name string, phone bool) {
 	if err != nil {
 		tb.t.Fatalf("screenshot %s: %v", name, err)
 	}
-	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+	dir := shotsDir(tb.t)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		tb.t.Fatal(err)
 	}
 	tb.do(chromedp.EmulateViewport(w, h, opts...))

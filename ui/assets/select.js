@@ -10,23 +10,24 @@ import {h, num} from './dom.js';
 // {key, label, cls, fits(items) -> the items it applies to, run(items)};
 // its button is disabled while nothing ticked fits it.
 export function selection(name, actions) {
+  const id = 'sel-' + name; // ids of the bar: sel-msg-all, sel-dlq-count, ...
   const picked = new Map(); // id -> item
   let shown = [];
-  const all = h('input', {type: 'checkbox', id: name + '-all', onchange: (e) => {
+  const all = h('input', {type: 'checkbox', id: id + '-all', onchange: (e) => {
     for (const it of shown) {
       if (e.target.checked) picked.set(it.id, it);
       else picked.delete(it.id);
     }
     sync();
   }});
-  const count = h('span', {class: 'sel-count', id: name + '-count', 'aria-live': 'polite'});
+  const count = h('span', {class: 'sel-count', id: id + '-count', 'aria-live': 'polite'});
   const buttons = actions.map((a) => h('button', {type: 'button', class: 'small ' + (a.cls || ''), 'data-bulk': a.key,
     onclick: async () => {
       const items = a.fits([...picked.values()]);
       if (items.length) await a.run(items);
     }}, a.label));
-  const bar = h('div', {class: 'selbar', id: name + '-bar'},
-    h('label', {class: 'all', for: name + '-all'}, all, ' Select all on this page'), count,
+  const bar = h('div', {class: 'selbar', id: id + '-bar'},
+    h('label', {class: 'all', for: id + '-all'}, all, ' Select all on this page'), count,
     h('div', {class: 'buttons'}, buttons));
 
   function sync() {
