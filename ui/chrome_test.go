@@ -250,7 +250,7 @@ func (tb *tab) confirm() {
 // phone switches to a phone's viewport with touch, as shot takes it.
 func (tb *tab) phone() {
 	tb.t.Helper()
-	tb.do(chromedp.EmulateViewport(phoneW, phoneH, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	tb.do(chromedp.EmulateViewport(phoneW, phoneH, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2)))
 }
 
 // tap touches the middle of the element sel finds with one finger, as a
