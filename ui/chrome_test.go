@@ -269,6 +269,25 @@ func (tb *tab) tap(sel string) {
 		touch(input.DispatchTouchEventTypeTouchEnd, []*input.TouchPoint{}))
 }
 
+// shotView writes a screenshot of what the viewport shows now, without
+// resizing it (which would redraw the charts and close their tips).
+func (tb *tab) shotView(name string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		tb.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir := shotsDir(tb.t)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
 // dark switches prefers-color-scheme.
 func (tb *tab) dark(on bool) {
 	tb.t.Helper()

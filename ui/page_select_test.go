@@ -21,6 +21,11 @@ func kolkata(t *testing.T) *time.Location {
 	return loc
 }
 
+// withLocation sets the server's zone.
+func withLocation(loc *time.Location) func(*ui.Options) {
+	return func(o *ui.Options) { o.Location = loc }
+}
+
 // scheduled posts n messages due in two hours and returns their ids,
 // oldest first.
 func (ps *pageServer) scheduled(t *testing.T, n int) []string {
@@ -59,7 +64,7 @@ func (ps *pageServer) statusOf(t *testing.T, id string) store.Status {
 func TestPageSendNowInChromium(t *testing.T) {
 	browser := startChromium(t)
 	loc := kolkata(t)
-	ps := newPageServer(t, "", true, func(o *ui.Options) { o.Location = loc })
+	ps := newPageServer(t, "", true, withLocation(loc))
 	ids := ps.scheduled(t, 40)
 	retry := ps.retrying(t)
 	tb := newTab(t, browser, ps.url, func(int64, string) bool { return false })
