@@ -142,11 +142,19 @@ func (tb *tab) snapshot() []string {
 	return slices.Clone(tb.problems)
 }
 
-// clean fails the test for any console error or failed request so far.
+// clean fails the test for any console error or failed request so far,
+// and for an id that two elements of the page share (a view's id taking
+// another's, as the DLQ's selection count once took the tab's badge).
 func (tb *tab) clean() {
 	tb.t.Helper()
 	for _, p := range tb.snapshot() {
 		tb.t.Error(p)
+	}
+	dup := eval[[]string](tb, `(() => { const seen = new Set(), dup = [];
+		for (const e of document.querySelectorAll('[id]')) { if (seen.has(e.id)) dup.push(e.id); seen.add(e.id); }
+		return dup; })()`)
+	if len(dup) > 0 {
+		tb.t.Errorf("ids used twice in the page: %v", dup)
 	}
 }
 
