@@ -28,7 +28,7 @@ const screenshotDir = "testdata/screenshots"
 
 // Viewports the screenshots are taken at.
 const (
-	desktopW, desktopH = 1280, 860
+	desktopW, desktopH = 1280, 800
 	phoneW, phoneH     = 390, 844
 )
 

@@ -9,6 +9,7 @@ import {$, h, fill, when, notice, toast, fail, confirm} from './dom.js';
 import {patchTable, busy, sig} from './live.js';
 
 const PAGE = 50;
+const SOURCES = {api: 'the API', keyword: 'their reply'};
 const MAX = 1000;
 
 export const every = 15000;
@@ -82,7 +83,7 @@ function render() {
   const columns = ['Phone', 'Scope', 'Reason', 'Source', 'Since', 'Actions'];
   patchTable(list, 'Opt-outs', columns, shown.map((o) => ({id: o.contact, sig: sig(o), cells: () => [
     h('b', {class: 'mono', text: o.contact}), o.scope === 'marketing' ? 'marketing only' : 'all messages',
-    o.reason || '–', o.source === 'keyword' ? 'their reply' : o.source, when(o.at),
+    o.reason || '–', SOURCES[o.source] || o.source, when(o.at),
     h('button', {type: 'button', class: 'small danger', 'data-action': 'remove', 'aria-label': 'Remove ' + o.contact,
       onclick: () => remove(o.contact)}, 'Remove'),
   ]})), 'optouts');
