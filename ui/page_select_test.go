@@ -130,7 +130,8 @@ func TestPageSendNowInChromium(t *testing.T) {
 }
 
 // Dead letters: tick two and retry them, see one that died meanwhile come
-// in by itself, then tick all and delete them after the confirmation.
+// in by itself, then tick all and delete them after the confirmation; then
+// delete all.
 func TestPageDLQSelectInChromium(t *testing.T) {
 	browser := startChromium(t)
 	ps := newPageServer(t, "", true)
@@ -161,7 +162,21 @@ func TestPageDLQSelectInChromium(t *testing.T) {
 	tb.click("#confirm-ok")
 	tb.wait(`document.querySelector('#dlq-list').textContent.includes('The dead-letter queue is empty')`)
 	if n := ps.counts(t)[store.Dead]; n != 0 {
-		t.Fatalf("%d dead after deleting all, want 0", n)
+		t.Fatalf("%d dead after deleting the ticked ones, want 0", n)
+	}
+
+	// Delete all: the whole DLQ, not only the page, after the confirmation.
+	for range 2 {
+		ps.dead(t, "autumn", "gateway: template rejected")
+	}
+	tb.wait(rows("#dlq-list") + ` === 2`)
+	ps.clock.Add(time.Second) // clean removes what died before now
+	tb.click("#delete-all")
+	tb.wait(`document.querySelector('#confirm').open && document.querySelector('#confirm-title').textContent === 'Delete all 2 dead messages?'`)
+	tb.click("#confirm-ok")
+	tb.wait(`document.querySelector('#dlq-list').textContent.includes('The dead-letter queue is empty')`)
+	if n := ps.counts(t)[store.Dead]; n != 0 {
+		t.Fatalf("%d dead after delete all, want 0", n)
 	}
 	tb.clean()
 }

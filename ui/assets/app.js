@@ -145,8 +145,15 @@ function route() {
   for (const [v] of Object.entries(views)) $('#view-' + v).hidden = v !== current;
   const tab = current === 'message' ? 'messages' : current;
   $$('#tabs a').forEach((a) => {
-    if (a.dataset.view === tab) a.setAttribute('aria-current', 'page');
-    else a.removeAttribute('aria-current');
+    if (a.dataset.view !== tab) {
+      a.removeAttribute('aria-current');
+      return;
+    }
+    a.setAttribute('aria-current', 'page');
+    // On a phone the tabs scroll sideways: bring the current one in sight
+    // without scrolling the page itself, as scrollIntoView would.
+    const nav = $('#tabs');
+    nav.scrollLeft = a.offsetLeft - (nav.clientWidth - a.clientWidth) / 2;
   });
   views[current].show($('#view-' + current), {arg: decodeURIComponent(rest.join('/')), params: new URLSearchParams(qs)}, app);
   refit();

@@ -1,8 +1,10 @@
 // dlq.js: the dead-letter queue, newest death first, with retry and delete
-// for each message, for the ticked ones, and retry all (of one campaign
-// when filtered). Deleting and retrying many ask first; retrying one
-// message does not, since it only puts the message back in the queue. The
-// list refreshes itself while in sight, keeping the ticks and the scroll.
+// for each message, for the ticked ones, retry all (of one campaign when
+// filtered) and delete all (POST /v1/queue/clean of the dead, so not for
+// one campaign, which clean cannot filter). Deleting and retrying many ask
+// first; retrying one message does not, since it only puts the message
+// back in the queue. The list refreshes itself while in sight, keeping the
+// ticks and the scroll.
 
 import {get, post, del, query, guard} from './api.js';
 import {$, h, fill, num, notice, toast, fail, confirm} from './dom.js';
@@ -12,6 +14,7 @@ import {selection, each} from './select.js';
 
 const PAGE = 50;
 const MAX = 1000;
+const CLEAN_MAX = 100000; // the most POST /v1/queue/clean removes in one call
 
 export const every = 10000;
 
@@ -33,6 +36,7 @@ export function show(el, route, a) {
   campaign = route.params.get('campaign') || '';
   $('#dlq-campaign', root).value = campaign;
   $('#retry-all', root).textContent = campaign ? `Retry all of “${campaign}”` : 'Retry all';
+  $('#delete-all', root).hidden = Boolean(campaign);
   pick.clear();
   load(false);
 }
@@ -49,7 +53,9 @@ function build(el) {
         h('label', {for: 'dlq-campaign', text: 'Campaign'}),
         h('input', {id: 'dlq-campaign', type: 'search', autocomplete: 'off'}),
         h('button', {type: 'submit'}, 'Filter')),
-      h('button', {type: 'button', id: 'retry-all', class: 'primary', onclick: retryAll}, 'Retry all')),
+      h('div', {class: 'buttons'},
+        h('button', {type: 'button', id: 'retry-all', class: 'primary', onclick: retryAll}, 'Retry all'),
+        h('button', {type: 'button', id: 'delete-all', class: 'danger', onclick: deleteAll}, 'Delete all'))),
     h('div', {class: 'card list'}, pick.bar, h('div', {id: 'dlq-list'})),
     h('p', {class: 'more'}, h('button', {type: 'button', id: 'dlq-more', hidden: true, onclick: () => load(true)}, 'Load more')));
 }
@@ -95,6 +101,7 @@ function render() {
   const list = $('#dlq-list', root);
   $('#dlq-more', root).hidden = !cursor;
   $('#retry-all', root).disabled = shown.length === 0;
+  $('#delete-all', root).disabled = shown.length === 0;
   pick.show(shown);
   if (!shown.length) {
     fill(list, notice(cursor ? 'None found in the newest records; Load more searches further.' : 'The dead-letter queue is empty.'));
@@ -164,6 +171,21 @@ async function retryAll() {
   await guard(async () => {
     const r = await post('/v1/dlq/retry', campaign ? {campaign} : undefined);
     toast(`Retried ${num(r.retried)} messages`);
+    app.refresh();
+    load(false);
+  }, fail);
+}
+
+async function deleteAll() {
+  const all = app.queue ? num(app.queue.counts.dead) : 'all';
+  if (!(await confirm(`Delete all ${all} dead messages?`, 'Every message in the dead-letter queue is removed for good.', 'Delete all', true))) return;
+  await guard(async () => {
+    let total = 0;
+    for (let n = CLEAN_MAX; n === CLEAN_MAX; total += n) {
+      n = (await post('/v1/queue/clean', {status: 'dead', older_than: '0s', limit: CLEAN_MAX})).removed;
+    }
+    toast(`Deleted ${num(total)} dead messages`);
+    pick.clear();
     app.refresh();
     load(false);
   }, fail);
