@@ -67,6 +67,23 @@ func TestSendNow(t *testing.T) {
 	b.mustCheck(t)
 }
 
+// A held message waits for the cutover: send now never releases it.
+func TestSendNowSkipsHeld(t *testing.T) {
+	b := setup(t)
+	later := b.clock.Now().Add(time.Hour)
+	held := &Message{To: "+34600111222", Text: "imported", SendAt: &later, IdempotencyKey: "bullmq:wa:1"}
+	if n, err := b.s.EnqueueHeld([]*Message{held}); n != 1 || err != nil {
+		t.Fatalf("enqueue held: %d %v", n, err)
+	}
+	n, skipped, err := b.s.SendNow([]string{held.ID})
+	if err != nil || n != 0 || !reflect.DeepEqual(skipped, []Skipped{{held.ID, "held"}}) {
+		t.Fatalf("send now of a held message: %d %+v %v", n, skipped, err)
+	}
+	if st := b.status(t, held.ID); st != Held {
+		t.Fatalf("held message after send now: %s", st)
+	}
+}
+
 // Bad input is refused before anything is written.
 func TestSendNowInvalid(t *testing.T) {
 	b, scheduled, _, _, _ := sendNowSetup(t)
