@@ -21,12 +21,14 @@ import (
 )
 
 // The page's browser tests drive Debian's chromium, headless. They write
-// screenshots here for a person to look at; the folder is gitignored.
+// screenshots for a person to look at into WAQ_ARTIFACTS when it is set
+// (CI keeps that folder as the run's artefacts), else here; the folder is
+// gitignored.
 const screenshotDir = "testdata/screenshots"
 
 // Viewports the screenshots are taken at.
 const (
-	desktopW, desktopH = 1280, 860
+	desktopW, desktopH = 1280, 800
 	phoneW, phoneH     = 390, 844
 )
 
@@ -140,11 +142,19 @@ func (tb *tab) snapshot() []string {
 	return slices.Clone(tb.problems)
 }
 
-// clean fails the test for any console error or failed request so far.
+// clean fails the test for any console error or failed request so far,
+// and for an id that two elements of the page share (a view's id taking
+// another's, as the DLQ's selection count once took the tab's badge).
 func (tb *tab) clean() {
 	tb.t.Helper()
 	for _, p := range tb.snapshot() {
 		tb.t.Error(p)
+	}
+	dup := eval[[]string](tb, `(() => { const seen = new Set(), dup = [];
+		for (const e of document.querySelectorAll('[id]')) { if (seen.has(e.id)) dup.push(e.id); seen.add(e.id); }
+		return dup; })()`)
+	if len(dup) > 0 {
+		tb.t.Errorf("ids used twice in the page: %v", dup)
 	}
 }
 
@@ -262,10 +272,11 @@ func (tb *tab) shot(name string, phone bool) {
 	if err != nil {
 		tb.t.Fatalf("screenshot %s: %v", name, err)
 	}
-	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+	dir := shotsDir(tb.t)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		tb.t.Fatal(err)
 	}
 	tb.do(chromedp.EmulateViewport(w, h, opts...))

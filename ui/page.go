@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"html"
 	"io/fs"
 	"net/http"
 	"path"
@@ -67,22 +68,44 @@ func newAsset(b []byte, ctype string) *asset {
 	return &asset{body: b, ctype: ctype, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
 }
 
-// indexPage returns the page for a server with or without an API key. The
-// page learns which from its data-auth attribute, so it shows the sign-in
-// form at once instead of provoking a 401 to find out.
-func indexPage(keyed bool) *asset {
+// indexPage returns the page for a server with or without an API key, in
+// time zone tz. The page learns the first from its data-auth attribute, so
+// it shows the sign-in form at once instead of provoking a 401 to find out,
+// and the second from data-tz, so it writes every date and bucket in
+// WAQ_TIMEZONE, as the reports and the day buckets are, whatever the
+// browser's zone.
+func indexPage(keyed bool, tz string) *asset {
 	a := loadAssets()["index.html"]
-	if !keyed {
+	if !keyed && tz == "UTC" {
 		return a
 	}
-	return newAsset(bytes.Replace(a.body, []byte(`data-auth="none"`), []byte(`data-auth="key"`), 1), a.ctype)
+	b := a.body
+	if keyed {
+		b = bytes.Replace(b, []byte(`data-auth="none"`), []byte(`data-auth="key"`), 1)
+	}
+	b = bytes.Replace(b, []byte(`data-tz="UTC"`), []byte(`data-tz="`+html.EscapeString(tz)+`"`), 1)
+	return newAsset(b, a.ctype)
+}
+
+// pageZone names the zone the page writes times in: Options.Location, else
+// the analytics' zone, else UTC. A zone without an IANA name (time.Local
+// is "Local") is UTC, since the browser could not use it.
+func (s *Server) pageZone() string {
+	loc := s.opts.Location
+	if loc == nil && s.opts.Stats != nil {
+		loc = s.opts.Stats.Location()
+	}
+	if loc == nil || loc.String() == "Local" || loc.String() == "" {
+		return "UTC"
+	}
+	return loc.String()
 }
 
 // registerPage serves the status page at GET / and its files under
 // AssetPrefix. They are not API routes, so they stay out of s.routes (which
 // the OpenAPI test compares with openapi.json).
 func (s *Server) registerPage() {
-	index := indexPage(s.opts.APIKey != "")
+	index := indexPage(s.opts.APIKey != "", s.pageZone())
 	s.router.GET("/", func(w http.ResponseWriter, r *http.Request, _ httprouter.Params) {
 		requestInfo(r).route = "/"
 		serveAsset(w, r, index)

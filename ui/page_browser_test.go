@@ -25,7 +25,7 @@ type pageServer struct {
 	resumed atomic.Bool
 }
 
-func newPageServer(t *testing.T, key string, withStats bool) *pageServer {
+func newPageServer(t *testing.T, key string, withStats bool, opts ...func(*ui.Options)) *pageServer {
 	t.Helper()
 	ps := &pageServer{}
 	var o ui.Options
@@ -33,6 +33,9 @@ func newPageServer(t *testing.T, key string, withStats bool) *pageServer {
 		x.APIKey = key
 		x.Instances = ps.instances
 		x.ResumeInstances = func() { ps.resumed.Store(true) }
+		for _, f := range opts {
+			f(x)
+		}
 		o = *x
 	})
 	ps.clock.Add(time.Since(ps.clock.Now()) - 5*time.Minute) // seedMessages ages the queue 5 minutes, to now

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/waqhq/waq/ui"
 )
@@ -68,6 +69,26 @@ func TestPageServed(t *testing.T) {
 	if body := string(open.do(t, "GET", "/", "").want(t, http.StatusOK).body); !strings.Contains(body, `data-auth="none"`) {
 		t.Fatalf("the page of an open server asks for a key:\n%.300s", body)
 	}
+}
+
+// The page names the server's time zone, so it writes dates in it.
+func TestPageTimeZone(t *testing.T) {
+	f := func(loc *time.Location, want string) {
+		t.Helper()
+		b := setup(t, func(o *ui.Options) { o.Location = loc })
+		body := string(b.do(t, "GET", "/", "").want(t, http.StatusOK).body)
+		if !strings.Contains(body, `data-tz="`+want+`"`) {
+			t.Fatalf("zone %v: the page does not say %q:\n%.300s", loc, want, body)
+		}
+	}
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f(madrid, "Europe/Madrid")
+	f(nil, "UTC")
+	f(time.UTC, "UTC")
+	f(time.Local, "UTC") // no IANA name to give the browser
 }
 
 var (

@@ -60,6 +60,10 @@ type Options struct {
 	// Mirror runs /v1/admin/mirror (POST, GET, DELETE); 501 when nil.
 	Mirror Mirror
 
+	// Location is WAQ_TIMEZONE, the zone the status page writes dates and
+	// buckets in; the zone of Stats when nil, else UTC.
+	Location *time.Location
+
 	// DefaultRegion is the country of numbers a client writes without a
 	// country code (WAQ_DEFAULT_REGION, such as ES); "" requires the code.
 	DefaultRegion string
@@ -120,6 +124,7 @@ func (s *Server) SetStopping() { s.stopping.Store(true) }
 func (s *Server) register() {
 	s.handle(http.MethodPost, "/v1/messages", s.enqueue)
 	s.handle(http.MethodPost, "/v1/messages/bulk", s.enqueueBulk)
+	s.handle(http.MethodPost, "/v1/messages/send-now", s.sendNow)
 	s.handle(http.MethodGet, "/v1/messages", s.listMessages)
 	s.handle(http.MethodGet, "/v1/messages/:id", s.getMessage)
 	s.handle(http.MethodDelete, "/v1/messages/:id", s.cancelMessage)

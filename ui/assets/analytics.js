@@ -4,6 +4,8 @@
 // with their ROI, and the report of the period to download as CSV, Excel
 // or PDF. Each panel loads on its own, so one failing route leaves
 // the others readable. Until the analytics have landed the view says so.
+// While in sight the panels read their figures again once a minute, in
+// place, so the page keeps its scroll.
 
 import {get, query, iso, statsAvailable, guard, auth, APIError} from './api.js';
 import {$, h, fill, num, pct, dur, ms, money, bar, notice, table} from './dom.js';
@@ -21,6 +23,9 @@ const FILES = [['csv', 'CSV', () => '&locale=' + encodeURIComponent(navigator.la
 
 let root = null;
 let range = '24h';
+let gen = 0;
+
+export const every = 60000;
 
 export function show(el, route) {
   if (!root) build(el);
@@ -80,6 +85,7 @@ function panel(id, title, wide) {
 
 async function load() {
   const body = $('#an-body', root);
+  const g = ++gen;
   await guard(async () => {
     const available = await statsAvailable();
     $('.toolbar', root).hidden = !available;
@@ -87,33 +93,50 @@ async function load() {
       fill(body, notice(NOT_AVAILABLE + ' Charts, rates, the funnel and the campaigns show here once it has them.', 'na'));
       return;
     }
-    const to = new Date();
-    const q = query({from: iso(new Date(to - RANGES[range][1])), to: iso(to)});
     fill(body,
       panel('messages', 'Messages', true),
       panel('week', 'Last 7 days, per hour', true),
       h('div', {class: 'split even'}, panel('conversations', 'Conversations'), panel('funnel', 'Conversion funnel')),
       panel('performance', 'Sending performance', true),
       panel('campaigns', 'Campaigns', true));
-    await Promise.all([
-      part('messages', () => get('/v1/stats/messages' + q), messages),
-      part('week', () => charts.load('hour', new Date(to - 7 * DAY), to), (series) => {
-        const box = h('div', {class: 'chart-box'});
-        // Drawn once the box is in the page, which gives it its width.
-        queueMicrotask(() => charts.draw(box, series, 'hour', 'Sent, delivered, read and failed per hour over the last 7 days'));
-        return box;
-      }),
-      part('conversations', () => get('/v1/stats/conversations' + q), conversations),
-      part('funnel', () => get('/v1/stats/conversions' + q), funnel),
-      part('performance', () => get('/v1/stats/performance' + q), performance),
-      part('campaigns', () => get('/v1/stats/campaigns' + q), campaigns),
-    ]);
+    await figures(g);
   }, (e) => fill(body, notice(e.message, 'error')));
 }
 
-function part(id, fetch, render) {
+// refresh reads every panel's figures again into the panels shown.
+export async function refresh() {
+  if (!root || !$('#an-messages', root)) return;
+  await figures(gen);
+}
+
+// figures fills each panel from its route, for the range up to now; a
+// newer load (another range) makes the answers of generation g stale.
+function figures(g) {
+  const to = new Date();
+  const q = query({from: iso(new Date(to - RANGES[range][1])), to: iso(to)});
+  return Promise.all([
+    part(g, 'messages', () => get('/v1/stats/messages' + q), messages),
+    part(g, 'week', () => charts.load('hour', new Date(to - 7 * DAY), to), (series) => {
+      const box = h('div', {class: 'chart-box'});
+      // Drawn once the box is in the page, which gives it its width.
+      queueMicrotask(() => charts.draw(box, series, 'hour', 'Sent, delivered, read and failed per hour over the last 7 days'));
+      return box;
+    }),
+    part(g, 'conversations', () => get('/v1/stats/conversations' + q), conversations),
+    part(g, 'funnel', () => get('/v1/stats/conversions' + q), funnel),
+    part(g, 'performance', () => get('/v1/stats/performance' + q), performance),
+    part(g, 'campaigns', () => get('/v1/stats/campaigns' + q), campaigns),
+  ]);
+}
+
+function part(g, id, fetch, render) {
   const box = () => $('#an-' + id, root);
-  return guard(async () => fill(box(), render(await fetch())), (e) => fill(box(), notice(e.message, 'error')));
+  return guard(async () => {
+    const v = await fetch();
+    if (g === gen && box()) fill(box(), render(v));
+  }, (e) => {
+    if (g === gen && box()) fill(box(), notice(e.message, 'error'));
+  });
 }
 
 const stat = (label, value, sub) => h('div', {class: 'stat'},

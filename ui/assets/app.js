@@ -1,17 +1,24 @@
 // app.js: the status page's start. It signs in when the server wants a key,
 // polls /v1/queue and /healthz for the header and the overview, routes the
-// #/... address to a view, and runs the queue-wide actions.
+// #/... address to a view, refreshes the view in sight, and runs the
+// queue-wide actions.
 
 import {auth, get, post, guard, whenUnauthorized} from './api.js';
 import {$, $$, h, fill, fail, toast, confirm, num} from './dom.js';
 import {refit} from './charts.js';
+import {clock, TZ} from './time.js';
 import * as overview from './overview.js';
 import * as messages from './messages.js';
 import * as message from './message.js';
 import * as dlq from './dlq.js';
 import * as analytics from './analytics.js';
+import * as optouts from './optouts.js';
+import * as callbacks from './callbacks.js';
+import * as migration from './migration.js';
 
-const views = {overview, messages, message, dlq, analytics};
+const views = {overview, messages, message, dlq, analytics, optouts, callbacks, migration};
+// TABS are the views the number keys switch to, in the order of the tabs.
+const TABS = ['overview', 'messages', 'dlq', 'analytics', 'optouts', 'callbacks', 'migration'];
 const POLL_MS = 5000; // the overview's refresh while the tab is visible
 const HIDDEN_POLL_MS = 60000;
 
@@ -21,10 +28,12 @@ const app = {queue: null, refresh: () => poll(), resume: () => resume()};
 
 let signedIn = false;
 let timer = 0;
+let viewTimer = 0;
 
 function showLogin(message) {
   signedIn = false;
   clearTimeout(timer);
+  clearTimeout(viewTimer);
   for (const id of ['tabs', 'queue-actions', 'sending']) $('#' + id).hidden = true;
   $$('.view').forEach((v) => { v.hidden = true; });
   fill($('#alerts'));
@@ -70,7 +79,7 @@ async function poll() {
     if (current === 'overview') overview.update(q);
     const t = $('#updated');
     t.classList.remove('error');
-    t.textContent = 'Updated ' + new Date().toLocaleTimeString();
+    t.textContent = 'Updated ' + clock(new Date()) + ' (' + TZ + ')';
   }, (e) => {
     const t = $('#updated');
     t.classList.add('error');
@@ -136,11 +145,36 @@ function route() {
   for (const [v] of Object.entries(views)) $('#view-' + v).hidden = v !== current;
   const tab = current === 'message' ? 'messages' : current;
   $$('#tabs a').forEach((a) => {
-    if (a.dataset.view === tab) a.setAttribute('aria-current', 'page');
-    else a.removeAttribute('aria-current');
+    if (a.dataset.view !== tab) {
+      a.removeAttribute('aria-current');
+      return;
+    }
+    a.setAttribute('aria-current', 'page');
+    // On a phone the tabs scroll sideways: bring the current one in sight
+    // without scrolling the page itself, as scrollIntoView would.
+    const nav = $('#tabs');
+    nav.scrollLeft = a.offsetLeft - (nav.clientWidth - a.clientWidth) / 2;
   });
   views[current].show($('#view-' + current), {arg: decodeURIComponent(rest.join('/')), params: new URLSearchParams(qs)}, app);
   refit();
+  refreshView();
+}
+
+// refreshView has the view in sight read its data again in place, every
+// view.every milliseconds while the tab is visible: setTimeout after each
+// answer, so a slow waq never piles requests up. A hidden tab asks nothing;
+// it refreshes at once when it comes back.
+function refreshView(now = false) {
+  clearTimeout(viewTimer);
+  const v = views[current];
+  if (!signedIn || document.hidden || !v || !v.every || !v.refresh) return;
+  const go = async () => {
+    const was = current;
+    await v.refresh();
+    if (was === current) refreshView();
+  };
+  if (now) go();
+  else viewTimer = setTimeout(go, v.every);
 }
 
 // keys are the page's shortcuts; they leave fields, dialogs and modified
@@ -148,15 +182,15 @@ function route() {
 function keys(e) {
   if (!signedIn || e.ctrlKey || e.metaKey || e.altKey || $('#confirm').open) return;
   if (e.target.closest && e.target.closest('input, select, textarea')) return;
-  const tabs = ['overview', 'messages', 'dlq', 'analytics'];
-  if (e.key >= '1' && e.key <= '4') location.hash = '#/' + tabs[e.key - 1];
+  if (e.key >= '1' && e.key <= String(TABS.length)) location.hash = '#/' + TABS[e.key - 1];
   else if (e.key === '/') {
     e.preventDefault();
     if (current !== 'messages') location.hash = '#/messages';
     setTimeout(() => $('#q-to')?.focus(), 0);
   } else if (e.key === 'r') {
     poll();
-    views[current].reload?.();
+    if (views[current].refresh) refreshView(true);
+    else views[current].reload?.();
   }
 }
 
@@ -172,7 +206,14 @@ function start() {
   $('#logout').addEventListener('click', () => { auth.clear(); showLogin('Signed out.'); });
   window.addEventListener('hashchange', route);
   document.addEventListener('keydown', keys);
-  document.addEventListener('visibilitychange', () => { if (!document.hidden) poll(); });
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) {
+      clearTimeout(viewTimer);
+      return;
+    }
+    poll();
+    refreshView(true);
+  });
   // /healthz needs no key, so the sign-in form can say which waq it is.
   guard(async () => { $('#version').textContent = (await get('/healthz')).version; }, () => {});
   if (auth.required && !auth.key) showLogin();

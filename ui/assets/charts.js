@@ -1,9 +1,13 @@
 // charts.js: the page's own line charts, drawn as SVG from the points of
 // /v1/stats/timeseries. No library: a chart is a few polylines on a grid,
-// with a <title> per bucket for the mouse and a summary for screen readers.
+// a summary for screen readers, and a tip with one bucket's values that a
+// tap, a pointer or the arrow keys bring up (see tips.js). Buckets and
+// labels are in WAQ_TIMEZONE.
 
 import {get, query, iso} from './api.js';
 import {h, s, fill, num} from './dom.js';
+import {hourMinute, label as fmt} from './time.js';
+import {tips} from './tips.js';
 
 // SERIES are the counters the charts draw, in the order of their legend.
 export const SERIES = [
@@ -46,7 +50,7 @@ window.addEventListener('resize', () => {
   resizing = setTimeout(refit, 150);
 });
 
-const M = {l: 40, r: 10, t: 10, b: 24}; // margins for the axis labels
+export const M = {l: 40, r: 10, t: 10, b: 24}; // margins for the axis labels
 
 function render(el) {
   const c = drawn.get(el);
@@ -63,16 +67,16 @@ function render(el) {
   };
   const totals = c.series.map((x) => [x, x.points.reduce((a, p) => a + p.v, 0)]);
   const label = c.title + ': ' + totals.map(([x, t]) => x.label.toLowerCase() + ' ' + num(t)).join(', ');
-  const svg = s('svg', {class: 'chart', width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label},
-    s('title', null, label),
+  const svg = s('svg', {class: 'chart', width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label,
+    tabindex: 0},
     grid(geo),
     xLabels(geo, c.series[0].points, c.interval),
-    c.series.map((x) => line(geo, x)),
-    hovers(geo, c.series, c.interval));
+    c.series.map((x) => line(geo, x)));
   const legend = h('ul', {class: 'legend'}, totals.map(([x, t]) =>
     h('li', {class: 'k-' + x.key}, h('span', {class: 'dot', 'aria-hidden': 'true'}), x.label + ' ', h('b', {text: num(t)}))));
   const empty = totals.every(([, t]) => t === 0) ? h('p', {class: 'muted small', text: 'No traffic in this period.'}) : null;
   fill(el, legend, svg, empty);
+  tips(el, svg, geo, c.series, (i) => fmt.bucket(new Date(c.series[0].points[i].t), c.interval));
 }
 
 // scale picks the grid: a step of 1, 2 or 5 times a power of ten that
@@ -105,10 +109,11 @@ function xLabels(g, points, interval) {
   let last = -Infinity;
   return points.map((p, i) => {
     const d = new Date(p.t);
+    const {hour, minute} = hourMinute(d);
     let text = '';
-    if (interval === 'minute' && d.getMinutes() % 10 === 0) text = d.toLocaleTimeString(undefined, {hour: '2-digit', minute: '2-digit'});
-    if (interval === 'hour' && d.getHours() === 0) text = d.toLocaleDateString(undefined, {weekday: 'short', day: 'numeric'});
-    if (interval === 'day' && i % step === 0) text = d.toLocaleDateString(undefined, {month: 'short', day: 'numeric'});
+    if (interval === 'minute' && minute % 10 === 0) text = fmt.axisMinute(d);
+    if (interval === 'hour' && hour === 0) text = fmt.axisHour(d);
+    if (interval === 'day' && i % step === 0) text = fmt.axisDay(d);
     const x = g.x(i);
     if (!text || x - last < text.length * 7 + 8) return null;
     last = x;
@@ -121,16 +126,4 @@ function xLabels(g, points, interval) {
 function line(g, x) {
   const pts = x.points.map((p, i) => g.x(i).toFixed(1) + ',' + g.y(p.v).toFixed(1)).join(' ');
   return s('polyline', {class: 'line k-' + x.key, points: pts});
-}
-
-// hovers lays a transparent column over each bucket whose <title> gives its
-// values, which a mouse user reads as a tooltip.
-function hovers(g, series, interval) {
-  const w = (g.W - M.l - M.r) / Math.max(1, g.n - 1);
-  const opts = interval === 'day' ? {dateStyle: 'medium'} : {dateStyle: 'short', timeStyle: 'short'};
-  return series[0].points.map((p, i) => {
-    const text = new Date(p.t).toLocaleString(undefined, opts) + ' — ' +
-      series.map((x) => x.label.toLowerCase() + ' ' + num(x.points[i] ? x.points[i].v : 0)).join(', ');
-    return s('rect', {class: 'hover', x: g.x(i) - w / 2, y: M.t, width: w, height: g.H - M.t - M.b}, s('title', null, text));
-  });
 }

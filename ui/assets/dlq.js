@@ -1,19 +1,34 @@
 // dlq.js: the dead-letter queue, newest death first, with retry and delete
-// for each message, and retry all (of one campaign when filtered). Deleting
-// and retrying everything ask first; retrying one message does not, since
-// it only puts the message back in the queue.
+// for each message, for the ticked ones, retry all (of one campaign when
+// filtered) and delete all (POST /v1/queue/clean of the dead, so not for
+// one campaign, which clean cannot filter). Deleting and retrying many ask
+// first; retrying one message does not, since it only puts the message
+// back in the queue. The list refreshes itself while in sight, keeping the
+// ticks and the scroll.
 
 import {get, post, del, query, guard} from './api.js';
 import {$, h, fill, num, notice, toast, fail, confirm} from './dom.js';
-import {messageTable} from './messages.js';
+import {messageRows} from './messages.js';
+import {patchTable, busy} from './live.js';
+import {selection, each} from './select.js';
 
 const PAGE = 50;
+const MAX = 1000;
+const CLEAN_MAX = 100000; // the most POST /v1/queue/clean removes in one call
+
+export const every = 10000;
 
 let root = null;
 let app = null;
 let campaign = '';
 let cursor = '';
 let shown = [];
+let gen = 0;
+
+const pick = selection('dlq', [
+  {key: 'retry', label: 'Retry', cls: 'primary', fits: (ms) => ms, run: retryMany},
+  {key: 'delete', label: 'Delete', cls: 'danger', fits: (ms) => ms, run: removeMany},
+]);
 
 export function show(el, route, a) {
   app = a;
@@ -21,6 +36,8 @@ export function show(el, route, a) {
   campaign = route.params.get('campaign') || '';
   $('#dlq-campaign', root).value = campaign;
   $('#retry-all', root).textContent = campaign ? `Retry all of “${campaign}”` : 'Retry all';
+  $('#delete-all', root).hidden = Boolean(campaign);
+  pick.clear();
   load(false);
 }
 
@@ -36,8 +53,10 @@ function build(el) {
         h('label', {for: 'dlq-campaign', text: 'Campaign'}),
         h('input', {id: 'dlq-campaign', type: 'search', autocomplete: 'off'}),
         h('button', {type: 'submit'}, 'Filter')),
-      h('button', {type: 'button', id: 'retry-all', class: 'primary', onclick: retryAll}, 'Retry all')),
-    h('div', {id: 'dlq-list', class: 'card list'}),
+      h('div', {class: 'buttons'},
+        h('button', {type: 'button', id: 'retry-all', class: 'primary', onclick: retryAll}, 'Retry all'),
+        h('button', {type: 'button', id: 'delete-all', class: 'danger', onclick: deleteAll}, 'Delete all'))),
+    h('div', {class: 'card list'}, pick.bar, h('div', {id: 'dlq-list'})),
     h('p', {class: 'more'}, h('button', {type: 'button', id: 'dlq-more', hidden: true, onclick: () => load(true)}, 'Load more')));
 }
 
@@ -50,6 +69,7 @@ function filter(e) {
 
 async function load(more) {
   const list = $('#dlq-list', root);
+  const g = ++gen;
   if (!more) {
     cursor = '';
     shown = [];
@@ -57,23 +77,40 @@ async function load(more) {
   }
   await guard(async () => {
     const r = await get('/v1/dlq' + query({campaign, limit: PAGE, cursor}));
+    if (g !== gen) return;
     shown = shown.concat(r.messages);
     cursor = r.next_cursor || '';
-    $('#dlq-more', root).hidden = !cursor;
     render();
   }, more ? fail : (e) => fill(list, notice(e.message, 'error')));
 }
 
+// refresh reads the list again in place (see messages.js).
+export async function refresh(force = false) {
+  if (!root || (!force && busy(root))) return;
+  const g = gen;
+  await guard(async () => {
+    const r = await get('/v1/dlq' + query({campaign, limit: Math.min(MAX, Math.max(PAGE, shown.length))}));
+    if (g !== gen) return;
+    shown = r.messages;
+    cursor = r.next_cursor || '';
+    render();
+  }, () => {});
+}
+
 function render() {
   const list = $('#dlq-list', root);
+  $('#dlq-more', root).hidden = !cursor;
   $('#retry-all', root).disabled = shown.length === 0;
+  $('#delete-all', root).disabled = shown.length === 0;
+  pick.show(shown);
   if (!shown.length) {
     fill(list, notice(cursor ? 'None found in the newest records; Load more searches further.' : 'The dead-letter queue is empty.'));
     return;
   }
-  fill(list, messageTable('Dead letters', shown, {label: 'Actions', cell: (m) => h('div', {class: 'row-actions'},
+  const {columns, rows} = messageRows(shown, {pick, extra: {label: 'Actions', cell: (m) => h('div', {class: 'row-actions'},
     h('button', {type: 'button', class: 'small', 'data-action': 'retry', 'aria-label': 'Retry ' + m.id, onclick: () => retry(m.id)}, 'Retry'),
-    h('button', {type: 'button', class: 'small danger', 'data-action': 'delete', 'aria-label': 'Delete ' + m.id, onclick: () => remove(m.id)}, 'Delete'))}));
+    h('button', {type: 'button', class: 'small danger', 'data-action': 'delete', 'aria-label': 'Delete ' + m.id, onclick: () => remove(m.id)}, 'Delete'))}});
+  patchTable(list, 'Dead letters', columns, rows, 'messages');
 }
 
 // drop takes a message off the list and puts the focus on the next row's
@@ -106,6 +143,27 @@ async function remove(id) {
   }, fail);
 }
 
+async function retryMany(ms) {
+  await guard(async () => {
+    const r = await post('/v1/dlq/retry', {ids: ms.map((m) => m.id)});
+    toast(`Retried ${num(r.retried)} of ${num(ms.length)} selected`);
+    pick.clear();
+    app.refresh();
+    await refresh(true);
+  }, fail);
+}
+
+async function removeMany(ms) {
+  const n = num(ms.length);
+  if (!(await confirm(`Delete ${n} dead messages?`, `The ${n} selected messages are removed from the dead-letter queue for good.`, 'Delete', true))) return;
+  const r = await each(ms, (m) => del('/v1/dlq/' + encodeURIComponent(m.id)));
+  if (r.errors.length) toast(`Deleted ${num(r.ok)}; ${num(r.errors.length)} not: ${r.errors[0].message}`, 'error');
+  else toast(`Deleted ${num(r.ok)} messages`);
+  pick.clear();
+  app.refresh();
+  await refresh(true);
+}
+
 async function retryAll() {
   const all = app.queue ? num(app.queue.counts.dead) : 'all';
   const what = campaign ? `every dead message of campaign “${campaign}”` : `all ${all} dead messages`;
@@ -113,6 +171,21 @@ async function retryAll() {
   await guard(async () => {
     const r = await post('/v1/dlq/retry', campaign ? {campaign} : undefined);
     toast(`Retried ${num(r.retried)} messages`);
+    app.refresh();
+    load(false);
+  }, fail);
+}
+
+async function deleteAll() {
+  const all = app.queue ? num(app.queue.counts.dead) : 'all';
+  if (!(await confirm(`Delete all ${all} dead messages?`, 'Every message in the dead-letter queue is removed for good.', 'Delete all', true))) return;
+  await guard(async () => {
+    let total = 0;
+    for (let n = CLEAN_MAX; n === CLEAN_MAX; total += n) {
+      n = (await post('/v1/queue/clean', {status: 'dead', older_than: '0s', limit: CLEAN_MAX})).removed;
+    }
+    toast(`Deleted ${num(total)} dead messages`);
+    pick.clear();
     app.refresh();
     load(false);
   }, fail);

@@ -2,6 +2,8 @@
 // and times. Nodes get their text through textContent, never innerHTML, so a
 // message's text or error cannot put markup into the page.
 
+export {when} from './time.js';
+
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
@@ -65,12 +67,6 @@ export function dur(sec) {
 
 export const ms = (v) => (v == null ? '–' : v < 1000 ? Math.round(v) + ' ms' : dur(v / 1000));
 
-// when writes a time of the API in the browser's zone and language.
-export function when(iso) {
-  if (!iso) return '–';
-  return new Date(iso).toLocaleString(undefined, {dateStyle: 'short', timeStyle: 'medium'});
-}
-
 export function money(v, currency) {
   if (v == null) return '–';
   try {
@@ -133,9 +129,13 @@ export function table(caption, columns, rows, cls = '') {
     h('table', {class: 'rows ' + cls},
       h('caption', {class: 'sr-only', text: caption}),
       h('thead', null, h('tr', null, columns.map((c) => h('th', {scope: 'col', text: c})))),
-      h('tbody', null, rows.map((row) => {
-        const cells = Array.isArray(row) ? row : row.cells;
-        return h('tr', Array.isArray(row) ? null : {'data-id': row.id},
-          cells.map((c, i) => h('td', {'data-label': columns[i]}, c)));
-      }))));
+      h('tbody', null, rows.map((r) => row(columns, r)))));
+}
+
+// row makes one row of table: an array of cells, or {id, cells} to mark it
+// with data-id (and {sig} to let live.js keep it while it does not change).
+export function row(columns, r) {
+  const cells = Array.isArray(r) ? r : r.cells;
+  return h('tr', Array.isArray(r) ? null : {'data-id': r.id, 'data-sig': r.sig},
+    cells.map((c, i) => h('td', {'data-label': columns[i]}, c)));
 }

@@ -1,15 +1,19 @@
 // message.js: one message, #/message/<id>: what it is, where it went, its
 // last error and its status history, with the actions its state allows:
-// cancel while it waits, retry or delete once it is dead.
+// send now or cancel while it waits, retry or delete once it is dead. It
+// refreshes itself while in sight, and is drawn again only when it changed.
 
 import {get, post, del, guard} from './api.js';
 import {h, fill, when, badge, notice, table, toast, fail, confirm} from './dom.js';
+import {CANCELLABLE, SENDABLE, sendNowText} from './messages.js';
+import {busy, sig} from './live.js';
 
-const CANCELLABLE = ['queued', 'scheduled', 'retrying'];
+export const every = 10000;
 
 let root = null;
 let id = '';
 let app = null;
+let last = ''; // the signature of the message shown
 
 export function show(el, route, a) {
   root = el;
@@ -26,10 +30,27 @@ export function reload() {
 const path = () => '/v1/messages/' + encodeURIComponent(id);
 
 async function load() {
+  last = '';
   fill(root, back(), h('p', {class: 'muted', text: 'Loading…'}));
   await guard(async () => render(await get(path())), (e) => {
     fill(root, back(), notice(e.status === 404 ? `No message has the id ${id}.` : e.message, 'error'));
   });
+}
+
+// refresh reads the message again and draws it only when it changed,
+// putting the focus back on the button that had it.
+export async function refresh() {
+  if (!root || !id || !last || busy(root)) return;
+  const want = id;
+  await guard(async () => {
+    const m = await get(path());
+    if (want !== id || sig(m) === last) return;
+    const focused = root.contains(document.activeElement) && document.activeElement.dataset.action;
+    const y = window.scrollY;
+    render(m);
+    window.scrollTo(0, y);
+    if (focused) root.querySelector(`[data-action="${focused}"]`)?.focus();
+  }, () => {});
 }
 
 function back() {
@@ -37,6 +58,7 @@ function back() {
 }
 
 function render(m) {
+  last = sig(m);
   fill(root,
     back(),
     h('section', {class: 'card detail', 'aria-labelledby': 'h-msg'},
@@ -75,10 +97,11 @@ function content(m) {
 
 function actions(m) {
   const buttons = [];
-  if (CANCELLABLE.includes(m.status)) buttons.push(h('button', {type: 'button', class: 'danger', onclick: cancel}, 'Cancel message'));
+  if (SENDABLE.includes(m.status)) buttons.push(h('button', {type: 'button', class: 'primary', 'data-action': 'send-now', onclick: sendNow}, 'Send now'));
+  if (CANCELLABLE.includes(m.status)) buttons.push(h('button', {type: 'button', class: 'danger', 'data-action': 'cancel', onclick: cancel}, 'Cancel message'));
   if (m.status === 'dead') {
-    buttons.push(h('button', {type: 'button', class: 'primary', onclick: retry}, 'Retry'));
-    buttons.push(h('button', {type: 'button', class: 'danger', onclick: remove}, 'Delete'));
+    buttons.push(h('button', {type: 'button', class: 'primary', 'data-action': 'retry', onclick: retry}, 'Retry'));
+    buttons.push(h('button', {type: 'button', class: 'danger', 'data-action': 'delete', onclick: remove}, 'Delete'));
   }
   return buttons.length ? h('div', {class: 'buttons'}, buttons) : null;
 }
@@ -96,6 +119,10 @@ async function act(f, done) {
 async function cancel() {
   if (!(await confirm('Cancel this message?', 'It will not be sent.', 'Cancel message', true))) return;
   act(() => del(path()), () => 'Message cancelled');
+}
+
+function sendNow() {
+  act(() => post('/v1/messages/send-now', {ids: [id]}), sendNowText);
 }
 
 function retry() {

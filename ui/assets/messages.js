@@ -1,23 +1,42 @@
 // messages.js: the messages by state, searched by phone number, campaign or
 // id. The filters live in the address (#/messages?status=dead&to=...), so a
-// search can be bookmarked, reloaded and gone back to.
+// search can be bookmarked, reloaded and gone back to. The list refreshes
+// itself while it is in sight, keeping the rows, the ticks and the scroll;
+// ticked messages can be sent now or cancelled together.
 
-import {get, query, guard} from './api.js';
-import {$, h, fill, when, badge, notice, table, fail} from './dom.js';
+import {get, post, del, query, guard} from './api.js';
+import {$, h, fill, num, when, badge, notice, toast, fail, confirm} from './dom.js';
 import {STATES} from './overview.js';
+import {patchTable, busy, sig} from './live.js';
+import {selection, each} from './select.js';
 
 const PAGE = 50;
+const MAX = 1000; // the most a refresh asks for: the API's page limit
+export const CANCELLABLE = ['queued', 'scheduled', 'retrying'];
+export const SENDABLE = ['scheduled', 'retrying'];
+
+// every is how often the list refreshes itself while in sight.
+export const every = 10000;
 
 let root = null;
+let app = null;
 let params = new URLSearchParams();
 let cursor = '';
 let shown = [];
+let gen = 0; // a newer load makes the answers of older ones stale
 
-export function show(el, route) {
+const pick = selection('msg', [
+  {key: 'send-now', label: 'Send now', cls: 'primary', fits: (ms) => ms.filter((m) => SENDABLE.includes(m.status)), run: sendNow},
+  {key: 'cancel', label: 'Cancel', cls: 'danger', fits: (ms) => ms.filter((m) => CANCELLABLE.includes(m.status)), run: cancelMany},
+]);
+
+export function show(el, route, a) {
+  app = a;
   if (!root) build(el);
   params = route.params;
   for (const f of ['status', 'to', 'campaign']) $('#q-' + f, root).value = params.get(f) || '';
   $('#q-id', root).value = '';
+  pick.clear();
   load(false);
 }
 
@@ -42,7 +61,7 @@ function build(el) {
       h('div', {class: 'buttons'},
         h('button', {type: 'submit', class: 'primary'}, 'Search'),
         h('a', {href: '#/messages', class: 'button quiet'}, 'Clear'))),
-    h('div', {id: 'list', class: 'card list'}),
+    h('div', {class: 'card list'}, pick.bar, h('div', {id: 'list'})),
     h('p', {class: 'more'}, h('button', {type: 'button', id: 'more', hidden: true, onclick: () => load(true)}, 'Load more')));
 }
 
@@ -64,48 +83,108 @@ function search(e) {
   else location.hash = next;
 }
 
+const path = (limit, after) => '/v1/messages' + query({
+  status: params.get('status'), to: params.get('to'), campaign: params.get('campaign'), limit, cursor: after,
+});
+
 async function load(more) {
   const list = $('#list', root);
+  const g = ++gen;
   if (!more) {
     cursor = '';
     shown = [];
     fill(list, h('p', {class: 'muted', text: 'Loading…'}));
   }
   await guard(async () => {
-    const r = await get('/v1/messages' + query({
-      status: params.get('status'), to: params.get('to'), campaign: params.get('campaign'), limit: PAGE, cursor,
-    }));
+    const r = await get(path(PAGE, cursor));
+    if (g !== gen) return;
     shown = shown.concat(r.messages);
     cursor = r.next_cursor || '';
-    $('#more', root).hidden = !cursor;
-    render(list);
+    render();
   }, more ? fail : (e) => {
     $('#more', root).hidden = true;
     fill(list, notice(e.message, 'error'));
   });
 }
 
-function render(list) {
+// refresh reads again as many messages as the list shows, newest first,
+// and changes only the rows that changed. It waits while text is selected
+// in the list or a dialog is open; force (after an action) does not.
+export async function refresh(force = false) {
+  if (!root || (!force && busy(root))) return;
+  const g = gen;
+  await guard(async () => {
+    const r = await get(path(Math.min(MAX, Math.max(PAGE, shown.length)), ''));
+    if (g !== gen) return;
+    shown = r.messages;
+    cursor = r.next_cursor || '';
+    render();
+  }, () => {}); // the footer tells when waq does not answer
+}
+
+function render() {
+  const list = $('#list', root);
+  $('#more', root).hidden = !cursor;
+  pick.show(shown);
   if (!shown.length) {
     // A page examines a bounded number of records, so a rare filter can
     // answer an empty page that still has a next one.
     fill(list, notice(cursor ? 'None found in the newest records; Load more searches further.' : 'No message matches.'));
     return;
   }
-  fill(list, messageTable('Messages', shown));
+  const {columns, rows} = messageRows(shown, {pick});
+  patchTable(list, 'Messages', columns, rows, 'messages');
 }
 
-// messageTable lists messages with a link to each one's detail.
-export function messageTable(caption, ms, extra) {
-  const cols = ['Id', 'To', 'State', 'Priority', 'Campaign', 'Attempts', 'Created', 'Last error'];
-  const rows = ms.map((m) => ({id: m.id, cells: [
-    h('a', {href: '#/message/' + encodeURIComponent(m.id), class: 'mono', text: m.id}),
-    m.to, badge(m.status), m.priority, m.campaign || '–', `${m.attempts} of ${m.max_attempts}`, when(m.created_at),
-    m.last_error ? h('span', {class: 'err', text: m.last_error}) : '–',
-  ]}));
-  if (extra) {
-    cols.push(extra.label);
-    rows.forEach((r, i) => r.cells.push(extra.cell(ms[i])));
-  }
-  return table(caption, cols, rows, 'messages');
+// messageRows lists messages for patchTable, with a link to each one's
+// detail, a checkbox when pick is given, and an extra column when asked.
+export function messageRows(ms, {pick: p, extra} = {}) {
+  const columns = ['Id', 'To', 'State', 'Priority', 'Campaign', 'Attempts', 'Created', 'Due', 'Last error'];
+  if (p) columns.unshift('');
+  if (extra) columns.push(extra.label);
+  const rows = ms.map((m) => ({id: m.id, sig: sig(m), cells: () => {
+    const cells = [h('a', {href: '#/message/' + encodeURIComponent(m.id), class: 'mono', text: m.id}),
+      m.to, badge(m.status), m.priority, m.campaign || '–', `${m.attempts} of ${m.max_attempts}`, when(m.created_at),
+      due(m), m.last_error ? h('span', {class: 'err', text: m.last_error}) : '–'];
+    if (p) cells.unshift(p.box(m));
+    if (extra) cells.push(extra.cell(m));
+    return cells;
+  }}));
+  return {columns, rows};
+}
+
+// due is when a waiting message goes: its send time or its next attempt.
+function due(m) {
+  if (m.status === 'retrying' || (m.status === 'scheduled' && m.next_attempt_at)) return when(m.next_attempt_at);
+  if (m.status === 'scheduled') return when(m.send_at);
+  return '–';
+}
+
+// sendNowText says what POST /v1/messages/send-now did.
+export function sendNowText(r) {
+  const why = {};
+  for (const s of r.skipped || []) why[s.status] = (why[s.status] || 0) + 1;
+  const skipped = Object.entries(why).map(([st, n]) => `${num(n)} ${st === 'not_found' ? 'not found' : st}`).join(', ');
+  return `Queued ${num(r.queued)} to send now` + (skipped ? `; skipped ${skipped}` : '');
+}
+
+async function sendNow(ms) {
+  await guard(async () => {
+    const r = await post('/v1/messages/send-now', {ids: ms.map((m) => m.id)});
+    toast(sendNowText(r));
+    pick.clear();
+    app.refresh();
+    await refresh(true);
+  }, fail);
+}
+
+async function cancelMany(ms) {
+  const n = num(ms.length);
+  if (!(await confirm(`Cancel ${n} messages?`, `The ${n} selected messages that are still waiting will not be sent.`, 'Cancel messages', true))) return;
+  const r = await each(ms, (m) => del('/v1/messages/' + encodeURIComponent(m.id)));
+  if (r.errors.length) toast(`Cancelled ${num(r.ok)}; ${num(r.errors.length)} not: ${r.errors[0].message}`, 'error');
+  else toast(`Cancelled ${num(r.ok)} messages`);
+  pick.clear();
+  app.refresh();
+  await refresh(true);
 }

@@ -1,0 +1,110 @@
+// callbacks.js: the status callbacks waq still owes the client's web app,
+// #/callbacks?state=pending|failing, from the durable outbox
+// (GET /v1/callbacks): pending ones wait for their first try or the next,
+// failing ones were refused or went unanswered and are tried again. While
+// this waq has no outbox (the route answers 404 or 501), the view says so
+// and stops asking until it is opened again.
+
+import {get, query, guard} from './api.js';
+import {$, h, fill, num, when, badge, notice, fail} from './dom.js';
+import {patchTable, busy, sig} from './live.js';
+
+const PAGE = 50;
+const MAX = 1000;
+const STATES = {pending: 'Pending', failing: 'Failing'};
+
+export const every = 10000;
+
+let root = null;
+let state = 'pending';
+let cursor = '';
+let shown = [];
+let gen = 0;
+let available = true;
+
+export function show(el, route) {
+  if (!root) build(el);
+  state = STATES[route.params.get('state')] ? route.params.get('state') : 'pending';
+  for (const a of root.querySelectorAll('.seg a')) {
+    if (a.dataset.state === state) a.setAttribute('aria-current', 'true');
+    else a.removeAttribute('aria-current');
+  }
+  available = true;
+  load(false);
+}
+
+export function reload() {
+  available = true;
+  load(false);
+}
+
+function build(el) {
+  root = el;
+  fill(el,
+    h('div', {class: 'card toolbar start'},
+      h('nav', {class: 'seg', 'aria-label': 'Callback state'}, Object.entries(STATES).map(([k, label]) =>
+        h('a', {href: '#/callbacks?state=' + k, 'data-state': k, class: 'button'}, label))),
+      h('span', {class: 'muted', id: 'cb-about'}, 'Status callbacks waq still owes your web app, oldest first.')),
+    h('div', {class: 'card list'}, h('div', {id: 'cb-list'})),
+    h('p', {class: 'more'}, h('button', {type: 'button', id: 'cb-more', hidden: true, onclick: () => load(true)}, 'Load more')));
+}
+
+const path = (limit, after) => '/v1/callbacks' + query({state, limit, cursor: after});
+
+async function load(more) {
+  const list = $('#cb-list', root);
+  const g = ++gen;
+  if (!more) {
+    cursor = '';
+    shown = [];
+    fill(list, h('p', {class: 'muted', text: 'Loading…'}));
+  }
+  await guard(async () => {
+    const r = await get(path(PAGE, cursor));
+    if (g !== gen) return;
+    shown = shown.concat(r.callbacks || []);
+    cursor = r.next_cursor || '';
+    render();
+  }, (e) => (more ? fail(e) : unavailable(e)));
+}
+
+// unavailable shows why there is no list: no outbox on this waq (404, 501)
+// or an error.
+function unavailable(e) {
+  $('#cb-more', root).hidden = true;
+  if (e.status === 404 || e.status === 501) {
+    available = false;
+    fill($('#cb-list', root), notice(`The callback outbox is not available on this waq: GET /v1/callbacks answered ${e.status}. ` +
+      'Callbacks are still sent; this view lists them once the outbox is there.', 'na'));
+    return;
+  }
+  fill($('#cb-list', root), notice(e.message, 'error'));
+}
+
+export async function refresh(force = false) {
+  if (!root || !available || (!force && busy(root))) return;
+  const g = gen;
+  await guard(async () => {
+    const r = await get(path(Math.min(MAX, Math.max(PAGE, shown.length)), ''));
+    if (g !== gen) return;
+    shown = r.callbacks || [];
+    cursor = r.next_cursor || '';
+    render();
+  }, () => {});
+}
+
+function render() {
+  const list = $('#cb-list', root);
+  $('#cb-more', root).hidden = !cursor;
+  if (!shown.length) {
+    fill(list, notice(state === 'failing' ? 'No callback is failing.' : 'No callback is waiting: every status went out.'));
+    return;
+  }
+  const columns = ['Event', 'Message', 'Status', 'URL', 'Attempts', 'Created', 'Next attempt', 'Last error'];
+  patchTable(list, STATES[state] + ' callbacks', columns, shown.map((c) => ({id: c.id, sig: sig(c), cells: () => [
+    h('b', {text: c.event || '–'}),
+    c.message_id ? h('a', {href: '#/message/' + encodeURIComponent(c.message_id), class: 'mono', text: c.message_id}) : '–',
+    c.status ? badge(c.status) : '–', h('span', {class: 'url', text: c.url || '–'}), num(c.attempts),
+    when(c.created_at), when(c.next_attempt_at), c.last_error ? h('span', {class: 'err', text: c.last_error}) : '–',
+  ]})), 'callbacks');
+}
