@@ -26,7 +26,7 @@ import (
 //	returned   sending                       queued                      Release (gateway unusable; no try counted)
 //	suppressed sending                       cancelled                   Suppress (the contact opted out)
 //	recovered  sending                       queued                      RecoverLeases, RecoverAllLeases
-//	promoted   scheduled, retrying           queued                      Promote
+//	promoted   scheduled, retrying           queued                      Promote, SendNow
 //	cancelled  queued, scheduled, retrying   cancelled                   Cancel
 //	drained    queued, scheduled, retrying   cancelled                   Drain
 //	requeued   dead                          queued                      RetryDead

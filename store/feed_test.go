@@ -188,6 +188,13 @@ func TestFeed(t *testing.T) {
 		r.clock.Add(2 * time.Hour)
 		must[int](t)(r.s.Promote(r.clock.Now()))
 	}, "promoted scheduled>queued")
+	f("send now", func(t *testing.T, r *feedRig) string {
+		return r.enqueue(t, &Message{To: "+34600111222", Text: "a", SendAt: later(r)}).ID
+	}, func(t *testing.T, r *feedRig, id string) {
+		if n, _, err := r.s.SendNow([]string{id, "nope"}); n != 1 || err != nil {
+			t.Fatalf("send now: %d, %v", n, err)
+		}
+	}, "promoted scheduled>queued")
 	f("cancel", queued, func(t *testing.T, r *feedRig, id string) { must[*Message](t)(r.s.Cancel(id)) }, "cancelled queued>cancelled")
 	f("cancel refused", leased, func(t *testing.T, r *feedRig, id string) {
 		if _, err := r.s.Cancel(id); ErrorCode(err) != ECONFLICT {

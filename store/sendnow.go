@@ -24,10 +24,10 @@ func (s *Store) SendNow(ids []string) (int, []Skipped, error) {
 	if err := checkSendNow(ids); err != nil {
 		return 0, nil, err
 	}
-	var olds, news []*Message
+	var queued int
 	var skipped []Skipped
 	err := s.update(func(tx *bolt.Tx) error {
-		olds, news, skipped = olds[:0], news[:0], []Skipped{} // the commit may run fn again
+		queued, skipped = 0, []Skipped{} // the commit may run fn again
 		now := s.now()
 		for _, id := range ids {
 			old, err := get(tx, id)
@@ -45,20 +45,20 @@ func (s *Store) SendNow(ids []string) (int, []Skipped, error) {
 			if err := save(tx, old, m); err != nil {
 				return err
 			}
-			olds, news = append(olds, old), append(news, m)
+			if err := s.emit(tx, KindPromoted, old, m, ""); err != nil {
+				return err
+			}
+			queued++
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, nil, err
 	}
-	for i, m := range news {
-		s.changed(olds[i], m)
-	}
-	if len(news) > 0 {
+	if queued > 0 {
 		s.notifyReady()
 	}
-	return len(news), skipped, nil
+	return queued, skipped, nil
 }
 
 func checkSendNow(ids []string) error {

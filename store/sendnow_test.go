@@ -103,30 +103,3 @@ func TestSendNowInvalid(t *testing.T) {
 	f([]string{scheduled.ID, ""}, "item 1 is empty")
 	f(make([]string, BulkMax+1), "the most is 1000")
 }
-
-// Each message sent now is reported to the change hook, after the commit.
-func TestSendNowReportsChanges(t *testing.T) {
-	b := setup(t)
-	b.s.Close()
-	var seen []string
-	s, err := Open(b.path, Options{Now: b.clock.Now, OnChange: func(old, m *Message) {
-		if old != nil {
-			seen = append(seen, string(old.Status)+">"+string(m.Status))
-		}
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	later := b.clock.Now().Add(time.Hour)
-	m, _, err := s.Enqueue(&Message{To: "+34600111222", Text: "later", SendAt: &later})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n, _, err := s.SendNow([]string{m.ID}); n != 1 || err != nil {
-		t.Fatalf("send now: %d %v", n, err)
-	}
-	if !reflect.DeepEqual(seen, []string{"scheduled>queued"}) {
-		t.Fatalf("changes seen: %v", seen)
-	}
-}
