@@ -79,6 +79,7 @@ type Server struct {
 	opts     Options
 	now      func() time.Time
 	log      *slog.Logger
+	intake   store.Intake // a new message's defaults and checks
 	router   *httprouter.Router
 	routes   []route
 	stopping atomic.Bool
@@ -97,6 +98,7 @@ func NewServer(st *store.Store, opts Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.intake = store.Intake{Region: opts.DefaultRegion, MaxAttempts: opts.MaxAttempts, Now: s.now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
