@@ -15,19 +15,23 @@ func (s *Store) Enqueue(m *Message) (stored *Message, created bool, err error) {
 	if err := s.prepare(m, now); err != nil {
 		return nil, false, err
 	}
-	// Encoded here, in parallel with the other callers, rather than in the
-	// commit that they all wait for.
+	// Encoded and its index keys built here, in parallel with the other
+	// callers, rather than in the commit that they all wait for.
 	data, err := encodeRecord(make([]byte, 0, 192), m)
 	if err != nil {
 		return nil, false, err
 	}
+	es := entries(m)
 	err = s.update(func(tx *bolt.Tx) error {
 		stored, created = m, true
 		if old, err := byKey(tx, bucketIdempotency, m.IdempotencyKey); old != nil || err != nil {
 			stored, created = old, false
 			return err
 		}
-		return saveRecord(tx, nil, m, data)
+		if err := putIndexed(tx, m, data, es); err != nil {
+			return err
+		}
+		return addCounts(tx, m, 1)
 	})
 	if err != nil {
 		return nil, false, err
