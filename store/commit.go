@@ -78,13 +78,15 @@ func (s *Store) commit(batch []*call) {
 	for len(batch) > 0 {
 		failed, ferr := -1, error(nil)
 		err := s.db.Update(func(tx *bolt.Tx) error {
+			beginCounts(tx)
+			defer endCounts(tx)
 			for i, c := range batch {
 				if err := runCall(c, tx); err != nil {
 					failed, ferr = i, err
 					return err
 				}
 			}
-			return nil
+			return flushCounts(tx)
 		})
 		if failed < 0 {
 			s.noteCommit(err)

@@ -190,6 +190,9 @@ func unindex(tx *bolt.Tx, m *Message) error {
 // addCounts keeps the counters of m's state, and of its priority while
 // queued, so that counting the queue reads a few keys.
 func addCounts(tx *bolt.Tx, m *Message, delta int64) error {
+	if deferCount(tx, m, delta) { // the commit loop writes them once (counts.go)
+		return nil
+	}
 	if m.Status == Queued {
 		if err := addCount(tx, countKey(priorityCountKeys, m.Priority.rank(), string(m.Priority)), delta); err != nil {
 			return err
