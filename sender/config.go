@@ -13,8 +13,7 @@ import (
 const (
 	RateDefault         = "80/1m"
 	ConcurrencyDefault  = 5
-	RetryBaseDefault    = 2 * time.Second
-	RetryMaxDefault     = 3 // retries after the first try: max_attempts 4
+	RetryBaseDefault    = 2 * time.Second // the retries' count is the message's (store.RetryMaxDefault)
 	LeaseTimeoutDefault = 60 * time.Second
 	StopTimeoutDefault  = 10 * time.Second
 )

@@ -65,13 +65,7 @@ func (s *Sender) record(ctx context.Context, m *store.Message, gid string, err e
 }
 
 func (s *Sender) sent(ctx context.Context, m *store.Message, gid string) {
-	as := m.SentAs
-	if as == "" {
-		as = m.Type
-	}
-	if as == "" {
-		as = store.TypeText
-	}
+	as := m.SendType()
 	_, err := s.st.MarkSent(m.ID, gid, as, s.cfg.Instance)
 	for wait := recordRetry; err != nil && retryRecord(err); wait = min(2*wait, recordRetryMax) {
 		s.log.Warn("sender: cannot record a send yet; retrying", "id", m.ID, "err", err, "in", wait)

@@ -78,6 +78,8 @@ func (s *Store) commit(batch []*call) {
 	for len(batch) > 0 {
 		failed, ferr := -1, error(nil)
 		err := s.db.Update(func(tx *bolt.Tx) error {
+			beginCounts(tx)
+			defer endCounts(tx)
 			for i, c := range batch {
 				c.changes, s.cur = nil, c
 				if err := runCall(c, tx); err != nil {
@@ -85,7 +87,7 @@ func (s *Store) commit(batch []*call) {
 					return err
 				}
 			}
-			return nil
+			return flushCounts(tx)
 		})
 		s.cur = nil
 		if failed < 0 {

@@ -1,14 +1,10 @@
 package store
 
 import (
-	"errors"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
-
-// BulkMax is the most messages one bulk enqueue takes.
-const BulkMax = 1000
 
 // Enqueue validates m, stores it as queued (or scheduled when SendAt is in the
 // future) and returns it. When m carries an idempotency key already stored,
@@ -19,19 +15,23 @@ func (s *Store) Enqueue(m *Message) (stored *Message, created bool, err error) {
 	if err := s.prepare(m, now); err != nil {
 		return nil, false, err
 	}
-	// Encoded here, in parallel with the other callers, rather than in the
-	// commit that they all wait for.
+	// Encoded and its index keys built here, in parallel with the other
+	// callers, rather than in the commit that they all wait for.
 	data, err := encodeRecord(make([]byte, 0, 192), m)
 	if err != nil {
 		return nil, false, err
 	}
+	es := entries(m)
 	err = s.update(func(tx *bolt.Tx) error {
 		stored, created = m, true
 		if old, err := byKey(tx, bucketIdempotency, m.IdempotencyKey); old != nil || err != nil {
 			stored, created = old, false
 			return err
 		}
-		if err := saveRecord(tx, nil, m, data); err != nil {
+		if err := putIndexed(tx, m, data, es); err != nil {
+			return err
+		}
+		if err := addCounts(tx, m, 1); err != nil {
 			return err
 		}
 		return s.emit(tx, KindEnqueued, nil, m, "")
@@ -51,18 +51,17 @@ func (s *Store) Enqueue(m *Message) (stored *Message, created bool, err error) {
 // *Error whose Items name every bad item.
 func (s *Store) EnqueueBulk(ms []*Message) ([]string, error) {
 	if len(ms) > BulkMax {
-		return nil, FieldErrorf("messages", "holds %d messages; the most is %d", len(ms), BulkMax)
+		return nil, CheckBulk(len(ms))
 	}
 	now := s.now()
 	var items []ItemError
 	for i, m := range ms {
-		var e *Error
-		if err := s.prepare(m, now); errors.As(err, &e) {
-			items = append(items, ItemError{Index: i, Field: e.Field, Message: e.Message})
+		if err := s.prepare(m, now); err != nil {
+			items = append(items, ItemErrorOf(i, err))
 		}
 	}
 	if len(items) > 0 {
-		return nil, &Error{Code: EINVALID, Message: "some messages are invalid; none was stored", Items: items}
+		return nil, InvalidItems(items)
 	}
 	records := make([][]byte, len(ms))
 	for i, m := range ms {
@@ -101,19 +100,11 @@ func (s *Store) EnqueueBulk(ms []*Message) ([]string, error) {
 	return ids, nil
 }
 
-// prepare fills the defaults of a new message, validates it and gives it an
-// id, a creation time and its first status.
+// prepare fills the defaults of a new message and checks it (complete, as
+// an Intake does: a caller that skipped it cannot store a bad message), and
+// gives it an id, a creation time and its first status.
 func (s *Store) prepare(m *Message, now time.Time) error {
-	if m.Type == "" {
-		m.Type = inferType(m)
-	}
-	if m.Priority == "" {
-		m.Priority = Normal
-	}
-	if m.MaxAttempts == 0 {
-		m.MaxAttempts = MaxAttemptsDefault
-	}
-	if err := m.Validate(); err != nil {
+	if err := m.complete(); err != nil {
 		return err
 	}
 	m.ID = s.ids.next(now)
@@ -129,16 +120,6 @@ func (s *Store) prepare(m *Message, now time.Time) error {
 	}
 	m.setStatus(st, now, "")
 	return nil
-}
-
-func inferType(m *Message) string {
-	switch {
-	case m.Media != nil:
-		return TypeMedia
-	case m.Template != nil:
-		return TypeTemplate
-	}
-	return TypeText
 }
 
 // byKey follows a key -> id index to its message; it returns nil, nil for an

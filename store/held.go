@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"errors"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -33,7 +32,7 @@ import (
 // leave it alone.
 func (s *Store) EnqueueHeld(ms []*Message) (int, error) {
 	if len(ms) > BulkMax {
-		return 0, FieldErrorf("messages", "holds %d messages; the most is %d", len(ms), BulkMax)
+		return 0, CheckBulk(len(ms))
 	}
 	now := s.now()
 	if err := s.prepareHeld(ms, now); err != nil {
@@ -82,13 +81,9 @@ func (s *Store) prepareHeld(ms []*Message, now time.Time) error {
 	var items []ItemError
 	for i, m := range ms {
 		status, attempts, lastErr, sentAt := m.Status, m.Attempts, m.LastError, m.SentAt
-		var e *Error
 		if err := s.prepare(m, now); err != nil {
-			if errors.As(err, &e) {
-				items = append(items, ItemError{Index: i, Field: e.Field, Message: e.Message})
-				continue
-			}
-			return err
+			items = append(items, ItemErrorOf(i, err))
+			continue
 		}
 		m.Attempts, m.LastError, m.History = attempts, lastErr, nil
 		if status == Sent {
@@ -102,7 +97,7 @@ func (s *Store) prepareHeld(ms []*Message, now time.Time) error {
 		m.setStatus(Held, now, "imported")
 	}
 	if len(items) > 0 {
-		return &Error{Code: EINVALID, Message: "some messages are invalid; none was stored", Items: items}
+		return InvalidItems(items)
 	}
 	return nil
 }

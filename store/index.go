@@ -136,7 +136,13 @@ func saveRecord(tx *bolt.Tx, old, m *Message, data []byte) error {
 // putRecord writes m's record and index entries, leaving its counters to
 // the caller.
 func putRecord(tx *bolt.Tx, m *Message, data []byte) error {
-	for _, e := range entries(m) {
+	return putIndexed(tx, m, data, entries(m))
+}
+
+// putIndexed is putRecord with m's index entries already built, so that a
+// writer can build them before its turn in the commit.
+func putIndexed(tx *bolt.Tx, m *Message, data []byte, es []entry) error {
+	for _, e := range es {
 		if err := writable(tx, e.bucket).Put(e.key, e.val); err != nil {
 			return fmt.Errorf("index %s: %w", e.bucket, err)
 		}
@@ -157,7 +163,7 @@ func (c counts) add(m *Message, delta int64) {
 
 func (c counts) write(tx *bolt.Tx) error {
 	for k, d := range c {
-		if err := addCount(tx, k, d); err != nil {
+		if err := addCount(tx, []byte(k), d); err != nil {
 			return err
 		}
 	}
@@ -184,19 +190,47 @@ func unindex(tx *bolt.Tx, m *Message) error {
 // addCounts keeps the counters of m's state, and of its priority while
 // queued, so that counting the queue reads a few keys.
 func addCounts(tx *bolt.Tx, m *Message, delta int64) error {
+	if deferCount(tx, m, delta) { // the commit loop writes them once (counts.go)
+		return nil
+	}
 	if m.Status == Queued {
-		if err := addCount(tx, priorityCountKey(m.Priority), delta); err != nil {
+		if err := addCount(tx, countKey(priorityCountKeys, m.Priority.rank(), string(m.Priority)), delta); err != nil {
 			return err
 		}
 	}
-	return addCount(tx, string(m.Status), delta)
+	return addCount(tx, countKey(statusCountKey, int(m.Status.code()), string(m.Status)), delta)
 }
 
 func priorityCountKey(p Priority) string { return "queued:" + string(p) }
 
-func addCount(tx *bolt.Tx, key string, delta int64) error {
+// The counters' keys as bytes, built once: every write of a message moves
+// one or two of them, and bbolt takes keys as bytes.
+var (
+	statusCountKey    = keysOf(len(Statuses), func(i int) string { return string(Statuses[i]) })
+	priorityCountKeys = keysOf(len(Priorities), func(i int) string { return priorityCountKey(Priorities[i]) })
+)
+
+func keysOf(n int, name func(int) string) [][]byte {
+	ks := make([][]byte, n)
+	for i := range ks {
+		ks[i] = []byte(name(i))
+	}
+	return ks
+}
+
+// countKey returns keys[i], or the bytes of key for a value out of the
+// table (a status or priority waq does not know, kept as it was read).
+func countKey(keys [][]byte, i int, key string) []byte {
+	if i >= 0 && i < len(keys) {
+		return keys[i]
+	}
+	return []byte(key)
+}
+
+// addCount moves the counter at k by delta. bbolt copies k on Put, so a
+// shared key is safe.
+func addCount(tx *bolt.Tx, k []byte, delta int64) error {
 	b := tx.Bucket(bucketCounts)
-	k := []byte(key)
 	var n int64
 	if v := b.Get(k); len(v) == 8 {
 		n = int64(binary.BigEndian.Uint64(v))

@@ -12,9 +12,10 @@ import (
 
 // Limits of a message, from the design.
 const (
-	TextMax            = 4096 // characters of text or caption
-	MaxAttemptsDefault = 4    // the first try and 3 retries
-	HistoryMax         = 50   // status changes kept per message
+	TextMax            = 4096                // characters of text or caption
+	RetryMaxDefault    = 3                   // retries after the first try (WAQ_RETRY_MAX)
+	MaxAttemptsDefault = RetryMaxDefault + 1 // the first try and RetryMaxDefault retries
+	HistoryMax         = 50                  // status changes kept per message
 )
 
 // Sizes Validate allows, so that no field of a message can grow an index
@@ -188,8 +189,8 @@ func (m *Message) Validate() error {
 	if m.Priority.rank() < 0 {
 		return FieldErrorf("priority", "must be one of critical, high, normal, low")
 	}
-	if m.MaxAttempts < 0 || m.MaxAttempts > 100 {
-		return FieldErrorf("max_attempts", "must be between 1 and 100")
+	if m.MaxAttempts < 0 || m.MaxAttempts > MaxAttemptsMax {
+		return FieldErrorf("max_attempts", "must be between 1 and %d", MaxAttemptsMax)
 	}
 	if err := m.validateKeys(); err != nil {
 		return err

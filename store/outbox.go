@@ -68,7 +68,7 @@ func (s *Store) writeCallback(tx *bolt.Tx, t *Transition) error {
 		return fmt.Errorf("callback outbox: %w", err)
 	}
 	t.CallbackID = c.ID
-	return addCount(tx, countCallbacksPending, 1)
+	return addCount(tx, []byte(countCallbacksPending), 1)
 }
 
 func dueKey(at time.Time, id string) []byte {
@@ -148,7 +148,7 @@ func (s *Store) DeleteCallback(id string) error {
 		if err := tx.Bucket(bucketCallbackDue).Delete(dueKey(c.NextAttemptAt, c.ID)); err != nil {
 			return err
 		}
-		if err := addCount(tx, callbackCountKey(c), -1); err != nil {
+		if err := addCount(tx, []byte(callbackCountKey(c)), -1); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketCallbacks).Delete([]byte(id))
@@ -167,10 +167,10 @@ func (s *Store) RetryCallback(id string, at time.Time, lastErr string, status in
 		c := *old
 		c.Attempts++
 		c.NextAttemptAt, c.LastError, c.LastStatus = at, lastErr, status
-		if err := addCount(tx, callbackCountKey(old), -1); err != nil {
+		if err := addCount(tx, []byte(callbackCountKey(old)), -1); err != nil {
 			return err
 		}
-		if err := addCount(tx, callbackCountKey(&c), 1); err != nil {
+		if err := addCount(tx, []byte(callbackCountKey(&c)), 1); err != nil {
 			return err
 		}
 		return putCallback(tx, old, &c)

@@ -105,12 +105,15 @@ func (s *Server) decodeEvents(raws []json.RawMessage) ([]stats.ClientEvent, erro
 	for i, raw := range raws {
 		var req eventRequest
 		if err := decodeStrict(raw, &req); err != nil {
-			malformed = append(malformed, itemError(i, err))
+			malformed = append(malformed, store.ItemErrorOf(i, err))
 			continue
+		}
+		if c, err := s.phone(req.Contact); err == nil {
+			req.Contact = c // in any form POST /v1/messages takes; else refused as it is
 		}
 		ev, err := req.event(now)
 		if err != nil {
-			invalid = append(invalid, itemError(i, err))
+			invalid = append(invalid, store.ItemErrorOf(i, err))
 			continue
 		}
 		evs[i] = ev

@@ -66,8 +66,8 @@ func TestBadInput(t *testing.T) {
 	f(msgs, `{`+ok+`,"delay":"-5s"}`, 422, "invalid", "delay")
 	f(msgs, `{`+ok+`,"delay":"2000000h"}`, 422, "invalid", "delay")
 	f(msgs, `{`+ok+`,"delay":"1m","send_at":"2026-11-26T12:00:00Z"}`, 422, "invalid", "delay")
-	f(msgs, `{`+ok+`,"idempotency_key":"`+strings.Repeat("k", ui.KeyMax+1)+`"}`, 422, "invalid", "idempotency_key")
-	f(msgs, `{`+ok+`,"campaign":"`+strings.Repeat("c", ui.KeyMax+1)+`"}`, 422, "invalid", "campaign")
+	f(msgs, `{`+ok+`,"idempotency_key":"`+strings.Repeat("k", store.KeyMax+1)+`"}`, 422, "invalid", "idempotency_key")
+	f(msgs, `{`+ok+`,"campaign":"`+strings.Repeat("c", store.KeyMax+1)+`"}`, 422, "invalid", "campaign")
 	// Limits of size: 413 for the body, 422 for the bulk count.
 	f(msgs, `{"to":"+34600111222","text":"`+strings.Repeat("x", ui.BodyMax)+`"}`, 413, "too_large", "")
 	f(msgs+"/bulk", `{"messages":[`+strings.Repeat(`{`+ok+`},`, store.BulkMax)+`{`+ok+`}]}`, 422, "invalid", "messages")

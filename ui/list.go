@@ -4,10 +4,10 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/julienschmidt/httprouter"
 
+	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
 )
 
@@ -23,7 +23,7 @@ type list struct {
 // EINVALID *store.Error naming a bad parameter.
 func (s *Server) listMessages(r *http.Request, _ httprouter.Params) (any, error) {
 	q := r.URL.Query()
-	f, err := filter(q)
+	f, err := s.filter(q)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func (s *Server) listMessages(r *http.Request, _ httprouter.Params) (any, error)
 // listDead answers GET /v1/dlq: the dead messages, newest death first, with
 // their last error; filters and paging as for GET /v1/messages but status.
 func (s *Server) listDead(r *http.Request, _ httprouter.Params) (any, error) {
-	f, err := filter(r.URL.Query())
+	f, err := s.filter(r.URL.Query())
 	if err != nil {
 		return nil, err
 	}
@@ -60,12 +60,12 @@ func (s *Server) page(f store.Filter) (any, error) {
 
 // filter reads the campaign, to, limit and cursor parameters of a list.
 // Other parameters are ignored. It returns an EINVALID *store.Error.
-func filter(q url.Values) (store.Filter, error) {
+func (s *Server) filter(q url.Values) (store.Filter, error) {
 	f := store.Filter{Campaign: q.Get("campaign"), Cursor: q.Get("cursor")}
 	if to := q.Get("to"); to != "" {
-		f.To = phoneParam(to)
-		if !store.ValidPhone(f.To) {
-			return f, store.FieldErrorf("to", "must be an E.164 phone number such as +34600111222 (%%2B34600111222 in a URL)")
+		var err error
+		if f.To, err = s.phone(to); err != nil {
+			return f, store.FieldErrorf("to", "%v (write + as %%2B in a URL)", err)
 		}
 	}
 	if v := q.Get("limit"); v != "" {
@@ -78,12 +78,10 @@ func filter(q url.Values) (store.Filter, error) {
 	return f, nil
 }
 
-// phoneParam forgives the usual ways a phone number loses its plus sign in
-// a query string: sent raw, it decodes to a space; or left out.
-func phoneParam(s string) string {
-	s = strings.TrimSpace(s)
-	if s != "" && s[0] >= '0' && s[0] <= '9' {
-		return "+" + s
-	}
-	return s
+// phone reads a number a client wrote in a query or a path as POST takes
+// it (phone.Normalize in the server's region). A raw + that a query string
+// decoded to a space is only a leading space, which Normalize trims; and
+// digits with their country code but no + are read as such.
+func (s *Server) phone(v string) (string, error) {
+	return phone.Normalize(v, s.opts.DefaultRegion)
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/julienschmidt/httprouter"
 
-	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
 )
 
@@ -61,7 +60,7 @@ func (s *Server) addOptout(r *http.Request, _ httprouter.Params) (any, error) {
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
-	contact, err := phone.Normalize(req.Contact, s.opts.DefaultRegion)
+	contact, err := s.phone(req.Contact)
 	if err != nil {
 		return nil, store.FieldErrorf("contact", "%v", err)
 	}
@@ -81,7 +80,7 @@ func (s *Server) addOptout(r *http.Request, _ httprouter.Params) (any, error) {
 // written in any form POST takes.
 func (s *Server) deleteOptout(_ *http.Request, p httprouter.Params) (any, error) {
 	c := p.ByName("contact")
-	if e164, err := phone.Normalize(c, s.opts.DefaultRegion); err == nil {
+	if e164, err := s.phone(c); err == nil {
 		c = e164
 	}
 	if err := s.store.RemoveOptout(c); err != nil {

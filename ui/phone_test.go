@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/waqhq/waq/phone"
+	"github.com/waqhq/waq/stats"
 	"github.com/waqhq/waq/ui"
 )
 
@@ -58,4 +59,32 @@ func TestPhoneOptouts(t *testing.T) {
 	b.do(t, "POST", "/v1/optouts", `{"contact":"1371@lid"}`).wantError(t, 422, "invalid", "contact")
 	b.do(t, "DELETE", "/v1/optouts/600111222", "").want(t, http.StatusOK)
 	b.do(t, "DELETE", "/v1/optouts/%2B34600111222", "").wantError(t, 404, "not_found", "")
+}
+
+// Every route that reads a number reads it as POST /v1/messages does: the
+// list's to and an event's contact take a national number too.
+func TestPhoneEverywhere(t *testing.T) {
+	b := setup(t, func(o *ui.Options) { o.DefaultRegion = phone.RegionDefault })
+	m := b.message(t, `{"to":"600111222","text":"x"}`)
+	for _, q := range []string{"600111222", "600%20111%20222", "%2B34600111222", "+34600111222", "34600111222"} {
+		p := decode[page](t, b.do(t, "GET", "/v1/messages?to="+q, "").want(t, http.StatusOK))
+		if len(p.Messages) != 1 || p.Messages[0].ID != m.ID {
+			t.Errorf("to=%s: %d messages", q, len(p.Messages))
+		}
+	}
+	b.do(t, "GET", "/v1/messages?to=1371234567@lid", "").wantError(t, 422, "invalid", "to")
+	b.do(t, "GET", "/v1/dlq?to=600111222x", "").wantError(t, 422, "invalid", "to")
+	b.do(t, "DELETE", "/v1/optouts/600%20111%20222", "").wantError(t, 404, "not_found", "")
+}
+
+// An event's contact in a national form counts as the number it means.
+func TestPhoneEvents(t *testing.T) {
+	tr := &stats.Tracker{}
+	b := setup(t, func(o *ui.Options) { o.Events, o.DefaultRegion = tr, phone.RegionDefault })
+	tr.Store, tr.Now = b.st, b.clock.Now
+	b.do(t, "POST", "/v1/events", `{"type":"handoff","contact":"600 111 222"}`).want(t, http.StatusAccepted)
+	b.do(t, "POST", "/v1/events", `{"type":"handoff","contact":"1371@lid"}`).wantError(t, 422, "invalid", "contact")
+	if c := eventTotals(t, b, tr); c.Handoffs != 1 {
+		t.Fatalf("counted %+v", c)
+	}
 }

@@ -38,6 +38,13 @@ var statusOf = map[string]int{
 	store.EFULL:        http.StatusInsufficientStorage,
 }
 
+// Header values every JSON answer sends, shared rather than built per
+// answer (net/http only reads them).
+var (
+	headerJSON    = []string{"application/json"}
+	headerNosniff = []string{"nosniff"}
+)
+
 // errInternal is what a client sees of an error without a code: the details
 // go to the log only.
 var errInternal = &store.Error{Code: store.EINTERNAL, Message: "internal error; the server log has the details"}
@@ -87,7 +94,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, v any, err erro
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, string(v))
 	case rawJSON:
-		w.Header().Set("Content-Type", "application/json")
+		w.Header()["Content-Type"] = headerJSON
 		_, _ = w.Write(v)
 	case streamed:
 		s.writeStreamed(w, r, v)
@@ -146,8 +153,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, body any) {
 		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"internal","message":"cannot encode the answer"}}`)
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
+	h["Content-Type"], h["X-Content-Type-Options"] = headerJSON, headerNosniff
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
 }
@@ -193,6 +199,7 @@ type recorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	info   reqInfo // the request's, which serve puts in its context
 }
 
 func (r *recorder) WriteHeader(code int) {

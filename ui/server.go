@@ -83,6 +83,7 @@ type Server struct {
 	opts     Options
 	now      func() time.Time
 	log      *slog.Logger
+	intake   store.Intake // a new message's defaults and checks
 	router   *httprouter.Router
 	routes   []route
 	stopping atomic.Bool
@@ -101,6 +102,7 @@ func NewServer(st *store.Store, opts Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.intake = store.Intake{Region: opts.DefaultRegion, MaxAttempts: opts.MaxAttempts, Now: s.now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -213,15 +215,17 @@ func requestInfo(r *http.Request) *reqInfo {
 // authentication, and a 500 for a panic.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	ri := &reqInfo{}
+	rec := &recorder{ResponseWriter: w} // one allocation for both
+	ri := &rec.info
 	r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
-	rec := &recorder{ResponseWriter: w}
 	defer func() {
 		if p := recover(); p != nil {
 			s.recovered(rec, r, p)
 		}
-		s.log.Debug("request", "method", r.Method, "route", ri.logRoute(r), "status", rec.status,
-			"bytes", rec.bytes, "duration", time.Since(start))
+		if s.log.Enabled(r.Context(), slog.LevelDebug) { // its arguments cost allocations
+			s.log.Debug("request", "method", r.Method, "route", ri.logRoute(r), "status", rec.status,
+				"bytes", rec.bytes, "duration", time.Since(start))
+		}
 	}()
 	r.Body = http.MaxBytesReader(w, r.Body, BodyMax)
 	if err := s.authorize(r); err != nil {

@@ -11,25 +11,28 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/phone"
+	"github.com/waqhq/waq/scheduler"
 	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/sender/cloudapi"
+	"github.com/waqhq/waq/stats"
 	"github.com/waqhq/waq/store"
 )
 
-// Defaults of the settings, as the design's Configuration table gives them.
+// Defaults of the settings, as the design's Configuration table gives them:
+// those of a package's own settings are that package's constants.
 const (
 	DataDirDefault        = "./waq-data"
 	HTTPAddrDefault       = "127.0.0.1:8088"
 	RESPAddrDefault       = "127.0.0.1:6380"
 	GatewayDefault        = GatewayNone
-	RateDefault           = "80/1m"
-	ConcurrencyDefault    = 5
-	RetryMaxDefault       = 3
-	RetryBaseDefault      = 2 * time.Second
-	SentRetentionDefault  = 24 * time.Hour
-	StatsRetentionDefault = 720 * time.Hour
-	HourRetentionDefault  = 365 * 24 * time.Hour
+	RateDefault           = sender.RateDefault
+	ConcurrencyDefault    = sender.ConcurrencyDefault
+	RetryMaxDefault       = store.RetryMaxDefault
+	RetryBaseDefault      = sender.RetryBaseDefault
+	SentRetentionDefault  = scheduler.SentRetentionDefault
+	StatsRetentionDefault = stats.MinuteRetentionDefault
+	HourRetentionDefault  = stats.HourRetentionDefault
 	TimezoneDefault       = "UTC"
 	BackupKeepDefault     = 7
 	ServerDefault         = "http://127.0.0.1:8088"

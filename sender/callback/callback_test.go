@@ -17,20 +17,11 @@ import (
 
 	"github.com/VictoriaMetrics/metrics"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
 
 const secret = "s3cret"
-
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // request is one callback a receiver got.
 type request struct {
@@ -73,7 +64,7 @@ type rig struct {
 	st    *store.Store
 	rcv   *receiver
 	n     *Notifier
-	clock *clock
+	clock *timetest.Clock
 	url   string
 }
 
@@ -82,7 +73,7 @@ type rig struct {
 // whose jitter is none (the full backoff).
 func setup(t *testing.T, fails int) *rig {
 	t.Helper()
-	r := &rig{rcv: &receiver{fails: fails}, clock: &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}}
+	r := &rig{rcv: &receiver{fails: fails}, clock: timetest.NewClock()}
 	srv := httptest.NewServer(r.rcv)
 	t.Cleanup(srv.Close)
 	r.url = srv.URL

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/waqhq/waq/phone"
 	"github.com/waqhq/waq/store"
 )
 
@@ -23,7 +22,8 @@ const failedReasonDefault = "failed in BullMQ"
 // returns an error saying why when j cannot be a message: its hash is gone,
 // its data is not a JSON object, it has no phone number (a *phone.Error,
 // with phone.ErrNotPhone for a WhatsApp id that is none), or the mapped
-// fields do not make a valid message.
+// fields do not make a valid message. The message is made by the store's
+// Intake, as the API's are, then given what the job's state says.
 func message(j job, mp Mapping, region string) (*store.Message, error) {
 	if len(j.fields) == 0 {
 		return nil, errors.New("its job hash is missing")
@@ -34,43 +34,30 @@ func message(j job, mp Mapping, region string) (*store.Message, error) {
 	if err := d.Decode(&data); err != nil || data == nil {
 		return nil, errors.New("its data is not a JSON object")
 	}
-	to, err := recipient(data, mp.To, region)
-	if err != nil {
-		return nil, err
+	raw := lookup(data, mp.To)
+	if raw == "" {
+		return nil, fmt.Errorf("its data has no %s", strings.Join(mp.To, ", "))
 	}
 	jobPrio, _ := strconv.Atoi(j.fields["priority"])
-	m := &store.Message{
-		To:             to,
-		Type:           store.TypeText,
+	in := store.Intake{Region: region}
+	m, err := in.Message(&store.Draft{
+		To:             raw,
 		Text:           lookup(data, mp.Text),
 		Priority:       priority(lookup(data, mp.Priority), jobPrio),
 		Campaign:       lookup(data, mp.Campaign),
 		IdempotencyKey: "bullmq:" + j.queue + ":" + j.id,
 		Metadata:       map[string]any{"bullmq_queue": j.queue, "bullmq_id": j.id, "bullmq_state": j.state},
-		Status:         store.Held,
+	})
+	if err != nil {
+		return nil, err
 	}
+	m.Status = store.Held
 	if name := j.fields["name"]; name != "" {
 		m.Metadata["bullmq_name"] = name
 	}
 	attempts(m, j.fields)
 	stateFields(m, j)
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
 	return m, nil
-}
-
-// recipient returns the E.164 number of the first of fields in data.
-func recipient(data map[string]any, fields []string, region string) (string, error) {
-	raw := lookup(data, fields)
-	if raw == "" {
-		return "", fmt.Errorf("its data has no %s", strings.Join(fields, ", "))
-	}
-	to, err := phone.Normalize(raw, region)
-	if err != nil {
-		return "", fmt.Errorf("to: %w", err)
-	}
-	return to, nil
 }
 
 // attempts carries the tries a job made (atm, or Bull's attemptsMade) and
@@ -80,18 +67,15 @@ func attempts(m *store.Message, f map[string]string) {
 	if err != nil {
 		made, _ = strconv.Atoi(f["attemptsMade"])
 	}
-	m.Attempts = min(max(made, 0), 99)
+	m.Attempts = min(max(made, 0), store.MaxAttemptsMax-1)
 	var opts struct {
 		Attempts int `json:"attempts"`
 	}
 	_ = json.Unmarshal([]byte(f["opts"]), &opts) // absent or odd opts: the store's default
 	if opts.Attempts > 0 {
-		m.MaxAttempts = min(opts.Attempts, 100)
+		m.MaxAttempts = min(opts.Attempts, store.MaxAttemptsMax)
 	}
-	if m.MaxAttempts != 0 && m.MaxAttempts <= m.Attempts {
-		m.MaxAttempts = m.Attempts + 1
-	}
-	if m.MaxAttempts == 0 && m.Attempts >= store.MaxAttemptsDefault {
+	if m.MaxAttempts <= m.Attempts {
 		m.MaxAttempts = m.Attempts + 1
 	}
 }

@@ -2,34 +2,23 @@ package keyspace
 
 import (
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
 	"github.com/waqhq/waq/store"
 )
-
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type bundle struct {
 	s     *store.Store
 	ks    *Keyspace
-	clock *clock
+	clock *timetest.Clock
 }
 
 // setup opens a real bbolt file in a temp dir, closed when the test ends,
 // with the keyspace on the store's fake clock.
 func setup(t testing.TB) *bundle {
 	t.Helper()
-	b := &bundle{clock: &clock{t: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}}
+	b := &bundle{clock: timetest.NewClock()}
 	s, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{Now: b.clock.Now})
 	if err != nil {
 		t.Fatalf("open: %v", err)
