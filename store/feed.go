@@ -17,9 +17,9 @@ import (
 //	released   held                          queued, scheduled, dead     Cutover
 //	leased     queued                        sending                     Lease, LeaseBatch
 //	sent       sending, queued               sent                        MarkSent
-//	delivered  sending, queued, sent         delivered                   Report, Advance, MarkSent (an early report)
-//	read       sending, queued, sent, deliv. read                        Report, Advance, MarkSent (an early report)
-//	failed     sending, queued, sent         failed (delivery failure)   Report, Advance, MarkSent (an early report)
+//	delivered  sending, queued, sent         delivered                   ReportStatus, Advance, MarkSent (an early report)
+//	read       sending, queued, sent, deliv. read                        ReportStatus, Advance, MarkSent (an early report)
+//	failed     sending, queued, sent         failed (delivery failure)   ReportStatus, Advance, MarkSent (an early report)
 //	deferred   sending                       scheduled                   Defer (the sender's pacing)
 //	retried    sending                       retrying                    Fail
 //	dead       sending                       dead                        Fail (permanent, or attempts spent)
