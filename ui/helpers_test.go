@@ -33,8 +33,15 @@ type bundle struct {
 // setup opens the store and the server; opts may change the options.
 func setup(t *testing.T, opts ...func(*ui.Options)) *bundle {
 	t.Helper()
+	return setupStore(t, store.Options{}, opts...)
+}
+
+// setupStore is setup with the store opened with so, on the bundle's clock.
+func setupStore(t *testing.T, so store.Options, opts ...func(*ui.Options)) *bundle {
+	t.Helper()
 	b := &bundle{clock: timetest.NewClock(), path: filepath.Join(t.TempDir(), store.FileName)}
-	st, err := store.Open(b.path, store.Options{Now: b.clock.Now})
+	so.Now = b.clock.Now
+	st, err := store.Open(b.path, so)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/stats"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/ui"
@@ -18,18 +19,20 @@ import (
 // pageServer is a waq with two gateway instances, one paused by a gateway
 // failure until POST /v1/queue/resume, on a store whose clock stands near
 // the real now (the browser asks for the last hour of its own clock),
-// served on a loopback port.
+// with the callback rule on (messages reaching sent, dead, cancelled...
+// write real rows to the outbox), served on a loopback port.
 type pageServer struct {
 	*bundle
 	url     string
 	resumed atomic.Bool
+	hooks   *hookReceiver // the callback URL of every message
 }
 
 func newPageServer(t *testing.T, key string, withStats bool, opts ...func(*ui.Options)) *pageServer {
 	t.Helper()
-	ps := &pageServer{}
+	ps := &pageServer{hooks: newHookReceiver(t)}
 	var o ui.Options
-	ps.bundle = setup(t, func(x *ui.Options) {
+	ps.bundle = setupStore(t, store.Options{Callbacks: callback.Rule(ps.hooks.url)}, func(x *ui.Options) {
 		x.APIKey = key
 		x.Instances = ps.instances
 		x.ResumeInstances = func() { ps.resumed.Store(true) }

@@ -6,39 +6,20 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/mirror"
 	"github.com/waqhq/waq/store/redistest"
 	"github.com/waqhq/waq/ui"
 )
-
-// cannedCallbacks answers GET /v1/callbacks, which the callback outbox
-// (another branch) brings, in the shape of the design, so the screen can
-// be tested before the route lands; the rest goes to waq.
-func cannedCallbacks(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/v1/callbacks" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		cb := func(id, event, status, state string, attempts int, lastErr string) string {
-			return fmt.Sprintf(`{"id":%q,"message_id":"06h4msg%s","event":%q,"status":%q,"url":"https://crm.example/hooks/waq",`+
-				`"state":%q,"attempts":%d,"created_at":"2026-12-05T08:00:00Z","next_attempt_at":"2026-12-05T08:05:00Z","last_error":%q}`,
-				id, id, event, status, state, attempts, lastErr)
-		}
-		if r.URL.Query().Get("state") == "failing" {
-			fmt.Fprintf(w, `{"callbacks":[%s]}`, cb("cb3", "message.failed", "dead", "failing", 4, "POST https://crm.example/hooks/waq: 503 Service Unavailable"))
-			return
-		}
-		fmt.Fprintf(w, `{"callbacks":[%s,%s]}`, cb("cb1", "message.sent", "sent", "pending", 0, ""), cb("cb2", "message.read", "read", "pending", 1, ""))
-	})
-}
 
 // bullmqRedis runs a real redis-server holding three BullMQ jobs waiting
 // in queue wa, and returns its URL.
@@ -64,7 +45,8 @@ func bullmqRedis(t *testing.T) string {
 	return url
 }
 
-// Opt-outs are listed, added and removed; callbacks are listed by state;
+// Opt-outs are listed, added and removed; the outbox's real callbacks,
+// pending and failing, are listed by state;
 // a real import and mirror of a real Redis fill the migration screen, and
 // the cutover asks first, then releases the held messages. Screens at
 // desktop and phone sizes.
@@ -74,7 +56,7 @@ func TestPageScreensInChromium(t *testing.T) {
 	mg := mirror.NewManager(ps.st, slog.New(slog.DiscardHandler)) // the real importer and mirror of waq serve
 	t.Cleanup(func() { mg.Stop() })
 	srv := ui.NewServer(ps.st, ui.Options{Importer: mg, Mirror: mg, Instances: ps.instances, Now: ps.clock.Now})
-	hs := httptest.NewServer(cannedCallbacks(srv.Handler()))
+	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	tb := newTab(t, browser, hs.URL, func(status int64, path string) bool {
 		return status == http.StatusNotImplemented && strings.HasPrefix(path, "/v1/stats/") || // no analytics here
@@ -83,7 +65,7 @@ func TestPageScreensInChromium(t *testing.T) {
 	tb.open(hs.URL + "/")
 	tb.wait(`document.querySelector('[data-state="queued"]')`)
 	optouts(t, tb, ps)
-	callbacks(t, tb)
+	callbacks(t, tb, ps)
 	migration(t, tb, ps, bullmqRedis(t))
 	tb.clean()
 }
@@ -118,18 +100,96 @@ func optouts(t *testing.T, tb *tab, ps *pageServer) {
 	}
 }
 
-func callbacks(t *testing.T, tb *tab) {
+// hookReceiver is the client's web app refusing every status callback
+// with a 500; it counts the tries.
+type hookReceiver struct {
+	url   string
+	tries atomic.Int32
+}
+
+func newHookReceiver(t *testing.T) *hookReceiver {
 	t.Helper()
-	tb.press("6")
-	tb.wait(rows("#cb-list") + ` === 2`)
-	if got := eval[string](tb, `document.querySelector('#cb-list tr[data-id="cb2"]').textContent`); !strings.Contains(got, "message.read") {
-		t.Errorf("pending callback cb2 shows %q", got)
+	r := &hookReceiver{}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		r.tries.Add(1)
+		http.Error(w, "crm down", http.StatusInternalServerError)
+	}))
+	t.Cleanup(hs.Close)
+	r.url = hs.URL + "/hooks/waq"
+	return r
+}
+
+// seedCallbacks fills the outbox through the store's callback rule: the
+// callbacks of a sent and a cancelled message, tried once by a real
+// Notifier on the page server's clock against the receiver's 500, are
+// failing; those of a sent, a dead and a cancelled message made a minute
+// later wait for their first try.
+func (ps *pageServer) seedCallbacks(t *testing.T) {
+	t.Helper()
+	cancelled := func() {
+		m := ps.message(t, `{"to":"+34600111222","text":"Sorry, wrong number"}`)
+		if _, err := ps.st.Cancel(m.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
+	ps.sent(t)
+	cancelled()
+	n := &callback.Notifier{Store: ps.st, Now: ps.clock.Now, Jitter: func(d time.Duration) time.Duration { return d }}
+	if tried, err := n.RunOnce(context.Background()); tried != 2 || err != nil || ps.hooks.tries.Load() != 2 {
+		t.Fatalf("the notifier tried %d callbacks (%v) and the receiver got %d, want 2", tried, err, ps.hooks.tries.Load())
+	}
+	ps.clock.Add(time.Minute)
+	ps.sent(t)
+	ps.dead(t, "spring", "gateway: +34600111222 is not on WhatsApp")
+	cancelled()
+}
+
+// callbacks lists the outbox's pending, then failing callbacks, as many
+// rows as the store counts, each with its event, message, URL, attempts
+// and last error; at desktop and phone sizes.
+func callbacks(t *testing.T, tb *tab, ps *pageServer) {
+	t.Helper()
+	ps.seedCallbacks(t)
+	pending, failing, err := ps.st.CallbackCounts()
+	if err != nil || pending != 3 || failing != 2 {
+		t.Fatalf("outbox: %d pending and %d failing (%v), want 3 and 2", pending, failing, err)
+	}
+	tb.press("6")
+	tb.wait(rows("#cb-list") + fmt.Sprintf(` === %d`, pending))
+	callbackRows(t, tb, ps, store.CallbackPending)
 	tb.shot("callbacks-desktop", false)
-	tb.click(`.seg a[data-state="failing"]`)
-	tb.wait(rows("#cb-list") + ` === 1 && document.querySelector('#cb-list').textContent.includes('503 Service Unavailable')`)
-	tb.shot("callbacks-failing-phone", true)
+	tb.shot("callbacks-phone", true)
 	tb.desktop()
+	tb.click(`.seg a[data-state="failing"]`)
+	tb.wait(rows("#cb-list") + fmt.Sprintf(` === %d`, failing))
+	callbackRows(t, tb, ps, store.CallbackFailing)
+	tb.shot("callbacks-failing-desktop", false)
+	tb.shot("callbacks-failing-phone", true)
+	if !eval[bool](tb, `[...document.querySelectorAll('#cb-list tbody .err')].every((e) => e.getClientRects().length > 0)`) {
+		t.Error("the last errors are hidden at phone size")
+	}
+	tb.desktop()
+}
+
+// callbackRows checks that the screen shows every callback of the store in
+// state, with what the store has for it.
+func callbackRows(t *testing.T, tb *tab, ps *pageServer, state string) {
+	t.Helper()
+	cs, _, err := ps.st.Callbacks(state, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		got := eval[[]string](tb, fmt.Sprintf(`[...document.querySelectorAll('#cb-list tr[data-id=%q] td')].map((td) => td.textContent)`, c.ID))
+		lastErr := "–"
+		if state == store.CallbackFailing {
+			lastErr = "callback: HTTP 500"
+		}
+		want := []string{string(c.Event), c.MessageID, string(c.Status), ps.hooks.url, fmt.Sprint(c.Attempts)}
+		if len(got) != 8 || !slices.Equal(got[:5], want) || got[7] != lastErr || c.LastError != strings.TrimPrefix(lastErr, "–") {
+			t.Errorf("%s callback %s shows %q, want %q and last error %q (stored %q)", state, c.ID, got, want, lastErr, c.LastError)
+		}
+	}
 }
 
 // migration imports three BullMQ jobs from src through the page, follows

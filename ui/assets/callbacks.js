@@ -1,9 +1,9 @@
 // callbacks.js: the status callbacks waq still owes the client's web app,
 // #/callbacks?state=pending|failing, from the durable outbox
 // (GET /v1/callbacks): pending ones wait for their first try or the next,
-// failing ones were refused or went unanswered and are tried again. While
-// this waq has no outbox (the route answers 404 or 501), the view says so
-// and stops asking until it is opened again.
+// failing ones were refused or went unanswered and are tried again. The
+// route is served by the same binary as this page, so it is always there:
+// an error answer shows as an error, and the list is asked again.
 
 import {get, query, guard} from './api.js';
 import {$, h, fill, num, when, badge, notice, fail} from './dom.js';
@@ -20,7 +20,6 @@ let state = 'pending';
 let cursor = '';
 let shown = [];
 let gen = 0;
-let available = true;
 
 export function show(el, route) {
   if (!root) build(el);
@@ -29,12 +28,10 @@ export function show(el, route) {
     if (a.dataset.state === state) a.setAttribute('aria-current', 'true');
     else a.removeAttribute('aria-current');
   }
-  available = true;
   load(false);
 }
 
 export function reload() {
-  available = true;
   load(false);
 }
 
@@ -65,24 +62,17 @@ async function load(more) {
     shown = shown.concat(r.callbacks || []);
     cursor = r.next_cursor || '';
     render();
-  }, (e) => (more ? fail(e) : unavailable(e)));
+  }, (e) => (more ? fail(e) : failed(e)));
 }
 
-// unavailable shows why there is no list: no outbox on this waq (404, 501)
-// or an error.
-function unavailable(e) {
+// failed shows the error in place of the list.
+function failed(e) {
   $('#cb-more', root).hidden = true;
-  if (e.status === 404 || e.status === 501) {
-    available = false;
-    fill($('#cb-list', root), notice(`The callback outbox is not available on this waq: GET /v1/callbacks answered ${e.status}. ` +
-      'Callbacks are still sent; this view lists them once the outbox is there.', 'na'));
-    return;
-  }
   fill($('#cb-list', root), notice(e.message, 'error'));
 }
 
 export async function refresh(force = false) {
-  if (!root || !available || (!force && busy(root))) return;
+  if (!root || (!force && busy(root))) return;
   const g = gen;
   await guard(async () => {
     const r = await get(path(Math.min(MAX, Math.max(PAGE, shown.length)), ''));
