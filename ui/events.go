@@ -108,7 +108,7 @@ func (s *Server) decodeEvents(raws []json.RawMessage) ([]stats.ClientEvent, erro
 			malformed = append(malformed, store.ItemErrorOf(i, err))
 			continue
 		}
-		if c, err := s.phone(req.Contact); err == nil {
+		if c, err := s.number(req.Contact); err == nil {
 			req.Contact = c // in any form POST /v1/messages takes; else refused as it is
 		}
 		ev, err := req.event(now)

@@ -64,7 +64,7 @@ func (s *Server) filter(q url.Values) (store.Filter, error) {
 	f := store.Filter{Campaign: q.Get("campaign"), Cursor: q.Get("cursor")}
 	if to := q.Get("to"); to != "" {
 		var err error
-		if f.To, err = s.phone(to); err != nil {
+		if f.To, err = s.number(to); err != nil {
 			return f, store.FieldErrorf("to", "%v (write + as %%2B in a URL)", err)
 		}
 	}
@@ -78,10 +78,10 @@ func (s *Server) filter(q url.Values) (store.Filter, error) {
 	return f, nil
 }
 
-// phone reads a number a client wrote in a query or a path as POST takes
+// number reads a number a client wrote in a query or a path as POST takes
 // it (phone.Normalize in the server's region). A raw + that a query string
 // decoded to a space is only a leading space, which Normalize trims; and
 // digits with their country code but no + are read as such.
-func (s *Server) phone(v string) (string, error) {
+func (s *Server) number(v string) (string, error) {
 	return phone.Normalize(v, s.opts.DefaultRegion)
 }

@@ -60,7 +60,7 @@ func (s *Server) addOptout(r *http.Request, _ httprouter.Params) (any, error) {
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
-	contact, err := s.phone(req.Contact)
+	contact, err := s.number(req.Contact)
 	if err != nil {
 		return nil, store.FieldErrorf("contact", "%v", err)
 	}
@@ -80,7 +80,7 @@ func (s *Server) addOptout(r *http.Request, _ httprouter.Params) (any, error) {
 // written in any form POST takes.
 func (s *Server) deleteOptout(_ *http.Request, p httprouter.Params) (any, error) {
 	c := p.ByName("contact")
-	if e164, err := s.phone(c); err == nil {
+	if e164, err := s.number(c); err == nil {
 		c = e164
 	}
 	if err := s.store.RemoveOptout(c); err != nil {

@@ -10,6 +10,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/waqhq/waq/sender"
+	"github.com/waqhq/waq/store"
 )
 
 // bullMQ runs bench.mjs, the replaced stack's side: BullMQ 5 and ioredis as
@@ -51,7 +54,10 @@ func (b *bullMQ) run(tmp, addr, mode string, opts any) (*nodeRun, error) {
 		return nil, fmt.Errorf("bullmq %s: %w", mode, err)
 	}
 	cmd := exec.Command("node", filepath.Join(b.dir, "bench.mjs"), mode, string(js))
-	cmd.Env = append(cleanEnv(), "REDIS_ADDR="+addr)
+	// BullMQ's jobs get waq's retry policy, from the constants that own it.
+	cmd.Env = append(cleanEnv(), "REDIS_ADDR="+addr,
+		fmt.Sprintf("BENCH_ATTEMPTS=%d", store.MaxAttemptsDefault),
+		fmt.Sprintf("BENCH_BACKOFF_MS=%d", sender.RetryBaseDefault.Milliseconds()))
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("bullmq %s: %w", mode, err)

@@ -18,8 +18,15 @@ const opts = JSON.parse(json || '{}');
 const [host, port] = (process.env.REDIS_ADDR || '127.0.0.1:6379').split(':');
 const connection = { host, port: Number(port), maxRetriesPerRequest: null };
 const queueName = 'whatsapp';
-// As waq's defaults: 4 tries, the first retry after 2 s, doubling.
-const jobOpts = { attempts: 4, backoff: { type: 'exponential', delay: 2000 } };
+// As waq's defaults, which waqbench passes from Go (store.MaxAttemptsDefault
+// tries, the first retry after sender.RetryBaseDefault, doubling).
+const jobOpts = {
+  attempts: Number(process.env.BENCH_ATTEMPTS),
+  backoff: { type: 'exponential', delay: Number(process.env.BENCH_BACKOFF_MS) },
+};
+if (!(jobOpts.attempts > 0 && jobOpts.backoff.delay > 0)) {
+  throw new Error('bench.mjs: BENCH_ATTEMPTS and BENCH_BACKOFF_MS are set by waqbench');
+}
 const firstNumber = 34600000000;
 const text = 'Hola, le recordamos su cita de mañana a las 10:00. Responda SI para confirmar o NO para cambiarla.';
 
