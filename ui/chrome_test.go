@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -266,18 +264,6 @@ func (tb *tab) shot(name string, phone bool) {
 	tb.do(chromedp.EmulateViewport(w, h, opts...), chromedp.Sleep(300*time.Millisecond)) // charts redraw 150 ms after a resize
 	full := max(h, eval[int64](tb, `Math.ceil(document.documentElement.scrollHeight)`))
 	tb.do(chromedp.EmulateViewport(w, full, opts...), chromedp.Sleep(300*time.Millisecond))
-	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		tb.t.Fatalf("screenshot %s: %v", name, err)
-	}
-	dir := shotsDir(tb.t)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		tb.t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		tb.t.Fatal(err)
-	}
+	tb.shotView(name)
 	tb.do(chromedp.EmulateViewport(w, h, opts...))
 }

@@ -21,14 +21,11 @@ func (l lazyMirror) Start(url string) (mirror.Status, error) { return (*l.m).Sta
 func (l lazyMirror) Status() (mirror.Status, int64, bool)    { return (*l.m).Status() }
 func (l lazyMirror) Stop() bool                              { return (*l.m).Stop() }
 
-type mirrorReply struct {
-	mirror.Status
-	Keys int64 `json:"keys"`
-}
-
-// TestAdminMirror starts, shows and stops a mirror of a real redis-server,
-// and refuses bad requests and sources before changing anything.
-func TestAdminMirror(t *testing.T) {
+// setupMirror starts a real redis-server holding one key and a server
+// whose mirror manager works on the bundle's store; it returns the bundle,
+// the redis-server's address and the manager, stopped at the test's end.
+func setupMirror(t *testing.T) (*bundle, string, *mirror.Manager) {
+	t.Helper()
 	addr := redistest.Start(t, "--repl-diskless-sync-delay", "0")
 	c := redis.NewClient(&redis.Options{Addr: addr})
 	t.Cleanup(func() { c.Close() })
@@ -37,6 +34,18 @@ func TestAdminMirror(t *testing.T) {
 	b := setup(t, func(o *ui.Options) { o.Mirror = lazyMirror{&mgr} })
 	mgr = mirror.NewManager(b.st, nil)
 	t.Cleanup(func() { mgr.Stop() })
+	return b, addr, mgr
+}
+
+type mirrorReply struct {
+	mirror.Status
+	Keys int64 `json:"keys"`
+}
+
+// TestAdminMirror starts, shows and stops a mirror of a real redis-server,
+// and refuses bad requests and sources before changing anything.
+func TestAdminMirror(t *testing.T) {
+	b, addr, _ := setupMirror(t)
 
 	b.do(t, "GET", "/v1/admin/mirror", "").wantError(t, 404, store.ENOTFOUND, "")
 	b.do(t, "DELETE", "/v1/admin/mirror", "").wantError(t, 404, store.ENOTFOUND, "")

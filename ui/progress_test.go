@@ -121,14 +121,7 @@ func TestAdminImportProgress(t *testing.T) {
 // for progress: the stream ends once the mirror caught up, with its
 // status, and the mirror goes on.
 func TestAdminMirrorProgress(t *testing.T) {
-	addr := redistest.Start(t, "--repl-diskless-sync-delay", "0")
-	c := redis.NewClient(&redis.Options{Addr: addr})
-	t.Cleanup(func() { c.Close() })
-	c.Set(context.Background(), "visits", "41", 0)
-	var mgr *mirror.Manager
-	b := setup(t, func(o *ui.Options) { o.Mirror = lazyMirror{&mgr} })
-	mgr = mirror.NewManager(b.st, nil)
-	t.Cleanup(func() { mgr.Stop() })
+	b, addr, mgr := setupMirror(t)
 
 	us := stream(t, b.h, "/v1/admin/mirror", `{"url": "redis://`+addr+`"}`)
 	end := us[len(us)-1]

@@ -41,6 +41,30 @@ func serveProcess(t *testing.T, dir, evoURL string, env ...string) *exec.Cmd {
 	return cmd
 }
 
+// startLive starts waq serve on dir on a free port and waits for /readyz.
+func startLive(t *testing.T, dir, evoURL string, env []string) (liveServer, *exec.Cmd) {
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", redistest.FreePort(t))
+	cmd := serveProcess(t, dir, evoURL, append([]string{"WAQ_HTTP_ADDR=" + addr}, env...)...)
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	live := liveServer{base: "http://" + addr}
+	waitFor(t, "waq serve to be ready", func() bool {
+		code, _ := live.do(t, "GET", "/readyz", "")
+		return code == 200
+	})
+	return live, cmd
+}
+
+// stopLive stops waq serve with SIGTERM, as an operator would, and fails
+// the test unless it exits cleanly.
+func stopLive(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("waq serve after SIGTERM: %v", err)
+	}
+}
+
 // A crash after Evolution accepted a message and before waq recorded it:
 // the message stays leased, is queued again at the next start and sent a
 // second time. Delivery is at-least-once; the test counts the duplicate.
@@ -80,17 +104,12 @@ func TestCrashBetweenAcceptAndRecord(t *testing.T) {
 		t.Fatal("the first waq never sent")
 	}
 
-	addr := fmt.Sprintf("127.0.0.1:%d", redistest.FreePort(t))
-	second := serveProcess(t, dir, evo.URL, "WAQ_HTTP_ADDR="+addr, "WAQ_API_KEY="+testKey)
-	live := liveServer{base: "http://" + addr}
+	live, second := startLive(t, dir, evo.URL, []string{"WAQ_API_KEY=" + testKey})
 	waitFor(t, "the send after the restart to be recorded", func() bool {
 		_, body := live.do(t, "GET", "/v1/messages/"+msg.ID, "")
 		return evo.Sends() == 2 && strings.Contains(body, `"status":"sent"`)
 	})
-	_ = second.Process.Signal(syscall.SIGTERM)
-	if err := second.Wait(); err != nil {
-		t.Fatalf("waq serve after SIGTERM: %v", err)
-	}
+	stopLive(t, second)
 	st, err = store.Open(filepath.Join(dir, store.FileName), store.Options{})
 	if err != nil {
 		t.Fatal(err)

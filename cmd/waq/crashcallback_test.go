@@ -9,11 +9,9 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -130,23 +128,8 @@ func TestCrashKeepsCallbacks(t *testing.T) {
 	if len(rcv.bad) > 0 {
 		t.Fatalf("bad callbacks: %v", rcv.bad)
 	}
-	_ = second.Process.Signal(syscall.SIGTERM)
-	_ = second.Wait()
+	stopLive(t, second)
 	t.Logf("%d callbacks pending at kill -9 all delivered after the restart, %d duplicates", len(rows), dups)
-}
-
-// startLive starts waq serve on dir on a free port and waits for /readyz.
-func startLive(t *testing.T, dir, evoURL string, env []string) (liveServer, *exec.Cmd) {
-	t.Helper()
-	addr := fmt.Sprintf("127.0.0.1:%d", redistest.FreePort(t))
-	cmd := serveProcess(t, dir, evoURL, append([]string{"WAQ_HTTP_ADDR=" + addr}, env...)...)
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	live := liveServer{base: "http://" + addr}
-	waitFor(t, "waq serve to be ready", func() bool {
-		code, _ := live.do(t, "GET", "/readyz", "")
-		return code == 200
-	})
-	return live, cmd
 }
 
 // enqueueLive posts one message and returns its id.

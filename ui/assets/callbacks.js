@@ -5,21 +5,17 @@
 // route is served by the same binary as this page, so it is always there:
 // an error answer shows as an error, and the list is asked again.
 
-import {get, query, guard} from './api.js';
-import {$, h, fill, num, when, badge, notice, fail} from './dom.js';
-import {patchTable, busy, sig} from './live.js';
+import {query} from './api.js';
+import {$, h, fill, num, when, badge, notice} from './dom.js';
+import {patchTable, sig} from './live.js';
+import {pagedList} from './paging.js';
 
-const PAGE = 50;
-const MAX = 1000;
 const STATES = {pending: 'Pending', failing: 'Failing'};
 
 export const every = 10000;
 
 let root = null;
 let state = 'pending';
-let cursor = '';
-let shown = [];
-let gen = 0;
 
 export function show(el, route) {
   if (!root) build(el);
@@ -46,24 +42,14 @@ function build(el) {
     h('p', {class: 'more'}, h('button', {type: 'button', id: 'cb-more', hidden: true, onclick: () => load(true)}, 'Load more')));
 }
 
-const path = (limit, after) => '/v1/callbacks' + query({state, limit, cursor: after});
-
-async function load(more) {
-  const list = $('#cb-list', root);
-  const g = ++gen;
-  if (!more) {
-    cursor = '';
-    shown = [];
-    fill(list, h('p', {class: 'muted', text: 'Loading…'}));
-  }
-  await guard(async () => {
-    const r = await get(path(PAGE, cursor));
-    if (g !== gen) return;
-    shown = shown.concat(r.callbacks || []);
-    cursor = r.next_cursor || '';
-    render();
-  }, (e) => (more ? fail(e) : failed(e)));
-}
+const pages = pagedList({
+  view: () => root, box: '#cb-list', more: '#cb-more',
+  url: (limit, after) => '/v1/callbacks' + query({state, limit, cursor: after}),
+  items: (r) => r.callbacks || [],
+  render,
+  failed,
+});
+const load = (more) => pages.load(more);
 
 // failed shows the error in place of the list.
 function failed(e) {
@@ -72,20 +58,12 @@ function failed(e) {
 }
 
 export async function refresh(force = false) {
-  if (!root || (!force && busy(root))) return;
-  const g = gen;
-  await guard(async () => {
-    const r = await get(path(Math.min(MAX, Math.max(PAGE, shown.length)), ''));
-    if (g !== gen) return;
-    shown = r.callbacks || [];
-    cursor = r.next_cursor || '';
-    render();
-  }, () => {});
+  await pages.refresh(force);
 }
 
 function render() {
+  const {shown} = pages;
   const list = $('#cb-list', root);
-  $('#cb-more', root).hidden = !cursor;
   if (!shown.length) {
     fill(list, notice(state === 'failing' ? 'No callback is failing.' : 'No callback is waiting: every status went out.'));
     return;

@@ -6,14 +6,13 @@
 // back in the queue. The list refreshes itself while in sight, keeping the
 // ticks and the scroll.
 
-import {get, post, del, query, guard} from './api.js';
+import {post, del, query, guard} from './api.js';
 import {$, h, fill, num, notice, toast, fail, confirm} from './dom.js';
 import {messageRows} from './messages.js';
-import {patchTable, busy} from './live.js';
-import {selection, each} from './select.js';
+import {patchTable} from './live.js';
+import {pagedList} from './paging.js';
+import {selection} from './select.js';
 
-const PAGE = 50;
-const MAX = 1000;
 const CLEAN_MAX = 100000; // the most POST /v1/queue/clean removes in one call
 
 export const every = 10000;
@@ -21,14 +20,14 @@ export const every = 10000;
 let root = null;
 let app = null;
 let campaign = '';
-let cursor = '';
-let shown = [];
-let gen = 0;
 
 const pick = selection('dlq', [
   {key: 'retry', label: 'Retry', cls: 'primary', fits: (ms) => ms, run: retryMany},
   {key: 'delete', label: 'Delete', cls: 'danger', fits: (ms) => ms, run: removeMany},
-]);
+], async () => {
+  app.refresh();
+  await refresh(true);
+});
 
 export function show(el, route, a) {
   app = a;
@@ -67,39 +66,20 @@ function filter(e) {
   else location.hash = next;
 }
 
-async function load(more) {
-  const list = $('#dlq-list', root);
-  const g = ++gen;
-  if (!more) {
-    cursor = '';
-    shown = [];
-    fill(list, h('p', {class: 'muted', text: 'Loading…'}));
-  }
-  await guard(async () => {
-    const r = await get('/v1/dlq' + query({campaign, limit: PAGE, cursor}));
-    if (g !== gen) return;
-    shown = shown.concat(r.messages);
-    cursor = r.next_cursor || '';
-    render();
-  }, more ? fail : (e) => fill(list, notice(e.message, 'error')));
-}
+const pages = pagedList({
+  view: () => root, box: '#dlq-list', more: '#dlq-more',
+  url: (limit, cursor) => '/v1/dlq' + query({campaign, limit, cursor}),
+  items: (r) => r.messages,
+  render,
+});
+const load = (more) => pages.load(more);
 
 // refresh reads the list again in place (see messages.js).
-export async function refresh(force = false) {
-  if (!root || (!force && busy(root))) return;
-  const g = gen;
-  await guard(async () => {
-    const r = await get('/v1/dlq' + query({campaign, limit: Math.min(MAX, Math.max(PAGE, shown.length))}));
-    if (g !== gen) return;
-    shown = r.messages;
-    cursor = r.next_cursor || '';
-    render();
-  }, () => {});
-}
+export const refresh = (force) => pages.refresh(force);
 
 function render() {
+  const {shown, cursor} = pages;
   const list = $('#dlq-list', root);
-  $('#dlq-more', root).hidden = !cursor;
   $('#retry-all', root).disabled = shown.length === 0;
   $('#delete-all', root).disabled = shown.length === 0;
   pick.show(shown);
@@ -116,10 +96,10 @@ function render() {
 // drop takes a message off the list and puts the focus on the next row's
 // first button, so that a keyboard user can go on down the list.
 function drop(id) {
-  const i = shown.findIndex((m) => m.id === id);
-  shown = shown.filter((m) => m.id !== id);
+  const i = pages.shown.findIndex((m) => m.id === id);
+  pages.shown = pages.shown.filter((m) => m.id !== id);
   render();
-  const next = $$rows()[Math.min(i, shown.length - 1)];
+  const next = $$rows()[Math.min(i, pages.shown.length - 1)];
   (next ? next.querySelector('button') : $('#retry-all', root)).focus();
   app.refresh();
 }
@@ -144,24 +124,13 @@ async function remove(id) {
 }
 
 async function retryMany(ms) {
-  await guard(async () => {
-    const r = await post('/v1/dlq/retry', {ids: ms.map((m) => m.id)});
-    toast(`Retried ${num(r.retried)} of ${num(ms.length)} selected`);
-    pick.clear();
-    app.refresh();
-    await refresh(true);
-  }, fail);
+  await pick.postIds('/v1/dlq/retry', ms, (r) => `Retried ${num(r.retried)} of ${num(ms.length)} selected`);
 }
 
 async function removeMany(ms) {
   const n = num(ms.length);
   if (!(await confirm(`Delete ${n} dead messages?`, `The ${n} selected messages are removed from the dead-letter queue for good.`, 'Delete', true))) return;
-  const r = await each(ms, (m) => del('/v1/dlq/' + encodeURIComponent(m.id)));
-  if (r.errors.length) toast(`Deleted ${num(r.ok)}; ${num(r.errors.length)} not: ${r.errors[0].message}`, 'error');
-  else toast(`Deleted ${num(r.ok)} messages`);
-  pick.clear();
-  app.refresh();
-  await refresh(true);
+  await pick.deleteEach((m) => '/v1/dlq/' + encodeURIComponent(m.id), ms, 'Deleted');
 }
 
 async function retryAll() {

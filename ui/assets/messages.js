@@ -4,14 +4,13 @@
 // itself while it is in sight, keeping the rows, the ticks and the scroll;
 // ticked messages can be sent now or cancelled together.
 
-import {get, post, del, query, guard} from './api.js';
-import {$, h, fill, num, when, badge, notice, toast, fail, confirm} from './dom.js';
+import {query} from './api.js';
+import {$, h, fill, num, when, badge, notice, confirm} from './dom.js';
 import {STATES} from './overview.js';
-import {patchTable, busy, sig} from './live.js';
-import {selection, each} from './select.js';
+import {patchTable, sig} from './live.js';
+import {pagedList} from './paging.js';
+import {selection} from './select.js';
 
-const PAGE = 50;
-const MAX = 1000; // the most a refresh asks for: the API's page limit
 export const CANCELLABLE = ['queued', 'scheduled', 'retrying'];
 export const SENDABLE = ['scheduled', 'retrying'];
 
@@ -21,14 +20,14 @@ export const every = 10000;
 let root = null;
 let app = null;
 let params = new URLSearchParams();
-let cursor = '';
-let shown = [];
-let gen = 0; // a newer load makes the answers of older ones stale
 
 const pick = selection('msg', [
   {key: 'send-now', label: 'Send now', cls: 'primary', fits: (ms) => ms.filter((m) => SENDABLE.includes(m.status)), run: sendNow},
   {key: 'cancel', label: 'Cancel', cls: 'danger', fits: (ms) => ms.filter((m) => CANCELLABLE.includes(m.status)), run: cancelMany},
-]);
+], async () => {
+  app.refresh();
+  await refresh(true);
+});
 
 export function show(el, route, a) {
   app = a;
@@ -83,48 +82,28 @@ function search(e) {
   else location.hash = next;
 }
 
-const path = (limit, after) => '/v1/messages' + query({
-  status: params.get('status'), to: params.get('to'), campaign: params.get('campaign'), limit, cursor: after,
-});
-
-async function load(more) {
-  const list = $('#list', root);
-  const g = ++gen;
-  if (!more) {
-    cursor = '';
-    shown = [];
-    fill(list, h('p', {class: 'muted', text: 'Loading…'}));
-  }
-  await guard(async () => {
-    const r = await get(path(PAGE, cursor));
-    if (g !== gen) return;
-    shown = shown.concat(r.messages);
-    cursor = r.next_cursor || '';
-    render();
-  }, more ? fail : (e) => {
+const pages = pagedList({
+  view: () => root, box: '#list', more: '#more',
+  url: (limit, after) => '/v1/messages' + query({
+    status: params.get('status'), to: params.get('to'), campaign: params.get('campaign'), limit, cursor: after,
+  }),
+  items: (r) => r.messages,
+  render,
+  failed: (e) => {
     $('#more', root).hidden = true;
-    fill(list, notice(e.message, 'error'));
-  });
-}
+    fill($('#list', root), notice(e.message, 'error'));
+  },
+});
+const load = (more) => pages.load(more);
 
 // refresh reads again as many messages as the list shows, newest first,
 // and changes only the rows that changed. It waits while text is selected
 // in the list or a dialog is open; force (after an action) does not.
-export async function refresh(force = false) {
-  if (!root || (!force && busy(root))) return;
-  const g = gen;
-  await guard(async () => {
-    const r = await get(path(Math.min(MAX, Math.max(PAGE, shown.length)), ''));
-    if (g !== gen) return;
-    shown = r.messages;
-    cursor = r.next_cursor || '';
-    render();
-  }, () => {}); // the footer tells when waq does not answer
-}
+export const refresh = (force) => pages.refresh(force);
 
 function render() {
+  const {shown, cursor} = pages;
   const list = $('#list', root);
-  $('#more', root).hidden = !cursor;
   pick.show(shown);
   if (!shown.length) {
     // A page examines a bounded number of records, so a rare filter can
@@ -169,22 +148,11 @@ export function sendNowText(r) {
 }
 
 async function sendNow(ms) {
-  await guard(async () => {
-    const r = await post('/v1/messages/send-now', {ids: ms.map((m) => m.id)});
-    toast(sendNowText(r));
-    pick.clear();
-    app.refresh();
-    await refresh(true);
-  }, fail);
+  await pick.postIds('/v1/messages/send-now', ms, sendNowText);
 }
 
 async function cancelMany(ms) {
   const n = num(ms.length);
   if (!(await confirm(`Cancel ${n} messages?`, `The ${n} selected messages that are still waiting will not be sent.`, 'Cancel messages', true))) return;
-  const r = await each(ms, (m) => del('/v1/messages/' + encodeURIComponent(m.id)));
-  if (r.errors.length) toast(`Cancelled ${num(r.ok)}; ${num(r.errors.length)} not: ${r.errors[0].message}`, 'error');
-  else toast(`Cancelled ${num(r.ok)} messages`);
-  pick.clear();
-  app.refresh();
-  await refresh(true);
+  await pick.deleteEach((m) => '/v1/messages/' + encodeURIComponent(m.id), ms, 'Cancelled');
 }

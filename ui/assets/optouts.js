@@ -4,29 +4,23 @@
 // by hand and removes one (asked first, since waq then writes to that
 // number again). The list refreshes itself while in sight.
 
-import {get, post, del, query, guard} from './api.js';
+import {post, del, query, guard} from './api.js';
 import {$, h, fill, when, notice, toast, fail, confirm} from './dom.js';
-import {patchTable, busy, sig} from './live.js';
+import {patchTable, sig} from './live.js';
+import {pagedList} from './paging.js';
 
-const PAGE = 50;
 const SOURCES = {api: 'the API', keyword: 'their reply'};
-const MAX = 1000;
 
 export const every = 15000;
 
 let root = null;
-let cursor = '';
-let shown = [];
-let gen = 0;
 
 export function show(el) {
   if (!root) build(el);
   load(false);
 }
 
-export function reload() {
-  load(false);
-}
+export const reload = () => load(false);
 
 function build(el) {
   root = el;
@@ -44,38 +38,19 @@ function build(el) {
     h('p', {class: 'more'}, h('button', {type: 'button', id: 'optout-more', hidden: true, onclick: () => load(true)}, 'Load more')));
 }
 
-async function load(more) {
-  const list = $('#optout-list', root);
-  const g = ++gen;
-  if (!more) {
-    cursor = '';
-    shown = [];
-    fill(list, h('p', {class: 'muted', text: 'Loading…'}));
-  }
-  await guard(async () => {
-    const r = await get('/v1/optouts' + query({limit: PAGE, cursor}));
-    if (g !== gen) return;
-    shown = shown.concat(r.optouts);
-    cursor = r.next_cursor || '';
-    render();
-  }, more ? fail : (e) => fill(list, notice(e.message, 'error')));
-}
+const pages = pagedList({
+  view: () => root, box: '#optout-list', more: '#optout-more',
+  url: (limit, cursor) => '/v1/optouts' + query({limit, cursor}),
+  items: (r) => r.optouts,
+  render,
+});
+const load = (more) => pages.load(more);
 
-export async function refresh(force = false) {
-  if (!root || (!force && busy(root))) return;
-  const g = gen;
-  await guard(async () => {
-    const r = await get('/v1/optouts' + query({limit: Math.min(MAX, Math.max(PAGE, shown.length))}));
-    if (g !== gen) return;
-    shown = r.optouts;
-    cursor = r.next_cursor || '';
-    render();
-  }, () => {});
-}
+export const refresh = (force) => pages.refresh(force);
 
 function render() {
+  const {shown} = pages;
   const list = $('#optout-list', root);
-  $('#optout-more', root).hidden = !cursor;
   if (!shown.length) {
     fill(list, notice('Nobody has opted out: waq may write to every number.'));
     return;

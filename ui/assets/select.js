@@ -4,12 +4,14 @@
 // the operator cannot see. "Select all" ticks the rows on the page, not
 // every message waq has.
 
-import {h, num} from './dom.js';
+import {post, del, guard} from './api.js';
+import {h, num, toast, fail} from './dom.js';
 
 // selection makes the checkboxes and the bar of list name. Each action is
 // {key, label, cls, fits(items) -> the items it applies to, run(items)};
-// its button is disabled while nothing ticked fits it.
-export function selection(name, actions) {
+// its button is disabled while nothing ticked fits it. after() reads again
+// what an action changed.
+export function selection(name, actions, after = async () => {}) {
   const id = 'sel-' + name; // ids of the bar: sel-msg-all, sel-dlq-count, ...
   const picked = new Map(); // id -> item
   let shown = [];
@@ -43,6 +45,17 @@ export function selection(name, actions) {
     for (const box of document.querySelectorAll(`input[data-pick="${name}"]`)) box.checked = picked.has(box.value);
   }
 
+  function clear() {
+    picked.clear();
+    sync();
+  }
+
+  // settle clears the ticks once an action is done and reads again.
+  async function settle() {
+    clear();
+    await after();
+  }
+
   return {
     bar,
     // box is the checkbox of one row.
@@ -62,9 +75,22 @@ export function selection(name, actions) {
       }
       sync();
     },
-    clear() {
-      picked.clear();
-      sync();
+    clear,
+    // postIds posts the ids of items to path, tells the operator told(answer)
+    // and settles; a failure is told and keeps the ticks.
+    async postIds(path, items, told) {
+      await guard(async () => {
+        toast(told(await post(path, {ids: items.map((it) => it.id)})));
+        await settle();
+      }, fail);
+    },
+    // deleteEach deletes every item at path(item), a few at a time, tells
+    // how many went (verb: 'Deleted', 'Cancelled') and settles.
+    async deleteEach(path, items, verb) {
+      const r = await each(items, (it) => del(path(it)));
+      if (r.errors.length) toast(`${verb} ${num(r.ok)}; ${num(r.errors.length)} not: ${r.errors[0].message}`, 'error');
+      else toast(`${verb} ${num(r.ok)} messages`);
+      await settle();
     },
   };
 }
