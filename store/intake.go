@@ -21,21 +21,22 @@ const (
 // when given. A server-set field (id, status, attempts, ...) is not here, so
 // a strict JSON decoder refuses it as an unknown field.
 type Draft struct {
-	To               string         `json:"to"`
-	Type             string         `json:"type"`
-	Text             string         `json:"text"`
-	Media            *Media         `json:"media"`
-	Template         *Template      `json:"template"`
-	Priority         Priority       `json:"priority"`
-	SendAt           string         `json:"send_at"`
-	Delay            string         `json:"delay"`
-	MaxAttempts      *int           `json:"max_attempts"`
-	Campaign         string         `json:"campaign"`
-	Instance         string         `json:"instance"`
-	IdempotencyKey   string         `json:"idempotency_key"`
-	Metadata         map[string]any `json:"metadata"`
-	CallbackURL      string         `json:"callback_url"`
-	FallbackTemplate *Template      `json:"fallback_template"`
+	To               string            `json:"to"`
+	Type             string            `json:"type"`
+	Text             string            `json:"text"`
+	Media            *Media            `json:"media"`
+	Template         *Template         `json:"template"`
+	Priority         Priority          `json:"priority"`
+	SendAt           string            `json:"send_at"`
+	Delay            string            `json:"delay"`
+	MaxAttempts      *int              `json:"max_attempts"`
+	Campaign         string            `json:"campaign"`
+	Instance         string            `json:"instance"`
+	IdempotencyKey   string            `json:"idempotency_key"`
+	Metadata         map[string]any    `json:"metadata"`
+	CallbackURL      string            `json:"callback_url"`
+	FallbackTemplate *Template         `json:"fallback_template"`
+	Vars             map[string]string `json:"vars"` // fill the {{name}} placeholders of the campaign's variant (see variant.go)
 }
 
 // Intake is the one place a new message gets its defaults and its checks,
@@ -47,6 +48,7 @@ type Intake struct {
 	Region      string           // country of numbers without a country code (WAQ_DEFAULT_REGION); "" requires the code
 	MaxAttempts int              // max_attempts of a draft that gives none (WAQ_RETRY_MAX+1); MaxAttemptsDefault when 0
 	Now         func() time.Time // when a delay starts; time.Now when nil
+	Variants    VariantsFunc     // a campaign's variants (see variant.go); none when nil
 }
 
 // Message returns the message d describes, with its defaults filled in and
@@ -65,6 +67,9 @@ func (in *Intake) Message(d *Draft) (*Message, error) {
 		return nil, err
 	}
 	if m.MaxAttempts, err = in.maxAttempts(d.MaxAttempts); err != nil {
+		return nil, err
+	}
+	if err := in.variant(m, d.Vars); err != nil {
 		return nil, err
 	}
 	if err := m.complete(); err != nil {

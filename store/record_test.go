@@ -32,7 +32,7 @@ func sample() []*Message {
 		DeliveredAt: at("2026-11-26T10:31:00Z"), ReadAt: at("2026-11-26T10:32:00Z"), LeaseUntil: at("2026-11-26T09:00:00Z"),
 		LastError: "boom", GatewayMessageID: "wamid.X", Campaign: "bf", Instance: "main", IdempotencyKey: "k1",
 		Metadata:    map[string]any{"order": 42.0, "tags": []any{"a", true, nil}, "nested": map[string]any{"x": "y"}},
-		CallbackURL: "https://cb.test/", FallbackTemplate: &Template{Name: "f", Language: "en"}, SentAs: TypeTemplate,
+		CallbackURL: "https://cb.test/", FallbackTemplate: &Template{Name: "f", Language: "en"}, SentAs: TypeTemplate, Variant: "B",
 		History: []Change{{Status: Queued, At: created}, {Status: Sending, At: created.Add(time.Second), Note: "n"},
 			{Status: Delivered, At: created.Add(-time.Minute)}}}
 	odd := &Message{ID: "vvvvvvvvvvvvvvvvvvvv", To: "", Type: "custom", Priority: "urgent", Status: "weird",
