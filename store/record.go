@@ -43,7 +43,7 @@ const (
 	optSentAs
 	optHistory
 	optVariant // added after the first recordV1 files: older records lack the bit, and read with no variant
-	optAll = optVariant<<1 - 1
+	optAll     = optVariant<<1 - 1
 )
 
 const (
