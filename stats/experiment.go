@@ -137,3 +137,40 @@ func ranks(vs []VariantStats, x func(*VariantStats) uint64) (best, second int) {
 	}
 	return best, second
 }
+
+// experiment adds the variant rows of a campaign to the CSV, on the
+// campaign's name: "variants.B.reply_rate" (the variant by name rather
+// than by its index in the JSON array), "variants.B.vs_best.reply_rate.low",
+// then "winner" (empty while there is none) and "needed".
+func (t *csvTable) experiment(name string, e *Experiment) {
+	const s = "campaigns"
+	for i := range e.Variants {
+		v := &e.Variants[i]
+		p := "variants." + v.Name + "."
+		t.f(s, name, p+"weight", v.Weight)
+		t.n(s, name, p+"sent", v.Sent)
+		t.n(s, name, p+"delivered", v.Delivered)
+		t.n(s, name, p+"read", v.Read)
+		t.n(s, name, p+"replied", v.Replied)
+		t.n(s, name, p+"conversions", v.Conversions)
+		t.f(s, name, p+"revenue", v.Revenue)
+		t.f(s, name, p+"read_rate", v.ReadRate)
+		t.f(s, name, p+"reply_rate", v.ReplyRate)
+		t.f(s, name, p+"conversion_rate", v.ConversionRate)
+		for _, m := range compared {
+			if c, ok := v.VsBest[m.name]; ok {
+				q := p + "vs_best." + m.name + "."
+				t.f(s, name, q+"diff", c.Diff)
+				t.f(s, name, q+"low", c.Low)
+				t.f(s, name, q+"high", c.High)
+				t.f(s, name, q+"p_better", c.PBetter)
+			}
+		}
+	}
+	winner := ""
+	if e.Winner != nil {
+		winner = *e.Winner
+	}
+	t.add(s, name, "winner", winner)
+	t.n(s, name, "needed", e.Needed)
+}
