@@ -1,10 +1,8 @@
 package stats
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -22,8 +20,6 @@ const (
 	// AdaptiveDraws is how many draws from the posteriors estimate each
 	// variant's probability of being the best.
 	AdaptiveDraws = 4000
-	// RebalanceEveryDefault is how often waq serve rebalances.
-	RebalanceEveryDefault = 5 * time.Minute
 )
 
 // Rebalance sets the weights of every adaptive campaign to the
@@ -129,24 +125,6 @@ func gamma(rng *rand.Rand, shape float64) float64 {
 		u := rng.Float64()
 		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
 			return d * v
-		}
-	}
-}
-
-// RunRebalance rebalances every every (RebalanceEveryDefault when 0)
-// until ctx ends; a failing round is logged and the next one tries again.
-func (r *Reader) RunRebalance(ctx context.Context, every time.Duration, log *slog.Logger) {
-	tick := time.NewTicker(orDefault(every, RebalanceEveryDefault))
-	defer tick.Stop()
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5741510a))
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		if err := r.Rebalance(rng); err != nil && log != nil {
-			log.Error("stats: adaptive allocation failed; weights kept", "err", err)
 		}
 	}
 }
