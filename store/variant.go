@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"regexp"
 )
 
@@ -122,7 +123,7 @@ func (in *Intake) variant(m *Message, vars map[string]string) error {
 	}
 	vs, err := in.Variants(m.Campaign)
 	if err != nil {
-		return err
+		return fmt.Errorf("campaign variants: %w", err)
 	}
 	v := PickVariant(m.Campaign, m.To, vs)
 	if v == nil {

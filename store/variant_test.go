@@ -128,3 +128,25 @@ func TestIntakeVariant(t *testing.T) {
 	f(Variant{Name: "A", Weight: 1, Text: "Hola"}, Draft{To: "+34600111222", Campaign: "autumn", Text: "x"},
 		func(m *Message) bool { return m.Variant == "" }, "")
 }
+
+// In a bulk request the item missing a variable is named, and none of the
+// messages is kept.
+func TestIntakeVariantBulk(t *testing.T) {
+	in := Intake{Variants: func(string) ([]Variant, error) {
+		return []Variant{{Name: "A", Weight: 1, Text: "Hola {{name}} de {{city}}"}}, nil
+	}}
+	ms, err := in.Messages([]Draft{
+		{To: "+34600000001", Campaign: "c", Vars: map[string]string{"name": "Ana", "city": "Lima"}},
+		{To: "+34600000002", Campaign: "c", Vars: map[string]string{"name": "Luis"}},
+	})
+	var e *Error
+	if ms != nil || !errors.As(err, &e) || len(e.Items) != 1 || e.Items[0].Index != 1 || e.Items[0].Field != "vars" ||
+		!strings.Contains(e.Items[0].Message, `"city"`) {
+		t.Fatalf("bulk: %v, %+v", ms, err)
+	}
+	boom := errors.New("store closed")
+	in.Variants = func(string) ([]Variant, error) { return nil, boom }
+	if _, err := in.Message(&Draft{To: "+34600000001", Campaign: "c"}); !errors.Is(err, boom) {
+		t.Fatalf("a failing lookup: %v", err)
+	}
+}
