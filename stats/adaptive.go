@@ -48,13 +48,9 @@ func (r *Reader) Rebalance(rng *rand.Rand) error {
 // re-reading the campaign inside the write so a PUT in between wins.
 func (r *Reader) rebalance(name string, vs []store.Variant, rng *rand.Rand) error {
 	now := r.now()
-	post := make([]proportion, len(vs))
-	for i, v := range vs {
-		c, err := r.Total(DimCampaignVariant(name, v.Name), epoch, now.Add(time.Minute))
-		if err != nil {
-			return err
-		}
-		post[i] = proportion{min(c.Replied, c.Sent), c.Sent}
+	post, err := r.replies(name, vs, now)
+	if err != nil {
+		return err
 	}
 	w := thompson(post, rng)
 	return statsdb.Update(r.st, func(tx statsdb.Tx) error {
@@ -79,6 +75,20 @@ func (r *Reader) rebalance(name string, vs []store.Variant, rng *rand.Rand) erro
 		}
 		return tx.Put(statsdb.Campaigns, []byte(name), b)
 	})
+}
+
+// replies returns each variant's replies out of its sends over all its
+// history up to now.
+func (r *Reader) replies(name string, vs []store.Variant, now time.Time) ([]proportion, error) {
+	post := make([]proportion, len(vs))
+	for i, v := range vs {
+		c, err := r.Total(DimCampaignVariant(name, v.Name), epoch, now.Add(time.Minute))
+		if err != nil {
+			return nil, err
+		}
+		post[i] = proportion{min(c.Replied, c.Sent), c.Sent}
+	}
+	return post, nil
 }
 
 // thompson returns, in percent rounded to 0.1, the share of draws in which

@@ -73,10 +73,7 @@ var compared = []struct {
 }
 
 // judge fills every variant's comparisons, then names the winner on the
-// reply rate: the best variant once every variant in play (a weight above
-// 0, or sends) has sent the sample size of the best and the runner-up's
-// rates, and the best's 95 % interval against each other lies above 0.
-// Needed is the sends still missing to that sample, summed over variants.
+// reply rate (see decide).
 func (e *Experiment) judge() {
 	for _, m := range compared {
 		best, second := ranks(e.Variants, m.x)
@@ -94,6 +91,15 @@ func (e *Experiment) judge() {
 			}
 		}
 	}
+	e.decide()
+}
+
+// decide names the best reply rate the winner once every variant in play
+// (a weight above 0, or sends) has sent the sample size of the best and
+// the runner-up's rates, and the best's 95 % interval against each other
+// lies above 0. Needed is the sends still missing to that sample, summed
+// over the variants in play.
+func (e *Experiment) decide() {
 	in := make([]int, 0, len(e.Variants))
 	for i, v := range e.Variants {
 		if v.Weight > 0 || v.Sent > 0 {
@@ -103,8 +109,7 @@ func (e *Experiment) judge() {
 	if len(in) < 2 {
 		return
 	}
-	replied := compared[0].x
-	best, second := ranks(e.Variants, replied)
+	best, second := ranks(e.Variants, compared[0].x)
 	n := sampleSize(e.Variants[best].ReplyRate, e.Variants[second].ReplyRate)
 	clear := true
 	for _, i := range in {

@@ -1,6 +1,8 @@
 package stats
 
 import (
+	"math"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 	"time"
@@ -117,4 +119,27 @@ func TestSetCampaignVariants(t *testing.T) {
 	if vs, err := fx.r.Variants("none"); err != nil || vs != nil {
 		t.Fatalf("Variants of an unset campaign = %+v, %v", vs, err)
 	}
+}
+
+// Thompson sampling gives equal variants equal weights, a clear loser the
+// floor, and every weight at least the floor; weights sum to 100.
+func TestThompson(t *testing.T) {
+	f := func(post []proportion, check func(w []float64) bool) {
+		t.Helper()
+		w := thompson(post, rand.New(rand.NewPCG(1, 2)))
+		sum := 0.0
+		for _, x := range w {
+			sum += x
+			if x < 100*AdaptiveFloor {
+				t.Fatalf("%v: %v under the floor", post, w)
+			}
+		}
+		if math.Abs(sum-100) > 0.2 || !check(w) {
+			t.Fatalf("%v: weights %v", post, w)
+		}
+	}
+	f([]proportion{{100, 1000}, {100, 1000}}, func(w []float64) bool { return math.Abs(w[0]-w[1]) < 5 })
+	f([]proportion{{50, 1000}, {200, 1000}}, func(w []float64) bool { return w[0] == 5 && w[1] == 95 })
+	f([]proportion{{0, 0}, {0, 0}, {0, 0}}, func(w []float64) bool { return w[0] > 25 && w[1] > 25 && w[2] > 25 })
+	f([]proportion{{10, 100}, {12, 100}}, func(w []float64) bool { return w[1] > w[0] && w[0] > 20 })
 }
