@@ -21,22 +21,22 @@ const (
 // when given. A server-set field (id, status, attempts, ...) is not here, so
 // a strict JSON decoder refuses it as an unknown field.
 type Draft struct {
-	To               string            `json:"to"`
-	Type             string            `json:"type"`
-	Text             string            `json:"text"`
-	Media            *Media            `json:"media"`
-	Template         *Template         `json:"template"`
-	Priority         Priority          `json:"priority"`
-	SendAt           string            `json:"send_at"`
-	Delay            string            `json:"delay"`
-	MaxAttempts      *int              `json:"max_attempts"`
-	Campaign         string            `json:"campaign"`
-	Instance         string            `json:"instance"`
-	IdempotencyKey   string            `json:"idempotency_key"`
-	Metadata         map[string]any    `json:"metadata"`
-	CallbackURL      string            `json:"callback_url"`
-	FallbackTemplate *Template         `json:"fallback_template"`
-	Vars             map[string]string `json:"vars"` // fill the {{name}} placeholders of the campaign's variant (see variant.go)
+	To               string         `json:"to"`
+	Type             string         `json:"type"`
+	Text             string         `json:"text"`
+	Media            *Media         `json:"media"`
+	Template         *Template      `json:"template"`
+	Priority         Priority       `json:"priority"`
+	SendAt           string         `json:"send_at"`
+	Delay            string         `json:"delay"`
+	MaxAttempts      *int           `json:"max_attempts"`
+	Campaign         string         `json:"campaign"`
+	Instance         string         `json:"instance"`
+	IdempotencyKey   string         `json:"idempotency_key"`
+	Metadata         map[string]any `json:"metadata"`
+	CallbackURL      string         `json:"callback_url"`
+	FallbackTemplate *Template      `json:"fallback_template"`
+	Vars             Vars           `json:"vars"` // fill the {{name}} placeholders of the campaign's variant (variant.go)
 }
 
 // Intake is the one place a new message gets its defaults and its checks,

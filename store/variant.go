@@ -18,6 +18,10 @@ type Variant struct {
 	Template *Template `json:"template,omitempty"`
 }
 
+// Vars are a message's values for the {{name}} placeholders of its
+// campaign's variant, by name.
+type Vars = map[string]string
+
 // VariantsFunc returns the variants of a campaign, none when it has no
 // settings or no variants. The store does not know campaigns (they live
 // in the analytics), so its Intake asks through this.
