@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/store"
 )
 
@@ -14,12 +15,14 @@ import (
 var simReplyRate = map[string]float64{"A": 0.08, "B": 0.20}
 
 // simRig is a campaign sent through the store's intake, queue and feed to
-// a tracker, to contacts who reply by variant with a seeded random, and
-// read back by a Reader on the same bbolt file.
+// a tracker; a stand-in gateway has the contacts read and reply by variant
+// with a seeded random, through the Receiver that applies the gateways'
+// webhooks; a Reader on the same bbolt file reads the figures.
 type simRig struct {
 	*trRig
 	r      *Reader
 	in     store.Intake
+	rcv    *sender.Receiver
 	rng    *rand.Rand
 	sent   int
 	phones map[string]string // contact → variant, to check it never changes
@@ -39,7 +42,8 @@ func newSimRig(t *testing.T, allocation string) *simRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &simRig{trRig: tr, r: r, in: store.Intake{Variants: r.Variants, Now: tr.clock.Now},
+	rcv := &sender.Receiver{Store: tr.st, OnInbound: tr.tr.Inbound, Now: tr.clock.Now}
+	return &simRig{trRig: tr, r: r, in: store.Intake{Variants: r.Variants, Now: tr.clock.Now}, rcv: rcv,
 		rng: rand.New(rand.NewPCG(14, 1)), phones: map[string]string{}}
 }
 
@@ -61,10 +65,20 @@ func (s *simRig) sendOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := s.lease(t)
-	s.markSent(t, got.ID, "wamid."+to)
+	gid := "wamid." + to
+	s.markSent(t, got.ID, gid)
 	s.clock.Add(time.Minute)
+	evs := []sender.GatewayEvent{{Kind: sender.EventStatus, GatewayID: gid, Status: store.Delivered},
+		{Kind: sender.EventStatus, GatewayID: gid, Status: store.Read}}
 	if s.rng.Float64() < simReplyRate[got.Variant] {
-		s.inbound(t, to, "in."+to, "wamid."+to)
+		evs = append(evs, sender.GatewayEvent{Kind: sender.EventInbound, GatewayID: "in." + to, From: to,
+			Type: "text", Text: "¡Sí, me interesa!", ReplyTo: gid})
+	}
+	for i := range evs {
+		evs[i].Source, evs[i].Instance = "demo", "sales-1"
+	}
+	if _, err := s.rcv.Apply(evs); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -96,6 +110,8 @@ func TestSimulatedCampaignWinner(t *testing.T) {
 		a, b := cs.Variants[0], cs.Variants[1]
 		n := sampleSize(max(a.ReplyRate, b.ReplyRate), min(a.ReplyRate, b.ReplyRate))
 		switch {
+		case a.Read != a.Sent || b.Delivered != b.Sent || a.Sent+b.Sent != uint64(s.sent):
+			t.Fatalf("after %d sends the receiver's reports are not all counted: %+v", s.sent, cs.Variants)
 		case cs.Winner == nil && a.Sent >= n && b.Sent >= n && b.VsBest["reply_rate"].Low > 0:
 			t.Fatalf("after %d sends no winner, though %+v", s.sent, cs.Variants)
 		case cs.Winner == nil:
