@@ -18,12 +18,17 @@ import (
 // CampaignNameMax is the longest campaign name, in characters.
 const CampaignNameMax = 100
 
-// Campaign is what a campaign costs, set by PUT /v1/campaigns/{name}.
+// Campaign is what a campaign costs and the variants it tries, set by
+// PUT /v1/campaigns/{name} (see variant.go).
 type Campaign struct {
-	Name           string  `json:"name"`
-	CostPerMessage float64 `json:"cost_per_message"` // per message sent
-	FixedCost      float64 `json:"fixed_cost"`       // counted whole in every range
-	Currency       string  `json:"currency"`         // ISO 4217, "EUR"
+	Name           string          `json:"name"`
+	CostPerMessage float64         `json:"cost_per_message"`     // per message sent
+	FixedCost      float64         `json:"fixed_cost"`           // counted whole in every range
+	Currency       string          `json:"currency"`             // ISO 4217, "EUR"
+	Variants       []store.Variant `json:"variants,omitempty"`   // their current weights
+	Allocation     string          `json:"allocation,omitempty"` // AllocationFixed (when empty) or AllocationAdaptive
+	Instances      []string        `json:"instances,omitempty"`  // stored only: routing by it is not built yet
+	WeightChanges  []WeightChange  `json:"weight_changes,omitempty"`
 }
 
 // CampaignStats is one campaign over a range, as GET /v1/stats/campaigns
@@ -43,6 +48,7 @@ type CampaignStats struct {
 	Currency       string  `json:"currency"`
 	ROI            float64 `json:"roi"`
 	EngagementRate float64 `json:"engagement_rate"`
+	*Experiment            // a campaign with variants: their figures and the winner; absent otherwise
 }
 
 // Validate returns an EINVALID *store.Error naming the first wrong field:
@@ -61,24 +67,31 @@ func (c *Campaign) Validate() error {
 	case !isCurrency(c.Currency):
 		return store.FieldErrorf("currency", "must be a 3-letter upper-case ISO 4217 code such as EUR")
 	}
-	return nil
+	return c.validateVariants()
 }
 
 func isCurrency(s string) bool {
 	return len(s) == 3 && !slices.ContainsFunc([]byte(s), func(b byte) bool { return b < 'A' || b > 'Z' })
 }
 
-// SetCampaign validates and stores c, replacing its earlier settings. It
-// returns the EINVALID *store.Error of Validate and the store's errors.
+// SetCampaign validates and stores c, replacing its earlier settings but
+// keeping their weight changes, to which it adds its own weights when they
+// differ (see withChange). It returns the EINVALID *store.Error of
+// Validate and the store's errors.
 func (r *Reader) SetCampaign(c Campaign) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return err
-	}
 	return statsdb.Update(r.st, func(tx statsdb.Tx) error {
+		var old Campaign
+		if v := tx.Get(statsdb.Campaigns, []byte(c.Name)); v != nil && json.Unmarshal(v, &old) != nil {
+			old = Campaign{} // unreadable: replaced whole
+		}
+		c.WeightChanges = withChange(old.WeightChanges, c.Variants, r.now(), "set")
+		b, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
 		return tx.Put(statsdb.Campaigns, []byte(c.Name), b)
 	})
 }

@@ -18,7 +18,12 @@ func (r *Reader) CampaignStats(name, instance string, from, to time.Time) (Campa
 	}
 	set.Name = name
 	c, err := r.Total(Filter(name, instance), from, to)
-	return campaignStats(&c, set), err
+	if err != nil {
+		return CampaignStats{}, err
+	}
+	cs := campaignStats(&c, set)
+	cs.Experiment, err = r.experiment(&set, cs.Currency, from, to)
+	return cs, err
 }
 
 // AllCampaignStats returns the figures of every campaign that Campaigns
@@ -41,7 +46,11 @@ func (r *Reader) AllCampaignStats(instance string, from, to time.Time) ([]Campai
 		}
 		s := set[n]
 		s.Name = n
-		out = append(out, campaignStats(&c, s))
+		cs := campaignStats(&c, s)
+		if cs.Experiment, err = r.experiment(&s, cs.Currency, from, to); err != nil {
+			return nil, err
+		}
+		out = append(out, cs)
 	}
 	return out, nil
 }

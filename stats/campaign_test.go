@@ -54,7 +54,7 @@ func TestSetCampaign(t *testing.T) {
 	if err := fx.r.SetCampaign(Campaign{Name: "spring", Currency: "eur"}); store.ErrorCode(err) != store.EINVALID {
 		t.Fatalf("bad campaign stored: %v", err)
 	}
-	if got, err := fx.r.Campaign("spring"); err != nil || got != want {
+	if got, err := fx.r.Campaign("spring"); err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("Campaign = %+v, %v; want %+v", got, err, want)
 	}
 }

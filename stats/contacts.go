@@ -32,6 +32,7 @@ type campaignSend struct {
 	Campaign string `json:"c"`
 	Instance string `json:"i,omitempty"`
 	Type     string `json:"t,omitempty"`
+	Variant  string `json:"v,omitempty"`
 	At       int64  `json:"at"`
 	Answered bool   `json:"a,omitempty"`
 }
@@ -167,7 +168,7 @@ func (t *Tracker) sentTo(m *store.Message, at time.Time, d dims) {
 	}
 	t.outbound(s, ms)
 	if m.Campaign != "" {
-		s.addSend(campaignSend{Campaign: m.Campaign, Instance: m.Instance, Type: d.typ, At: ms}, w)
+		s.addSend(campaignSend{Campaign: m.Campaign, Instance: m.Instance, Type: d.typ, Variant: m.Variant, At: ms}, w)
 	}
 }
 
@@ -178,18 +179,18 @@ func (t *Tracker) sentTo(m *store.Message, at time.Time, d dims) {
 func (t *Tracker) received(phone string, at time.Time, instance, campaign string) {
 	s := t.touchContact(phone)
 	if s == nil {
-		t.counters(at, dims{campaign, instance, ""}).Received++
+		t.counters(at, dims{campaign: campaign, instance: instance}).Received++
 		return
 	}
 	ms, w := at.UnixMilli(), t.window().Milliseconds()
 	answered, replyTo := s.answer(ms, w)
 	for _, a := range answered {
-		t.counters(at, dims{a.Campaign, a.Instance, a.Type}).Replied++
+		t.counters(at, dims{a.Campaign, a.Instance, a.Type, a.Variant}).Replied++
 	}
 	if campaign == "" {
 		campaign = replyTo
 	}
-	d := dims{campaign, instance, ""}
+	d := dims{campaign: campaign, instance: instance}
 	c := t.counters(at, d)
 	c.Received++
 	if t.inbound(s, ms, d) {

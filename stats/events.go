@@ -37,6 +37,7 @@ type ClientEvent struct {
 	Kind     string     `json:"kind,omitempty"`     // for a conversion
 	Contact  string     `json:"contact"`            // E.164
 	Campaign string     `json:"campaign,omitempty"` // the campaign it is credited to
+	Variant  string     `json:"variant,omitempty"`  // the campaign's variant; by default the one the contact was sent (see variantOf)
 	Value    *float64   `json:"value,omitempty"`    // for a conversion, with currency
 	Currency string     `json:"currency,omitempty"` // ISO 4217, e.g. "EUR"
 	At       *time.Time `json:"at,omitempty"`       // when it happened; now when nil
@@ -73,6 +74,10 @@ func (e *ClientEvent) ValidateAt(now time.Time) error {
 		return store.FieldErrorf("contact", "must be an E.164 phone number such as +34600111222")
 	case len(e.Campaign) > campaignMax:
 		return store.FieldErrorf("campaign", "is longer than %d bytes", campaignMax)
+	case e.Variant != "" && (e.Campaign == "" || e.Type != EventConversion):
+		return store.FieldErrorf("variant", "is only for a conversion with a campaign")
+	case len(e.Variant) > VariantNameMax:
+		return store.FieldErrorf("variant", "is longer than %d characters", VariantNameMax)
 	case e.At != nil && e.At.After(now.Add(EventFutureMax)):
 		return store.FieldErrorf("at", "is more than %s in the future", EventFutureMax)
 	case e.At != nil && e.At.Before(now.Add(-MinuteRetentionDefault)):
@@ -175,6 +180,7 @@ func (t *Tracker) apply(e *ClientEvent, now time.Time) {
 	case EventHandoff:
 		t.counters(at, d).Handoffs++
 	case EventConversion:
+		d.variant = t.variantOf(e)
 		convert(e, t.counters(at, d))
 	}
 }

@@ -70,14 +70,15 @@ const (
 	DimAll = "" // everything
 )
 
-// DimCampaign, DimInstance, DimCampaignInstance and DimType name the other
-// dimensions.
+// DimCampaign, DimInstance, DimCampaignInstance, DimCampaignVariant and
+// DimType name the other dimensions.
 func DimCampaign(c string) string            { return "c:" + c }
 func DimInstance(i string) string            { return "i:" + i }
 func DimCampaignInstance(c, i string) string { return "ci:" + c + "\x00" + i }
+func DimCampaignVariant(c, v string) string  { return "cv:" + c + "\x00" + v }
 func DimType(t string) string                { return "t:" + t }
-func dimsOf(campaign, instance, typ string) []string {
-	ds := make([]string, 1, 5)
+func dimsOf(campaign, instance, typ, variant string) []string {
+	ds := make([]string, 1, 6)
 	if campaign != "" {
 		ds = append(ds, DimCampaign(campaign))
 	}
@@ -86,6 +87,9 @@ func dimsOf(campaign, instance, typ string) []string {
 	}
 	if campaign != "" && instance != "" {
 		ds = append(ds, DimCampaignInstance(campaign, instance))
+	}
+	if campaign != "" && variant != "" {
+		ds = append(ds, DimCampaignVariant(campaign, variant))
 	}
 	if typ != "" {
 		ds = append(ds, DimType(typ))

@@ -122,6 +122,9 @@ func (t *csvTable) campaign(c *CampaignStats) {
 	t.add(s, c.Name, "currency", c.Currency)
 	t.f(s, c.Name, "roi", c.ROI)
 	t.f(s, c.Name, "engagement_rate", c.EngagementRate)
+	if c.Experiment != nil {
+		t.experiment(c.Name, c.Experiment)
+	}
 }
 
 // cell defuses a value a spreadsheet would take for a formula; a negative

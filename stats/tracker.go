@@ -47,8 +47,9 @@ type Tracker struct {
 	openLoaded bool // the stored open conversations are cached (see endIdleConversations)
 }
 
-// dims are the dimensions of one count: campaign, instance, message type.
-type dims struct{ campaign, instance, typ string }
+// dims are the dimensions of one count: campaign, instance, message type
+// and the campaign's variant.
+type dims struct{ campaign, instance, typ, variant string }
 
 // pendKey is one minute of one set of dimensions, the unit the tracker
 // accumulates; Flush spreads it over every level and dimension record.
@@ -104,7 +105,7 @@ func msgDims(m *store.Message) dims {
 	if typ == "" {
 		typ = m.Type
 	}
-	return dims{m.Campaign, m.Instance, typ}
+	return dims{m.Campaign, m.Instance, typ, m.Variant}
 }
 
 // Transitions is the tracker's subscription to the store's feed

@@ -67,7 +67,7 @@ func (t *Tracker) Flush() error {
 	}
 	b := make(batch)
 	for k, c := range snap.pending {
-		d := Delta{At: time.Unix(k.minute, 0), Campaign: k.campaign, Instance: k.instance, Type: k.typ, Counters: *c}
+		d := Delta{At: time.Unix(k.minute, 0), Campaign: k.campaign, Instance: k.instance, Type: k.typ, Variant: k.variant, Counters: *c}
 		b.add(&d, t.loc())
 	}
 	cutoff := now.Add(-t.horizon()).UnixMilli()

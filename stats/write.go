@@ -15,6 +15,7 @@ type Delta struct {
 	Campaign string
 	Instance string
 	Type     string
+	Variant  string // the campaign's variant, counted in DimCampaignVariant
 	Counters Counters
 }
 
@@ -32,7 +33,7 @@ type recordID struct {
 func (b batch) add(d *Delta, loc *time.Location) {
 	for _, l := range []Level{Minute, Hour, Day} {
 		start := l.Start(d.At, loc).Unix()
-		for _, dim := range dimsOf(d.Campaign, d.Instance, d.Type) {
+		for _, dim := range dimsOf(d.Campaign, d.Instance, d.Type, d.Variant) {
 			id := recordID{l, start, dim}
 			c := b[id]
 			if c == nil {

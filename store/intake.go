@@ -36,6 +36,7 @@ type Draft struct {
 	Metadata         map[string]any `json:"metadata"`
 	CallbackURL      string         `json:"callback_url"`
 	FallbackTemplate *Template      `json:"fallback_template"`
+	Vars             Vars           `json:"vars"` // fill the {{name}} placeholders of the campaign's variant (variant.go)
 }
 
 // Intake is the one place a new message gets its defaults and its checks,
@@ -47,6 +48,7 @@ type Intake struct {
 	Region      string           // country of numbers without a country code (WAQ_DEFAULT_REGION); "" requires the code
 	MaxAttempts int              // max_attempts of a draft that gives none (WAQ_RETRY_MAX+1); MaxAttemptsDefault when 0
 	Now         func() time.Time // when a delay starts; time.Now when nil
+	Variants    VariantsFunc     // a campaign's variants (see variant.go); none when nil
 }
 
 // Message returns the message d describes, with its defaults filled in and
@@ -65,6 +67,9 @@ func (in *Intake) Message(d *Draft) (*Message, error) {
 		return nil, err
 	}
 	if m.MaxAttempts, err = in.maxAttempts(d.MaxAttempts); err != nil {
+		return nil, err
+	}
+	if err := in.variant(m, d.Vars); err != nil {
 		return nil, err
 	}
 	if err := m.complete(); err != nil {

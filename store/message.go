@@ -122,6 +122,7 @@ type Message struct {
 	CallbackURL      string         `json:"callback_url,omitempty"`
 	FallbackTemplate *Template      `json:"fallback_template,omitempty"`
 	SentAs           string         `json:"sent_as,omitempty"`
+	Variant          string         `json:"variant,omitempty"` // the campaign variant it got at intake
 	History          []Change       `json:"history,omitempty"`
 }
 

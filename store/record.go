@@ -42,7 +42,8 @@ const (
 	optFallbackTemplate
 	optSentAs
 	optHistory
-	optAll = optHistory<<1 - 1
+	optVariant // added after the first recordV1 files: older records lack the bit, and read with no variant
+	optAll     = optVariant<<1 - 1
 )
 
 const (
@@ -81,7 +82,7 @@ func presence(m *Message) uint64 {
 		m.LastError != "", m.GatewayMessageID != "",
 		m.Campaign != "", m.Instance != "", m.IdempotencyKey != "",
 		len(m.Metadata) > 0, m.CallbackURL != "",
-		m.FallbackTemplate != nil, m.SentAs != "", len(m.History) > 0}
+		m.FallbackTemplate != nil, m.SentAs != "", len(m.History) > 0, m.Variant != ""}
 	var opts uint64
 	for i, on := range has { // in the order of the opt constants
 		if on {
@@ -135,6 +136,7 @@ func appendOptional(b []byte, m *Message, opts uint64) ([]byte, error) {
 			b = appendString(appendTime(appendEnum(b, c.Status, Statuses), c.At, m.CreatedAt), c.Note)
 		}
 	}
+	strs(optVariant, m.Variant)
 	if err != nil {
 		return nil, fmt.Errorf("encode message: %w", err)
 	}

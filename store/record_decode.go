@@ -93,6 +93,7 @@ func (r *recordReader) optional(m *Message, opts uint64) {
 	if opts&optHistory != 0 {
 		m.History = r.history(m.CreatedAt)
 	}
+	strs(optVariant, &m.Variant)
 }
 
 func (r *recordReader) history(created time.Time) []Change {

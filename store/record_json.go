@@ -61,6 +61,7 @@ func (m *Message) AppendJSON(b []byte) ([]byte, error) {
 	w.optField("callback_url", m.CallbackURL)
 	w.template("fallback_template", m.FallbackTemplate)
 	w.optField("sent_as", m.SentAs)
+	w.optField("variant", m.Variant)
 	w.history(m.History)
 	w.raw("}")
 	return w.b, w.err

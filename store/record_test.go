@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -32,7 +33,7 @@ func sample() []*Message {
 		DeliveredAt: at("2026-11-26T10:31:00Z"), ReadAt: at("2026-11-26T10:32:00Z"), LeaseUntil: at("2026-11-26T09:00:00Z"),
 		LastError: "boom", GatewayMessageID: "wamid.X", Campaign: "bf", Instance: "main", IdempotencyKey: "k1",
 		Metadata:    map[string]any{"order": 42.0, "tags": []any{"a", true, nil}, "nested": map[string]any{"x": "y"}},
-		CallbackURL: "https://cb.test/", FallbackTemplate: &Template{Name: "f", Language: "en"}, SentAs: TypeTemplate,
+		CallbackURL: "https://cb.test/", FallbackTemplate: &Template{Name: "f", Language: "en"}, SentAs: TypeTemplate, Variant: "B",
 		History: []Change{{Status: Queued, At: created}, {Status: Sending, At: created.Add(time.Second), Note: "n"},
 			{Status: Delivered, At: created.Add(-time.Minute)}}}
 	odd := &Message{ID: "vvvvvvvvvvvvvvvvvvvv", To: "", Type: "custom", Priority: "urgent", Status: "weird",
@@ -152,5 +153,31 @@ func TestRecordRealClock(t *testing.T) {
 	}
 	if probs, err := s.Check(); err != nil || len(probs) > 0 {
 		t.Fatalf("check: %v %v", err, probs)
+	}
+}
+
+// A record written before the variant bit existed reads with no variant:
+// its bytes are pinned here (a text message: bitmap 0x01, the fields
+// before the bit unchanged), and the same message with a variant encodes
+// with bit 1<<19 set and reads it back.
+func TestRecordWithoutVariant(t *testing.T) {
+	old, err := hex.DecodeString("01010002000c2b333436303031313132323200088080babbd2ffc7eb310004486f6c61")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decode("00000000000000000000", old)
+	if err != nil || got.Variant != "" || got.Text != "Hola" || got.To != "+34600111222" || got.MaxAttempts != 4 {
+		t.Fatalf("old record: %+v, %v", got, err)
+	}
+	got.Variant = "B"
+	data, err := encodeRecord(nil, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data[1] != optText|0x80 || optVariant != 1<<19 {
+		t.Fatalf("bitmap %x", data[1:4])
+	}
+	if back, err := decode(got.ID, data); err != nil || back.Variant != "B" {
+		t.Fatalf("with a variant: %+v, %v", back, err)
 	}
 }

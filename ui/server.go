@@ -103,6 +103,9 @@ func NewServer(st *store.Store, opts Options) *Server {
 		s.now = time.Now
 	}
 	s.intake = store.Intake{Region: opts.DefaultRegion, MaxAttempts: opts.MaxAttempts, Now: s.now}
+	if opts.Stats != nil { // campaigns and their variants live in the analytics
+		s.intake.Variants = opts.Stats.Variants
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -161,24 +161,30 @@ func (s *Server) timeseries(r *http.Request, _ httprouter.Params) (any, error) {
 	return out, err
 }
 
-// campaignBody is the body of PUT /v1/campaigns/{name}.
+// campaignBody is the body of PUT /v1/campaigns/{name}. Instances is
+// stored and answered, but no routing reads it yet.
 type campaignBody struct {
-	CostPerMessage float64 `json:"cost_per_message"`
-	FixedCost      float64 `json:"fixed_cost"`
-	Currency       string  `json:"currency"`
+	CostPerMessage float64         `json:"cost_per_message"`
+	FixedCost      float64         `json:"fixed_cost"`
+	Currency       string          `json:"currency"`
+	Variants       []store.Variant `json:"variants"`
+	Allocation     string          `json:"allocation"`
+	Instances      []string        `json:"instances"`
 }
 
 // putCampaign answers PUT /v1/campaigns/{name}: it replaces the campaign's
-// costs and answers them. It returns the EBADREQUEST *store.Error of
-// decodeBody and the EINVALID one of stats.Campaign.Validate.
+// costs and variants and answers what is stored, the weight changes
+// included. It returns the EBADREQUEST *store.Error of decodeBody and the
+// EINVALID one of stats.Campaign.Validate.
 func (s *Server) putCampaign(r *http.Request, p httprouter.Params) (any, error) {
 	var b campaignBody
 	if err := decodeBody(r, &b); err != nil {
 		return nil, err
 	}
-	c := stats.Campaign{Name: p.ByName("name"), CostPerMessage: b.CostPerMessage, FixedCost: b.FixedCost, Currency: b.Currency}
+	c := stats.Campaign{Name: p.ByName("name"), CostPerMessage: b.CostPerMessage, FixedCost: b.FixedCost, Currency: b.Currency,
+		Variants: b.Variants, Allocation: b.Allocation, Instances: b.Instances}
 	if err := s.opts.Stats.SetCampaign(c); err != nil {
 		return nil, err
 	}
-	return c, nil
+	return s.opts.Stats.Campaign(c.Name)
 }

@@ -130,7 +130,7 @@ func TestStatsCampaigns(t *testing.T) {
 		t.Fatalf("campaigns: %+v", cs.Campaigns)
 	}
 	put := b.do(t, "PUT", "/v1/campaigns/spring", `{"cost_per_message": 0.5, "fixed_cost": 48, "currency": "EUR"}`).want(t, 200)
-	if got := decode[stats.Campaign](t, put); got != (stats.Campaign{Name: "spring", CostPerMessage: 0.5, FixedCost: 48, Currency: "EUR"}) {
+	if got := decode[stats.Campaign](t, put); !reflect.DeepEqual(got, stats.Campaign{Name: "spring", CostPerMessage: 0.5, FixedCost: 48, Currency: "EUR"}) {
 		t.Fatalf("put: %s", put.body)
 	}
 	b.do(t, "PUT", "/v1/campaigns/autumn", `{"currency": "USD"}`).want(t, 200)

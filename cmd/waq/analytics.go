@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/waqhq/waq/scheduler"
@@ -14,6 +15,8 @@ import (
 const (
 	StatsRetentionSpec = "17 * * * *"
 	StatsRetentionJob  = "stats-retention"
+	RebalanceSpec      = "*/5 * * * *"
+	RebalanceJob       = "campaign-rebalance"
 )
 
 // newTracker makes the analytics tracker; its Store is set once the file
@@ -37,6 +40,15 @@ func (m *Main) addRetention(sch *scheduler.Scheduler) error {
 			m.Logger.Info("analytics buckets past their retention dropped", "records", n)
 		}
 		return err
+	})
+}
+
+// addRebalance registers the adaptive allocation of campaign variants
+// every five minutes (see stats.Reader.Rebalance).
+func (m *Main) addRebalance(sch *scheduler.Scheduler) error {
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x77617121))
+	return sch.AddJob(RebalanceSpec, RebalanceJob, func(context.Context) error {
+		return m.reader.Rebalance(rng)
 	})
 }
 

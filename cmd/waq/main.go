@@ -96,6 +96,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.addRetention(sch); err != nil {
 		return err
 	}
+	if err := m.addRebalance(sch); err != nil {
+		return err
+	}
 	if m.Config.BackupDir != "" {
 		if err := sch.AddJob(BackupSpec, BackupJob, m.nightlyBackup); err != nil {
 			return err

@@ -42,6 +42,7 @@ type Payload struct {
 	At               time.Time            `json:"at"`
 	To               string               `json:"to"`
 	Campaign         string               `json:"campaign,omitempty"`
+	Variant          string               `json:"variant,omitempty"` // the campaign variant it got
 	Instance         string               `json:"instance,omitempty"`
 	Attempts         int                  `json:"attempts"`
 	GatewayMessageID string               `json:"gateway_message_id,omitempty"`
@@ -72,7 +73,7 @@ func Rule(defaultURL string) store.CallbackRule {
 			return "", nil, false
 		}
 		body, err := json.Marshal(Payload{Event: payloadEvent, ID: m.ID, Status: t.To, PreviousStatus: t.From,
-			Transition: t.Kind, At: t.At, To: m.To, Campaign: m.Campaign, Instance: m.Instance, Attempts: m.Attempts,
+			Transition: t.Kind, At: t.At, To: m.To, Campaign: m.Campaign, Variant: m.Variant, Instance: m.Instance, Attempts: m.Attempts,
 			GatewayMessageID: m.GatewayMessageID, LastError: m.LastError, IdempotencyKey: m.IdempotencyKey,
 			Metadata: m.Metadata})
 		if err != nil { // metadata came from JSON: it encodes again

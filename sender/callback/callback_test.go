@@ -129,7 +129,7 @@ func verify(t *testing.T, q request) {
 // endpoint is tried again after the backoff, with the same webhook-id.
 func TestCallbacks(t *testing.T) {
 	r := setup(t, 2)
-	m := r.sent(t, &store.Message{To: "+34600111222", Text: "hola", Campaign: "otoño", Metadata: map[string]any{"lead": "42"}})
+	m := r.sent(t, &store.Message{To: "+34600111222", Text: "hola", Campaign: "otoño", Variant: "B", Metadata: map[string]any{"lead": "42"}})
 	if _, _, err := r.st.ReportStatus("gw-1", store.Read, r.clock.Now(), ""); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestCallbacks(t *testing.T) {
 		byStatus[q.payload.Status] = q.payload
 	}
 	sent, read := byStatus[store.Sent], byStatus[store.Read]
-	if sent.ID != m.ID || sent.PreviousStatus != store.Sending || sent.Transition != store.KindSent || sent.Campaign != "otoño" ||
+	if sent.ID != m.ID || sent.PreviousStatus != store.Sending || sent.Transition != store.KindSent || sent.Campaign != "otoño" || sent.Variant != "B" ||
 		sent.Metadata["lead"] != "42" || read.PreviousStatus != store.Sent || read.GatewayMessageID != "gw-1" {
 		t.Fatalf("callbacks = %+v", byStatus)
 	}

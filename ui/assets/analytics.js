@@ -11,6 +11,7 @@ import {get, query, iso, statsAvailable, guard, auth, APIError} from './api.js';
 import {$, h, fill, num, pct, dur, ms, money, bar, notice, table} from './dom.js';
 import {NOT_AVAILABLE} from './overview.js';
 import * as charts from './charts.js';
+import {experiments} from './variants.js';
 
 const DAY = 864e5;
 const RANGES = {'24h': ['Last 24 hours', DAY], '7d': ['Last 7 days', 7 * DAY], '30d': ['Last 30 days', 30 * DAY]};
@@ -198,8 +199,9 @@ function campaigns(r) {
   const list = (r.campaigns || []).slice().sort((a, b) => b.sent - a.sent);
   if (!list.length) return notice('No campaign sent anything in this period.');
   const roi = (c) => h('span', {class: c.roi > 0 ? 'pos' : c.roi < 0 ? 'neg' : '', text: c.cost ? pct(c.roi) : '–'});
-  return table('Campaigns', ['Campaign', 'Sent', 'Delivered', 'Read', 'Replied', 'Failed', 'Conversions', 'Cost', 'Revenue', 'ROI', 'Engagement'],
+  return [table('Campaigns', ['Campaign', 'Sent', 'Delivered', 'Read', 'Replied', 'Failed', 'Conversions', 'Cost', 'Revenue', 'ROI', 'Engagement'],
     list.map((c) => ({id: c.name, cells: [h('a', {href: '#/messages?campaign=' + encodeURIComponent(c.name), text: c.name}),
       num(c.sent), num(c.delivered), num(c.read), num(c.replied), num(c.failed), num(c.conversions),
-      money(c.cost, c.currency), money(c.revenue, c.currency), roi(c), pct(c.engagement_rate)]})), 'campaigns');
+      money(c.cost, c.currency), money(c.revenue, c.currency), roi(c), pct(c.engagement_rate)]})), 'campaigns'),
+  experiments(list)];
 }
