@@ -123,6 +123,8 @@ type Message struct {
 	FallbackTemplate *Template      `json:"fallback_template,omitempty"`
 	SentAs           string         `json:"sent_as,omitempty"`
 	History          []Change       `json:"history,omitempty"`
+
+	firstNote string // the note of its first history entry, from its Intake (why send_at "best" chose its time)
 }
 
 // Media is the attachment of a media message.

@@ -25,10 +25,14 @@ const (
 	Day       Bucket = "stats_day"       // counters per day in the reports' time zone
 	Contacts  Bucket = "stats_contacts"  // per contact: last activity, for conversations and response times
 	Campaigns Bucket = "stats_campaigns" // per campaign: costs and metadata
+	// ContactHours holds per contact its reads and replies by weekday and
+	// hour, for the best hour to send; kept apart from Contacts, whose
+	// states are dropped after days of silence.
+	ContactHours Bucket = "stats_contact_hours"
 )
 
 func init() {
-	for _, b := range []Bucket{Minute, Hour, Day, Contacts, Campaigns} {
+	for _, b := range []Bucket{Minute, Hour, Day, Contacts, Campaigns, ContactHours} {
 		store.RegisterBuckets([]byte(b))
 	}
 }
