@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/waqhq/waq/sender"
+	"github.com/waqhq/waq/store"
 )
 
 // bestRig is a tracker and a Reader on one real store and one fake clock,
@@ -116,5 +117,46 @@ func TestContactHoursRecord(t *testing.T) {
 		if err := x.add(bad); err == nil {
 			t.Fatalf("record %v decoded", bad)
 		}
+	}
+}
+
+// A contact's reads and replies add up across flushes into its record, in
+// the cell of the tracker's zone when each happened, and survive a failed
+// flush.
+func TestContactHoursTracked(t *testing.T) {
+	b := newBestRig(t)
+	const ana = "+34600111222"
+	b.reads(t, ana, 20, 23)                         // Monday 23 November, 20:00 in Madrid
+	b.clock.Set(local(madrid, 2026, 11, 23, 21, 5)) // and she answers at 21:05
+	b.inbound(t, ana, "in1", "")
+	b.clock.Set(local(madrid, 2026, 11, 24, 9, 0))
+	b.send(t, ana, "", "g-late")
+	if _, _, err := b.st.ReportStatus("g-late", "read", local(madrid, 2026, 11, 24, 20, 30), ""); err != nil {
+		t.Fatal(err)
+	}
+	b.st.Close()
+	if err := b.tr.Flush(); err == nil {
+		t.Fatal("a flush on a closed store succeeded")
+	}
+	st, err := store.Open(b.path, store.Options{Now: b.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	b.st, b.tr.Store = st, st
+	if err := b.tr.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewReader(st, madrid, b.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	g, err := r.contactGrid(ana)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g[0*24+20].read != 1 || g[0*24+21].replied != 1 || g[1*24+20].read != 1 || g.events() != 3 {
+		t.Fatalf("contact grid: %d events, Mon 20:00 %+v, Mon 21:00 %+v, Tue 20:00 %+v", g.events(), g[20], g[21], g[44])
 	}
 }
