@@ -56,6 +56,9 @@ func TestPageHeatmapInChromium(t *testing.T) {
 	tb.shotView("analytics-heatmap-desktop")
 
 	tb.phone()
+	// The charts above redraw at the phone's width 150 ms after the resize,
+	// moving the grid: tap once they have.
+	tb.wait(`(b => b.querySelector('svg.chart') && b.querySelector('svg.chart').getAttribute('width') === String(b.clientWidth))(document.querySelector('#an-week .chart-box'))`)
 	eval[bool](tb, `document.querySelector('#an-heatmap').scrollIntoView({block: 'center'}), true`)
 	tb.tap(thu(peak))
 	tb.wait(`!document.querySelector('#an-heatmap .tip').hidden`)
