@@ -32,9 +32,11 @@ const (
 )
 
 func init() {
-	for _, b := range []Bucket{Minute, Hour, Day, Contacts, Campaigns, ContactHours} {
+	for _, b := range []Bucket{Minute, Hour, Day, Contacts, Campaigns} {
 		store.RegisterBuckets([]byte(b))
 	}
+	store.RegisterLaterBuckets([]byte(ContactHours)) // newer than files in use
+
 }
 
 // DB is what the analytics records need of the message store
