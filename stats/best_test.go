@@ -160,3 +160,19 @@ func TestContactHoursTracked(t *testing.T) {
 		t.Fatalf("contact grid: %d events, Mon 20:00 %+v, Mon 21:00 %+v, Tue 20:00 %+v", g.events(), g[20], g[21], g[44])
 	}
 }
+
+// Past ContactEventsCap a record halves, so recent habits outweigh old ones.
+func TestContactHoursFade(t *testing.T) {
+	f := func(read20, read9 uint32, want20, want9 uint32) {
+		t.Helper()
+		var h hours
+		h[20].read, h[9].read = read20, read9
+		h.fade()
+		if h[20].read != want20 || h[9].read != want9 {
+			t.Fatalf("fade of %d and %d: %d and %d, want %d and %d", read20, read9, h[20].read, h[9].read, want20, want9)
+		}
+	}
+	f(150, 50, 150, 50) // at the cap: kept
+	f(150, 51, 75, 25)
+	f(201, 1, 100, 0)
+}

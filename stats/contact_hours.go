@@ -17,6 +17,26 @@ type hours [cellsN]struct{ read, replied uint32 }
 // hoursVersion is the first byte of an encoded hours record.
 const hoursVersion = 1
 
+// ContactEventsCap bounds a contact's record: when its reads and replies
+// pass it, every cell halves, so the record follows the contact's habits
+// of late rather than of years ago.
+const ContactEventsCap = 200
+
+// fade halves every cell when h holds more than ContactEventsCap events.
+func (h *hours) fade() {
+	var n uint64
+	for i := range h {
+		n += uint64(h[i].read) + uint64(h[i].replied)
+	}
+	if n <= ContactEventsCap {
+		return
+	}
+	for i := range h {
+		h[i].read /= 2
+		h[i].replied /= 2
+	}
+}
+
 // marshal encodes h sparsely: the version, the number of non-empty cells,
 // then each as cell, reads, replies (uvarints). A contact has few events,
 // so a record is a few bytes.
@@ -105,6 +125,7 @@ func putHours(tx statsdb.Tx, pending map[string]*hours) error {
 		if sum.add(tx.Get(statsdb.ContactHours, []byte(phone))) != nil {
 			sum = *h
 		}
+		sum.fade()
 		if err := tx.Put(statsdb.ContactHours, []byte(phone), sum.marshal()); err != nil {
 			return err
 		}
