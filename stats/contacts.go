@@ -177,6 +177,7 @@ func (t *Tracker) sentTo(m *store.Message, at time.Time, d dims) {
 // campaign message it answers, the conversation it starts, and it starts
 // the response clock. t.mu must be held.
 func (t *Tracker) received(phone string, at time.Time, instance, campaign string) {
+	t.contactEvent(phone, at, true)
 	s := t.touchContact(phone)
 	if s == nil {
 		t.counters(at, dims{campaign: campaign, instance: instance}).Received++

@@ -40,6 +40,7 @@ type Tracker struct {
 	pending  map[pendKey]*Counters    // counted since the last flush, by minute and dimensions
 	contacts map[string]*contactState // cached states, by E.164 number
 	dirty    map[string]struct{}      // contacts changed since the last flush
+	hours    map[string]*hours        // reads and replies by contact and cell since the last flush
 
 	flushMu sync.Mutex // one flush at a time, so contact states land in order
 	sweepAt []byte     // where the next sweep of stale contact records starts
@@ -154,7 +155,9 @@ func (t *Tracker) count(k change, m *store.Message, now time.Time) {
 		t.counters(timeOr(m.DeliveredAt, now), d).Delivered++
 	}
 	if k&chRead != 0 {
-		t.counters(timeOr(m.ReadAt, now), d).Read++
+		at := timeOr(m.ReadAt, now)
+		t.counters(at, d).Read++
+		t.contactEvent(m.To, at, false)
 	}
 }
 

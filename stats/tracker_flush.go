@@ -48,6 +48,7 @@ type snapshot struct {
 	pending map[pendKey]*Counters
 	puts    map[string][]byte // contact -> its encoded state
 	stale   []string          // contacts whose state is older than the horizon: deleted
+	hours   map[string]*hours // reads and replies to add to the contacts' records
 }
 
 // Flush writes the counts accumulated since the last flush and the changed
@@ -62,7 +63,7 @@ func (t *Tracker) Flush() error {
 		return fmt.Errorf("stats flush: %w", err)
 	}
 	snap := t.take(now)
-	if len(snap.pending) == 0 && len(snap.puts) == 0 && len(snap.stale) == 0 {
+	if len(snap.pending) == 0 && len(snap.puts) == 0 && len(snap.stale) == 0 && len(snap.hours) == 0 {
 		return nil
 	}
 	b := make(batch)
@@ -77,6 +78,9 @@ func (t *Tracker) Flush() error {
 			return err
 		}
 		if err := putContacts(tx, snap); err != nil {
+			return err
+		}
+		if err := putHours(tx, snap.hours); err != nil {
 			return err
 		}
 		var err error
@@ -101,8 +105,8 @@ func (t *Tracker) take(now time.Time) snapshot {
 	cutoff := now.Add(-t.horizon()).UnixMilli()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	snap := snapshot{pending: t.pending, puts: make(map[string][]byte, len(t.dirty))}
-	t.pending = nil
+	snap := snapshot{pending: t.pending, puts: make(map[string][]byte, len(t.dirty)), hours: t.hours}
+	t.pending, t.hours = nil, nil
 	for phone, s := range t.contacts {
 		_, dirty := t.dirty[phone]
 		switch {
@@ -134,6 +138,7 @@ func (t *Tracker) settle(snap snapshot, err error) {
 	for k, c := range snap.pending {
 		t.counters(time.Unix(k.minute, 0), k.dims).Add(c)
 	}
+	t.settleHours(snap.hours)
 	if t.dirty == nil {
 		t.dirty = make(map[string]struct{})
 	}

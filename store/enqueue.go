@@ -118,7 +118,7 @@ func (s *Store) prepare(m *Message, now time.Time) error {
 	if m.SendAt != nil && m.SendAt.After(now) {
 		st = Scheduled
 	}
-	m.setStatus(st, now, "")
+	m.setStatus(st, now, m.firstNote)
 	return nil
 }
 

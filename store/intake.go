@@ -29,6 +29,7 @@ type Draft struct {
 	Priority         Priority       `json:"priority"`
 	SendAt           string         `json:"send_at"`
 	Delay            string         `json:"delay"`
+	Within           string         `json:"within"` // with send_at "best": how far ahead to look (intake_best.go)
 	MaxAttempts      *int           `json:"max_attempts"`
 	Campaign         string         `json:"campaign"`
 	Instance         string         `json:"instance"`
@@ -49,6 +50,7 @@ type Intake struct {
 	MaxAttempts int              // max_attempts of a draft that gives none (WAQ_RETRY_MAX+1); MaxAttemptsDefault when 0
 	Now         func() time.Time // when a delay starts; time.Now when nil
 	Variants    VariantsFunc     // a campaign's variants (see variant.go); none when nil
+	BestHour    BestHourFunc     // answers send_at "best"; nil refuses it (intake_best.go)
 }
 
 // Message returns the message d describes, with its defaults filled in and
@@ -63,7 +65,12 @@ func (in *Intake) Message(d *Draft) (*Message, error) {
 	if m.To, err = phone.Normalize(d.To, in.Region); err != nil {
 		return nil, &causeError{FieldErrorf("to", "%v", err), err}
 	}
-	if m.SendAt, err = in.sendAt(d.SendAt, d.Delay); err != nil {
+	if d.SendAt == SendAtBest || d.Within != "" {
+		err = in.best(d, m)
+	} else {
+		m.SendAt, err = in.sendAt(d.SendAt, d.Delay)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if m.MaxAttempts, err = in.maxAttempts(d.MaxAttempts); err != nil {

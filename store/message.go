@@ -124,6 +124,8 @@ type Message struct {
 	SentAs           string         `json:"sent_as,omitempty"`
 	Variant          string         `json:"variant,omitempty"` // the campaign variant it got at intake
 	History          []Change       `json:"history,omitempty"`
+
+	firstNote string // the note of its first history entry, from its Intake (why send_at "best" chose its time)
 }
 
 // Media is the attachment of a media message.

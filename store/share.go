@@ -19,6 +19,16 @@ func RegisterBuckets(names ...[]byte) {
 	allBuckets = append(allBuckets, names...)
 }
 
+// RegisterLaterBuckets is RegisterBuckets for buckets that files written
+// by an older waq lack: the next read-write Open creates them, and a
+// read-only Check of such a file does not count them missing.
+func RegisterLaterBuckets(names ...[]byte) {
+	RegisterBuckets(names...)
+	for _, n := range names {
+		addedLater[string(n)] = true
+	}
+}
+
 // Update runs fn in a write transaction shared with the other writers of
 // the moment and returns once the commit is on disk. fn may run more than
 // once (when a neighbour in its batch fails), so it must assign, not

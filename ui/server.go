@@ -68,6 +68,10 @@ type Options struct {
 	// country code (WAQ_DEFAULT_REGION, such as ES); "" requires the code.
 	DefaultRegion string
 
+	// BestHour answers a message's send_at "best" (stats.Best's Hour);
+	// nil refuses it with a 422.
+	BestHour store.BestHourFunc
+
 	// ResumeInstances, when set, is called by POST /v1/queue/resume to clear
 	// the pauses gateway failures caused as well.
 	ResumeInstances     func()
@@ -102,7 +106,7 @@ func NewServer(st *store.Store, opts Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.intake = store.Intake{Region: opts.DefaultRegion, MaxAttempts: opts.MaxAttempts, Now: s.now}
+	s.intake = store.Intake{Region: opts.DefaultRegion, MaxAttempts: opts.MaxAttempts, Now: s.now, BestHour: opts.BestHour}
 	if opts.Stats != nil { // campaigns and their variants live in the analytics
 		s.intake.Variants = opts.Stats.Variants
 	}

@@ -21,6 +21,7 @@ var statsRoutes = []route{
 	{http.MethodGet, "/v1/stats/campaigns"},
 	{http.MethodGet, "/v1/stats/campaigns/:name"},
 	{http.MethodGet, "/v1/stats/timeseries"},
+	{http.MethodGet, "/v1/stats/heatmap"},
 	{http.MethodGet, "/v1/reports/:period"},
 	{http.MethodPut, "/v1/campaigns/:name"},
 }
@@ -37,6 +38,7 @@ func (s *Server) registerStats() {
 	s.handle(http.MethodGet, "/v1/stats/campaigns", s.statsCampaigns)
 	s.handle(http.MethodGet, "/v1/stats/campaigns/:name", s.statsCampaign)
 	s.handle(http.MethodGet, "/v1/stats/timeseries", s.timeseries)
+	s.handle(http.MethodGet, "/v1/stats/heatmap", s.heatmap)
 	s.handleFile(http.MethodGet, "/v1/reports/:period", s.report)
 	s.handle(http.MethodPut, "/v1/campaigns/:name", s.putCampaign)
 }

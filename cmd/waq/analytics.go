@@ -60,3 +60,17 @@ func (m *Main) flushAnalytics() error {
 	}
 	return m.tracker.Flush()
 }
+
+// newBest is what answers a message's send_at "best": the analytics'
+// history, inside the configured send window (none: any hour).
+func (m *Main) newBest() (*stats.Best, error) {
+	p, err := m.Config.Pacing() // Validate checked it
+	if err != nil {
+		return nil, err
+	}
+	b := &stats.Best{Reader: m.reader}
+	if p.Window != nil { // a nil *sender.Window must not become a non-nil interface
+		b.Window = p.Window
+	}
+	return b, nil
+}

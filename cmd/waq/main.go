@@ -106,6 +106,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.mirrors = mirror.NewManager(m.store, m.Logger.With("part", "mirror"))
 	m.mirrors.Region = m.Config.DefaultRegion // national numbers of imported and mirrored jobs
+	best, err := m.newBest()
+	if err != nil {
+		return err
+	}
 	m.ui = ui.NewServer(m.store, ui.Options{
 		APIKey:        m.Config.APIKey,
 		WebhookToken:  m.Config.WebhookToken,
@@ -119,6 +123,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Receiver:            m.rcv,
 		Events:              m.tracker,
 		Stats:               m.reader,
+		BestHour:            best.Hour,
 		Importer:            m.mirrors, // cutover stops a mirror and translates its jobs first
 		Mirror:              m.mirrors,
 		ResumeInstances:     func() { m.resumeInstances() },

@@ -25,12 +25,18 @@ const (
 	Day       Bucket = "stats_day"       // counters per day in the reports' time zone
 	Contacts  Bucket = "stats_contacts"  // per contact: last activity, for conversations and response times
 	Campaigns Bucket = "stats_campaigns" // per campaign: costs and metadata
+	// ContactHours holds per contact its reads and replies by weekday and
+	// hour, for the best hour to send; kept apart from Contacts, whose
+	// states are dropped after days of silence.
+	ContactHours Bucket = "stats_contact_hours"
 )
 
 func init() {
 	for _, b := range []Bucket{Minute, Hour, Day, Contacts, Campaigns} {
 		store.RegisterBuckets([]byte(b))
 	}
+	store.RegisterLaterBuckets([]byte(ContactHours)) // newer than files in use
+
 }
 
 // DB is what the analytics records need of the message store

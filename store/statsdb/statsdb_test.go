@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/waqhq/waq/store"
 )
 
@@ -69,4 +71,30 @@ func TestStatsRecords(t *testing.T) {
 		t.Fatalf("second delete = %d, want 1", n)
 	}
 	b.mustCheck(t)
+}
+
+// A file written before stats_contact_hours existed checks sound read-only;
+// the next read-write Open creates the bucket.
+func TestCheckOlderFileWithoutContactHours(t *testing.T) {
+	path := filepath.Join(t.TempDir(), store.FileName)
+	s, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte(ContactHours)) })
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if probs, err := store.Check(path); err != nil || len(probs) > 0 {
+		t.Fatalf("check of an older file: %v %v", err, probs)
+	}
+	s, err = store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := View(s, func(tx Tx) error { tx.Get(ContactHours, []byte("+34600111222")); return nil }); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -12,6 +12,7 @@ import {$, h, fill, num, pct, dur, ms, money, bar, notice, table} from './dom.js
 import {NOT_AVAILABLE} from './overview.js';
 import * as charts from './charts.js';
 import {experiments} from './variants.js';
+import * as heatmap from './heatmap.js';
 
 const DAY = 864e5;
 const RANGES = {'24h': ['Last 24 hours', DAY], '7d': ['Last 7 days', 7 * DAY], '30d': ['Last 30 days', 30 * DAY]};
@@ -97,6 +98,7 @@ async function load() {
     fill(body,
       panel('messages', 'Messages', true),
       panel('week', 'Last 7 days, per hour', true),
+      panel('heatmap', 'When contacts read and reply: last 4 weeks by weekday and hour', true),
       h('div', {class: 'split even'}, panel('conversations', 'Conversations'), panel('funnel', 'Conversion funnel')),
       panel('performance', 'Sending performance', true),
       panel('campaigns', 'Campaigns', true));
@@ -123,6 +125,7 @@ function figures(g) {
       queueMicrotask(() => charts.draw(box, series, 'hour', 'Sent, delivered, read and failed per hour over the last 7 days'));
       return box;
     }),
+    part(g, 'heatmap', heatmap.load, heatmap.render),
     part(g, 'conversations', () => get('/v1/stats/conversations' + q), conversations),
     part(g, 'funnel', () => get('/v1/stats/conversions' + q), funnel),
     part(g, 'performance', () => get('/v1/stats/performance' + q), performance),
