@@ -53,7 +53,8 @@ type CampaignStats struct {
 
 // Validate returns an EINVALID *store.Error naming the first wrong field:
 // a name of 1 to CampaignNameMax printable characters, costs that are
-// finite and not negative, a currency of three upper-case letters.
+// finite and not negative, a currency of three upper-case letters
+// (required with a cost; a campaign of variants alone may leave it out).
 func (c *Campaign) Validate() error {
 	switch n := utf8.RuneCountInString(c.Name); {
 	case n == 0 || n > CampaignNameMax:
@@ -64,7 +65,7 @@ func (c *Campaign) Validate() error {
 		return store.FieldErrorf("cost_per_message", "must be a number, 0 or more")
 	case c.FixedCost < 0 || math.IsInf(c.FixedCost, 0) || math.IsNaN(c.FixedCost):
 		return store.FieldErrorf("fixed_cost", "must be a number, 0 or more")
-	case !isCurrency(c.Currency):
+	case (c.Currency != "" || c.CostPerMessage > 0 || c.FixedCost > 0) && !isCurrency(c.Currency):
 		return store.FieldErrorf("currency", "must be a 3-letter upper-case ISO 4217 code such as EUR")
 	}
 	return c.validateVariants()

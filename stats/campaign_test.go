@@ -33,7 +33,9 @@ func TestCampaignValidate(t *testing.T) {
 	f(Campaign{Name: "x", CostPerMessage: math.NaN(), Currency: "EUR"}, "cost_per_message")
 	f(Campaign{Name: "x", FixedCost: -0.01, Currency: "EUR"}, "fixed_cost")
 	f(Campaign{Name: "x", FixedCost: math.Inf(1), Currency: "EUR"}, "fixed_cost")
-	f(Campaign{Name: "x"}, "currency")
+	f(Campaign{Name: "x"}, "")                               // no cost: no currency needed
+	f(Campaign{Name: "x", CostPerMessage: 0.05}, "currency") // a cost needs its currency
+	f(Campaign{Name: "x", FixedCost: 10}, "currency")
 	f(Campaign{Name: "x", Currency: "eur"}, "currency")
 	f(Campaign{Name: "x", Currency: "EURO"}, "currency")
 }
