@@ -3,8 +3,6 @@ package resp
 import (
 	"crypto/subtle"
 	"math"
-	"strconv"
-	"strings"
 )
 
 func cmdAuth(c *call) error {
@@ -199,38 +197,6 @@ func cmdOK(c *call) error {
 func cmdEmptyArray(c *call) error {
 	c.w.array(0)
 	return nil
-}
-
-// configs are the settings CONFIG GET shows, read only: what clients and
-// browsers check (databases, maxmemory-policy for BullMQ-style checks).
-var configs = [][2]string{
-	{"appendonly", "no"}, {"databases", "16"}, {"maxclients", "10000"}, {"maxmemory", "0"},
-	{"maxmemory-policy", "noeviction"}, {"notify-keyspace-events", ""},
-	{"proto-max-bulk-len", ""}, {"save", ""}, {"timeout", "0"},
-}
-
-func cmdConfigGet(c *call) error {
-	var out []string
-	for _, kv := range configs {
-		if kv[0] == "proto-max-bulk-len" {
-			kv[1] = strconv.Itoa(c.s.opt.MaxBulk) // the server's own, as APPEND and SETRANGE use it
-		}
-		for _, p := range c.args[2:] {
-			if match([]byte(strings.ToLower(string(p))), []byte(kv[0])) {
-				out = append(out, kv[0], kv[1])
-				break
-			}
-		}
-	}
-	c.w.array(len(out))
-	for _, s := range out {
-		c.w.bulkString(s)
-	}
-	return nil
-}
-
-func cmdConfigSet(*call) error {
-	return rerr("ERR CONFIG SET is not supported: waq is configured with WAQ_* settings")
 }
 
 func cmdTime(c *call) error {

@@ -50,6 +50,7 @@ type Server struct {
 	clients map[int64]*client
 	watch   map[string]map[*client]struct{} // db|key -> clients watching it
 	cursors *cursorTable
+	conf    settings // CONFIG SET's encoding thresholds
 	ln      net.Listener
 	done    chan struct{}
 	stop    chan struct{}
