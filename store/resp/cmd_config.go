@@ -167,7 +167,7 @@ func cmdFunctionFlush(c *call) error {
 	if len(c.args) > 3 {
 		return rerr("ERR unknown subcommand or wrong number of arguments for 'FLUSH'. Try FUNCTION HELP.")
 	}
-	if (len(c.args) == 3 && !eq(c.args[2], "async") && !eq(c.args[2], "sync")) {
+	if len(c.args) == 3 && !eq(c.args[2], "async") && !eq(c.args[2], "sync") {
 		return rerr("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
 	}
 	c.w.ok()
