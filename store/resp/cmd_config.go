@@ -102,7 +102,7 @@ func cmdConfigGet(c *call) error {
 			}
 		}
 	}
-	c.w.array(len(out))
+	c.w.mapLen(len(out) / 2)
 	for _, s := range out {
 		c.w.bulkString(s)
 	}

@@ -33,7 +33,7 @@ func cmdInfo(c *call) error {
 			return err
 		}
 	}
-	c.w.bulkString(b.String())
+	c.w.verbatim(b.String())
 	return nil
 }
 
