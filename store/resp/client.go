@@ -26,8 +26,8 @@ type client struct {
 	name  string
 	db    int
 	proto int // 2, or 3 after HELLO 3 (w.resp3 is the writer's copy)
-	cmd  string
-	last time.Time
+	cmd   string
+	last  time.Time
 
 	multi   bool
 	queued  [][][]byte
