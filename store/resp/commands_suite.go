@@ -14,14 +14,42 @@ func defSuite() {
 	def(g, "object|idletime", 3, "readonly", 2, 2, 1, cmdObjectIdletime)
 	def(g, "object|freq", 3, "readonly", 2, 2, 1, cmdObjectFreq)
 	def(g, "object|help", 2, "loading stale", 0, 0, 0, cmdObjectHelp)
+	const (
+		s = "set"
+		z = "sorted-set"
+	)
+	def(s, "sinterstore", -3, "write denyoom", 1, -1, 1, cmdSInterStore)
+	def(s, "sunionstore", -3, "write denyoom", 1, -1, 1, cmdSUnionStore)
+	def(s, "sdiffstore", -3, "write denyoom", 1, -1, 1, cmdSDiffStore)
+	def(s, "sintercard", -3, "readonly", 0, 0, 0, cmdSInterCard)
+	def(s, "smove", 4, "write fast ~touch", 1, 2, 1, cmdSMove)
+	def(z, "zunion", -3, "readonly", 0, 0, 0, cmdZUnion)
+	def(z, "zinter", -3, "readonly", 0, 0, 0, cmdZInter)
+	def(z, "zdiff", -3, "readonly", 0, 0, 0, cmdZDiff)
+	def(z, "zunionstore", -4, "write denyoom", 1, 1, 1, cmdZUnionStore)
+	def(z, "zinterstore", -4, "write denyoom", 1, 1, 1, cmdZInterStore)
+	def(z, "zdiffstore", -4, "write denyoom", 1, 1, 1, cmdZDiffStore)
+	def(z, "zintercard", -3, "readonly", 0, 0, 0, cmdZInterCard)
 	container(sc, "function", -2, "~notx", nil)
 	def(sc, "function|flush", -2, "write noscript", 0, 0, 0, cmdFunctionFlush)
 	def(sc, "function|list", -2, "noscript", 0, 0, 0, cmdFunctionList)
 
 	for name, args := range map[string]string{
-		"object":   "ENCODING key|FREQ key|IDLETIME key|REFCOUNT key|HELP",
-		"function": "FLUSH [ASYNC|SYNC]|LIST [LIBRARYNAME library-name-pattern] [WITHCODE]",
-		"config":   "GET parameter [parameter ...]|SET parameter value [parameter value ...]",
+		"object":      "ENCODING key|FREQ key|IDLETIME key|REFCOUNT key|HELP",
+		"function":    "FLUSH [ASYNC|SYNC]|LIST [LIBRARYNAME library-name-pattern] [WITHCODE]",
+		"sinterstore": "destination key [key ...]",
+		"sunionstore": "destination key [key ...]",
+		"sdiffstore":  "destination key [key ...]",
+		"sintercard":  "numkeys key [key ...] [LIMIT limit]",
+		"smove":       "source destination member",
+		"zunion":      "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]",
+		"zinter":      "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]",
+		"zdiff":       "numkeys key [key ...] [WITHSCORES]",
+		"zunionstore": "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]",
+		"zinterstore": "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]",
+		"zdiffstore":  "destination numkeys key [key ...]",
+		"zintercard":  "numkeys key [key ...] [LIMIT limit]",
+		"config":      "GET parameter [parameter ...]|SET parameter value [parameter value ...]",
 	} {
 		syntax[name] = args
 	}

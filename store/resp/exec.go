@@ -122,7 +122,7 @@ func (s *Server) dispatch(cl *client, tx *store.KTx, w *reply, args [][]byte) er
 	}
 	cl.touch(cmd.name, s.opt.Now())
 	c := &call{s: s, cl: cl, tx: tx, w: w, cmd: cmd, args: args}
-	if cmd.write && tx != nil {
+	if cmd.write && tx != nil && !cmd.selfTouch {
 		s.touchKeys(c)
 	}
 	start := w.len()
