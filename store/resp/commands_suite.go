@@ -30,6 +30,9 @@ func defSuite() {
 	def(z, "zinterstore", -4, "write denyoom", 1, 1, 1, cmdZInterStore)
 	def(z, "zdiffstore", -4, "write denyoom", 1, 1, 1, cmdZDiffStore)
 	def(z, "zintercard", -3, "readonly", 0, 0, 0, cmdZInterCard)
+	def(g, "copy", -3, "write denyoom ~touch", 1, 2, 1, cmdCopy)
+	def(g, "move", 3, "write fast ~touch", 1, 1, 1, cmdMove)
+	def(g, "randomkey", 1, "readonly", 0, 0, 0, cmdRandomKey)
 	container(sc, "function", -2, "~notx", nil)
 	def(sc, "function|flush", -2, "write noscript", 0, 0, 0, cmdFunctionFlush)
 	def(sc, "function|list", -2, "noscript", 0, 0, 0, cmdFunctionList)
@@ -49,6 +52,9 @@ func defSuite() {
 		"zinterstore": "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]",
 		"zdiffstore":  "destination numkeys key [key ...]",
 		"zintercard":  "numkeys key [key ...] [LIMIT limit]",
+		"copy":        "source destination [DB destination-db] [REPLACE]",
+		"move":        "key db",
+		"randomkey":   "",
 		"config":      "GET parameter [parameter ...]|SET parameter value [parameter value ...]",
 	} {
 		syntax[name] = args
