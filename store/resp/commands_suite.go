@@ -33,6 +33,12 @@ func defSuite() {
 	def(g, "copy", -3, "write denyoom ~touch", 1, 2, 1, cmdCopy)
 	def(g, "move", 3, "write fast ~touch", 1, 1, 1, cmdMove)
 	def(g, "randomkey", 1, "readonly", 0, 0, 0, cmdRandomKey)
+	const b = "bitmap"
+	def(b, "setbit", 4, "write denyoom", 1, 1, 1, cmdSetBit)
+	def(b, "getbit", 3, "readonly fast", 1, 1, 1, cmdGetBit)
+	def(b, "bitcount", -2, "readonly", 1, 1, 1, cmdBitCount)
+	def(b, "bitpos", -3, "readonly", 1, 1, 1, cmdBitPos)
+	def("string", "lcs", -3, "readonly", 1, 2, 1, cmdLCS)
 	container(sc, "function", -2, "~notx", nil)
 	def(sc, "function|flush", -2, "write noscript", 0, 0, 0, cmdFunctionFlush)
 	def(sc, "function|list", -2, "noscript", 0, 0, 0, cmdFunctionList)
@@ -55,6 +61,11 @@ func defSuite() {
 		"copy":        "source destination [DB destination-db] [REPLACE]",
 		"move":        "key db",
 		"randomkey":   "",
+		"setbit":      "key offset value",
+		"getbit":      "key offset",
+		"bitcount":    "key [start end [BYTE|BIT]]",
+		"bitpos":      "key bit [start [end [BYTE|BIT]]]",
+		"lcs":         "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]",
 		"config":      "GET parameter [parameter ...]|SET parameter value [parameter value ...]",
 	} {
 		syntax[name] = args
