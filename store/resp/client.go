@@ -127,6 +127,9 @@ func (s *Server) unwatch(cl *client) {
 // touched marks the clients watching key; it runs inside the write
 // transaction, so it is ordered with the EXEC checks of other clients.
 func (s *Server) touched(db int, key []byte) {
+	if s.blocked.n.Load() > 0 {
+		s.wakeKey(db, key)
+	}
 	if s.watching.Load() == 0 {
 		return // the common case: no lock on the committer's path
 	}

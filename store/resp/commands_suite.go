@@ -39,6 +39,21 @@ func defSuite() {
 	def(b, "bitcount", -2, "readonly", 1, 1, 1, cmdBitCount)
 	def(b, "bitpos", -3, "readonly", 1, 1, 1, cmdBitPos)
 	def("string", "lcs", -3, "readonly", 1, 2, 1, cmdLCS)
+	const (
+		l   = "list"
+		blk = "write blocking ~notx"
+	)
+	def(l, "blpop", -3, blk, 1, -2, 1, cmdBLPop)
+	def(l, "brpop", -3, blk, 1, -2, 1, cmdBRPop)
+	def(l, "brpoplpush", 4, "write denyoom blocking ~notx", 1, 2, 1, cmdBRPopLPush)
+	def(l, "blmove", 6, "write denyoom blocking ~notx", 1, 2, 1, cmdBLMove)
+	def(l, "lmpop", -4, "write", 0, 0, 0, cmdLMPop)
+	def(l, "blmpop", -5, blk, 0, 0, 0, cmdBLMPop)
+	def(z, "bzpopmin", -3, "write blocking fast ~notx", 1, -2, 1, cmdBZPopMin)
+	def(z, "bzpopmax", -3, "write blocking fast ~notx", 1, -2, 1, cmdBZPopMax)
+	def(z, "zmpop", -4, "write", 0, 0, 0, cmdZMPop)
+	def(z, "bzmpop", -5, blk, 0, 0, 0, cmdBZMPop)
+	def("connection", "client|unblock", -3, "admin noscript loading stale", 0, 0, 0, cmdClientUnblock)
 	container(sc, "function", -2, "~notx", nil)
 	def(sc, "function|flush", -2, "write noscript", 0, 0, 0, cmdFunctionFlush)
 	def(sc, "function|list", -2, "noscript", 0, 0, 0, cmdFunctionList)
@@ -66,6 +81,16 @@ func defSuite() {
 		"bitcount":    "key [start end [BYTE|BIT]]",
 		"bitpos":      "key bit [start [end [BYTE|BIT]]]",
 		"lcs":         "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]",
+		"blpop":       "key [key ...] timeout",
+		"brpop":       "key [key ...] timeout",
+		"brpoplpush":  "source destination timeout",
+		"blmove":      "source destination LEFT|RIGHT LEFT|RIGHT timeout",
+		"lmpop":       "numkeys key [key ...] LEFT|RIGHT [COUNT count]",
+		"blmpop":      "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]",
+		"bzpopmin":    "key [key ...] timeout",
+		"bzpopmax":    "key [key ...] timeout",
+		"zmpop":       "numkeys key [key ...] MIN|MAX [COUNT count]",
+		"bzmpop":      "timeout numkeys key [key ...] MIN|MAX [COUNT count]",
 		"config":      "GET parameter [parameter ...]|SET parameter value [parameter value ...]",
 	} {
 		syntax[name] = args

@@ -28,6 +28,9 @@ func (s *Server) run(cl *client, cmds []redcon.Command) {
 	for i := 0; i < len(cmds) && !cl.quit; {
 		n := s.groupLen(cl, cmds[i:])
 		if n == 0 {
+			if cmd := lookup(cmds[i].Args[0]); cmd != nil && cmd.blocking && !cl.multi {
+				s.flushReplies(cl) // the client sees what came before while this one waits
+			}
 			s.runAlone(cl, cmds[i].Args)
 			i++
 			continue

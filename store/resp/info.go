@@ -54,7 +54,7 @@ func (c *call) infoSection(b *strings.Builder, sec string) error {
 		line(b, "executable", "waq")
 	case "clients":
 		line(b, "connected_clients", s.clientCount())
-		line(b, "blocked_clients", 0)
+		line(b, "blocked_clients", s.blocked.n.Load())
 	case "memory":
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)

@@ -51,6 +51,7 @@ type Server struct {
 	watch   map[string]map[*client]struct{} // db|key -> clients watching it
 	cursors *cursorTable
 	conf    settings // CONFIG SET's encoding thresholds
+	blocked blockers // clients waiting in BLPOP, BZPOPMIN, …
 	ln      net.Listener
 	done    chan struct{}
 	stop    chan struct{}

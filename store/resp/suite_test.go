@@ -1,6 +1,11 @@
 package resp
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
 
 // TestSMoveWatch: SMOVE tells WATCH of the destination only when the member
 // was added to it, as Redis does (its suite's "SMOVE only notify dstset
@@ -25,4 +30,74 @@ func TestSMoveWatch(t *testing.T) {
 	}
 	f("a", "*1\r\n:1\r\n") // already in dst: the transaction runs
 	f("b", "*-1\r\n")      // added to dst: the transaction is aborted
+}
+
+// waitBlocked waits until INFO reports n blocked clients.
+func waitBlocked(t *testing.T, c *rconn, n int) {
+	t.Helper()
+	want := "blocked_clients:" + strconv.Itoa(n) + "\r\n"
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		info, err := c.do("INFO", "clients")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(info, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %q in %q", want, info)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// send writes a command without reading its reply.
+func (r *rconn) send(t *testing.T, args ...string) {
+	t.Helper()
+	if _, err := r.c.Write(encode(args)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (r *rconn) read(t *testing.T) string {
+	t.Helper()
+	r.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	v, err := readReply(r.rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.raw
+}
+
+// TestBlockingOrder: clients blocked on a key are served in the order they
+// blocked, by a push from another connection; one that hung up is skipped
+// and takes nothing.
+func TestBlockingOrder(t *testing.T) {
+	addr, _ := startWaq(t, Options{})
+	ctl := dial(t, addr)
+	a, gone, b := dial(t, addr), dial(t, addr), dial(t, addr)
+	a.send(t, "BLPOP", "k", "0")
+	waitBlocked(t, ctl, 1)
+	gone.send(t, "BRPOP", "k", "0")
+	waitBlocked(t, ctl, 2)
+	b.send(t, "BLPOP", "other", "k", "0")
+	waitBlocked(t, ctl, 3)
+	gone.c.Close()
+	waitBlocked(t, ctl, 2)
+	if got, _ := ctl.do("RPUSH", "k", "1", "2", "3"); got != ":3\r\n" {
+		t.Fatalf("RPUSH: %q", got)
+	}
+	if got := a.read(t); got != "*2\r\n$1\r\nk\r\n$1\r\n1\r\n" {
+		t.Errorf("first blocked got %q", got)
+	}
+	if got := b.read(t); got != "*2\r\n$1\r\nk\r\n$1\r\n2\r\n" {
+		t.Errorf("second blocked got %q", got)
+	}
+	if got, _ := ctl.do("LRANGE", "k", "0", "-1"); got != "*1\r\n$1\r\n3\r\n" {
+		t.Errorf("left in the list: %q", got)
+	}
+	if got, _ := a.do("BZPOPMIN", "z", "0.05"); got != "*-1\r\n" {
+		t.Errorf("timeout: %q", got)
+	}
 }

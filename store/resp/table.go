@@ -19,7 +19,7 @@ type command struct {
 	run               func(*call) error
 	sub               map[string]*command
 
-	write, noTx, noAuth, multiCtl, selfTouch bool
+	write, noTx, noAuth, multiCtl, selfTouch, blocking bool
 }
 
 var commands = map[string]*command{}
@@ -30,6 +30,8 @@ func def(group string, name string, arity int, flags string, first, last, step i
 		switch f {
 		case "write":
 			c.write = true
+		case "blocking":
+			c.blocking = true
 		case "~notx":
 			c.noTx = true
 		case "~noauth":
