@@ -13,8 +13,11 @@ import (
 // Blocking commands (BLPOP, BZPOPMIN, …) wait on their keys. A client that
 // blocks joins each key's queue; a write to the key wakes the first client
 // of its queue, which tries again in its own transaction, and when served
-// its pop wakes the next. Writes that do not come through RESP (the mirror,
-// the importer) are found by polling, every blockPoll.
+// its pop wakes the next. As in Redis, the writer answers only once the
+// clients it woke have tried (and those they woke in turn: a chain of
+// BLMOVEs completes before the push that started it is answered). Writes
+// that do not come through RESP (the mirror, the importer) are found by
+// polling, every blockPoll.
 
 // blockPoll is how often a blocked client looks again without being woken.
 const blockPoll = 250 * time.Millisecond
@@ -23,7 +26,23 @@ type waiter struct {
 	cl    *client
 	wake  chan struct{} // a write touched one of the keys
 	abort chan bool     // CLIENT UNBLOCK: true for ERROR, false for TIMEOUT
+	done  atomic.Bool   // served: no longer woken
+
+	mu                 sync.Mutex
+	started, completed uint64        // tries
+	progress           chan struct{} // closed after each try and when it leaves
+	left               bool
 }
+
+// wakeup is a waiter a write woke, and the try of it the writer waits for:
+// the first to start after the wake, which sees the write.
+type wakeup struct {
+	w      *waiter
+	target uint64
+}
+
+// wakeWaitMax bounds how long a writer waits for the clients it woke.
+const wakeWaitMax = 2 * time.Second
 
 // blockers are a server's blocked clients, by db|key in arrival order.
 type blockers struct {
@@ -33,7 +52,7 @@ type blockers struct {
 }
 
 func (s *Server) blockOn(cl *client, db int, keys [][]byte) *waiter {
-	w := &waiter{cl: cl, wake: make(chan struct{}, 1), abort: make(chan bool, 1)}
+	w := &waiter{cl: cl, wake: make(chan struct{}, 1), abort: make(chan bool, 1), progress: make(chan struct{})}
 	b := &s.blocked
 	b.mu.Lock()
 	if b.queue == nil {
@@ -49,6 +68,10 @@ func (s *Server) blockOn(cl *client, db int, keys [][]byte) *waiter {
 }
 
 func (s *Server) unblockWaiter(w *waiter, db int, keys [][]byte) {
+	w.mu.Lock()
+	w.left = true
+	close(w.progress)
+	w.mu.Unlock()
 	b := &s.blocked
 	b.mu.Lock()
 	for _, k := range keys {
@@ -65,26 +88,75 @@ func (s *Server) unblockWaiter(w *waiter, db int, keys [][]byte) {
 			continue
 		}
 		b.queue[wk] = q
-		select { // the next in line looks, in case this one took less than there was
-		case q[0].wake <- struct{}{}:
-		default:
+		if head := first(q); head != nil { // the next in line looks, in case this one left some
+			select {
+			case head.wake <- struct{}{}:
+			default:
+			}
 		}
 	}
 	b.mu.Unlock()
 	b.n.Add(-1)
 }
 
-// wakeKey wakes the first client blocked on key.
-func (s *Server) wakeKey(db int, key []byte) {
-	b := &s.blocked
-	b.mu.Lock()
-	if q := b.queue[watchKey(db, key)]; len(q) > 0 {
-		select {
-		case q[0].wake <- struct{}{}:
-		default:
+// first is the first waiter of q not yet served.
+func first(q []*waiter) *waiter {
+	for _, w := range q {
+		if !w.done.Load() {
+			return w
 		}
 	}
+	return nil
+}
+
+// touch tells WATCH that key changed and wakes the first client blocked on
+// it, which the caller's client then waits for (waitWoken).
+func (c *call) touch(db int, key []byte) {
+	c.s.touched(db, key)
+	b := &c.s.blocked
+	if b.n.Load() == 0 {
+		return
+	}
+	b.mu.Lock()
+	w := first(b.queue[watchKey(db, key)])
 	b.mu.Unlock()
+	if w == nil || w.cl == c.cl {
+		return
+	}
+	w.mu.Lock()
+	c.cl.woke = append(c.cl.woke, wakeup{w, w.started + 1})
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// waitWoken waits until each client cl woke has tried (or left), at most
+// wakeWaitMax in all.
+func (s *Server) waitWoken(cl *client) {
+	if len(cl.woke) == 0 {
+		return
+	}
+	deadline := time.NewTimer(wakeWaitMax)
+	defer deadline.Stop()
+	for _, u := range cl.woke {
+		for {
+			u.w.mu.Lock()
+			ok, ch := u.w.left || u.w.completed >= u.target, u.w.progress
+			u.w.mu.Unlock()
+			if ok {
+				break
+			}
+			select {
+			case <-ch:
+			case <-deadline.C:
+				cl.woke = cl.woke[:0]
+				return
+			}
+		}
+	}
+	cl.woke = cl.woke[:0]
 }
 
 // unblockClient ends the wait of the client with id; false when it is not
@@ -129,9 +201,9 @@ func isRangeErr(err error) bool {
 // blockFor answers a blocking command: try serves it in a write transaction
 // when one of keys has what it needs (writing the reply, returning true).
 // Inside MULTI it does not wait. On timeout the reply is a null array.
-func blockFor(c *call, keys [][]byte, timeout time.Duration, try func(c *call) (bool, error)) error {
+func blockFor(c *call, keys [][]byte, timeout time.Duration, try func(c *call, retry bool) (bool, error)) error {
 	if c.tx != nil { // queued in MULTI: answer at once
-		ok, err := try(c)
+		ok, err := try(c, false)
 		if err == nil && !ok {
 			c.w.nullArray()
 		}
@@ -148,12 +220,14 @@ func blockFor(c *call, keys [][]byte, timeout time.Duration, try func(c *call) (
 	}
 	poll := time.NewTicker(blockPoll)
 	defer poll.Stop()
-	for {
+	for retry := false; ; retry = true {
 		if peerGone(c.cl) { // nobody to serve: leave the elements
 			c.cl.quit = true
 			return nil
 		}
-		if ok, err := blockTry(c, try); err != nil || ok {
+		ok, err := blockTry(c, w, try, retry)
+		if err != nil || ok {
+			s.waitWoken(c.cl) // the clients this one's pop or move woke
 			return err
 		}
 		select {
@@ -175,17 +249,36 @@ func blockFor(c *call, keys [][]byte, timeout time.Duration, try func(c *call) (
 }
 
 // blockTry runs try once in a write transaction, keeping its reply only
-// when it served the command.
-func blockTry(c *call, try func(c *call) (bool, error)) (bool, error) {
-	start, served := c.w.len(), false
+// when it served the command. On a retry, keys of another type are passed
+// over rather than refused: Redis serves a blocked client only from a key
+// of the type it waits for.
+func blockTry(c *call, w *waiter, try func(c *call, retry bool) (bool, error), retry bool) (bool, error) {
+	w.mu.Lock()
+	w.started++
+	w.mu.Unlock()
+	served := false
+	defer func() {
+		if served {
+			return // told when it leaves, after the clients it woke in turn
+		}
+		w.mu.Lock()
+		w.completed++
+		close(w.progress)
+		w.progress = make(chan struct{})
+		w.mu.Unlock()
+	}()
+	start := c.w.len()
 	err := c.s.st.KUpdate(func(tx *store.KTx) error {
 		c.w.truncate(start)
 		c.tx = tx
 		defer func() { c.tx = nil }()
 		var err error
-		served, err = try(c)
+		served, err = try(c, retry)
 		if err == nil && !served {
 			c.w.truncate(start)
+		}
+		if served { // before the commit: the clients it wakes must pass it over
+			w.done.Store(true)
 		}
 		return err
 	})

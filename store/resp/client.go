@@ -34,6 +34,7 @@ type client struct {
 	aborted bool           // a command queued in MULTI was refused: EXEC fails
 	watched map[string]int // db|key -> db
 	dirty   atomic.Bool    // a watched key was written
+	woke    []wakeup       // blocked clients this one's writes woke
 }
 
 func (cl *client) setDB(db int) {
@@ -127,9 +128,6 @@ func (s *Server) unwatch(cl *client) {
 // touched marks the clients watching key; it runs inside the write
 // transaction, so it is ordered with the EXEC checks of other clients.
 func (s *Server) touched(db int, key []byte) {
-	if s.blocked.n.Load() > 0 {
-		s.wakeKey(db, key)
-	}
 	if s.watching.Load() == 0 {
 		return // the common case: no lock on the committer's path
 	}

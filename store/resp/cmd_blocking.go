@@ -2,6 +2,7 @@ package resp
 
 import (
 	"bytes"
+	"errors"
 	"time"
 
 	"github.com/waqhq/waq/store"
@@ -20,8 +21,8 @@ func blpop(c *call, left bool) error {
 		return err
 	}
 	keys := c.args[1 : len(c.args)-1]
-	return blockFor(c, keys, timeout, func(c *call) (bool, error) {
-		k, err := firstNonEmpty(c, keys, store.KList)
+	return blockFor(c, keys, timeout, func(c *call, retry bool) (bool, error) {
+		k, err := firstNonEmpty(c, keys, store.KList, retry)
 		if err != nil || k == nil {
 			return false, err
 		}
@@ -29,16 +30,20 @@ func blpop(c *call, left bool) error {
 		c.w.array(2)
 		c.w.bulk(k)
 		c.w.bulk(v)
-		c.s.touched(c.db(), k)
+		c.touch(c.db(), k)
 		return true, err
 	})
 }
 
 // firstNonEmpty returns the first key holding a non-empty collection of
-// type typ, or ErrWrongType for a key of another type met before it.
-func firstNonEmpty(c *call, keys [][]byte, typ store.KType) ([]byte, error) {
+// type typ, or ErrWrongType for a key of another type met before it
+// (passed over when skipOthers).
+func firstNonEmpty(c *call, keys [][]byte, typ store.KType, skipOthers bool) ([]byte, error) {
 	for _, k := range keys {
 		n, err := c.tx.Len(c.db(), k, typ)
+		if errors.Is(err, store.ErrWrongType) && skipOthers {
+			continue
+		}
 		if err != nil || n > 0 {
 			return k, err
 		}
@@ -68,12 +73,16 @@ func blmove(c *call, from, to bool, t []byte) error {
 	if c.tx != nil { // in MULTI: LMOVE's answer, a null bulk when empty
 		return lmove(c, from, to)
 	}
-	return blockFor(c, c.args[1:2], timeout, func(c *call) (bool, error) {
-		if n, err := c.tx.Len(c.db(), c.args[1], store.KList); err != nil || n == 0 {
+	return blockFor(c, c.args[1:2], timeout, func(c *call, retry bool) (bool, error) {
+		n, err := c.tx.Len(c.db(), c.args[1], store.KList)
+		if errors.Is(err, store.ErrWrongType) && retry {
+			return false, nil
+		}
+		if err != nil || n == 0 {
 			return false, err
 		}
-		c.s.touched(c.db(), c.args[1])
-		c.s.touched(c.db(), c.args[2])
+		c.touch(c.db(), c.args[1])
+		c.touch(c.db(), c.args[2])
 		return true, lmove(c, from, to)
 	})
 }
@@ -132,8 +141,8 @@ func lmpop(c *call, at int, block bool) error {
 	if err != nil {
 		return err
 	}
-	try := func(c *call) (bool, error) {
-		k, err := firstNonEmpty(c, o.keys, store.KList)
+	try := func(c *call, retry bool) (bool, error) {
+		k, err := firstNonEmpty(c, o.keys, store.KList, retry)
 		if err != nil || k == nil {
 			return false, err
 		}
@@ -148,11 +157,11 @@ func lmpop(c *call, at int, block bool) error {
 			}
 			c.w.bulk(v)
 		}
-		c.s.touched(c.db(), k)
+		c.touch(c.db(), k)
 		return true, nil
 	}
 	if !block {
-		ok, err := try(c)
+		ok, err := try(c, false)
 		if err == nil && !ok {
 			c.w.nullArray()
 		}
@@ -174,6 +183,6 @@ func zpopFrom(c *call, key []byte, count int64, max bool) ([]zpair, error) {
 			_, err = c.tx.ZRem(c.db(), key, p.m)
 		}
 	}
-	c.s.touched(c.db(), key)
+	c.touch(c.db(), key)
 	return ps, err
 }

@@ -16,8 +16,8 @@ func bzpop(c *call, max bool) error {
 		return err
 	}
 	keys := c.args[1 : len(c.args)-1]
-	return blockFor(c, keys, timeout, func(c *call) (bool, error) {
-		k, err := firstNonEmpty(c, keys, store.KZSet)
+	return blockFor(c, keys, timeout, func(c *call, retry bool) (bool, error) {
+		k, err := firstNonEmpty(c, keys, store.KZSet, retry)
 		if err != nil || k == nil {
 			return false, err
 		}
@@ -51,8 +51,8 @@ func zmpop(c *call, at int, block bool) error {
 	if err != nil {
 		return err
 	}
-	try := func(c *call) (bool, error) {
-		k, err := firstNonEmpty(c, o.keys, store.KZSet)
+	try := func(c *call, retry bool) (bool, error) {
+		k, err := firstNonEmpty(c, o.keys, store.KZSet, retry)
 		if err != nil || k == nil {
 			return false, err
 		}
@@ -71,7 +71,7 @@ func zmpop(c *call, at int, block bool) error {
 		return true, nil
 	}
 	if !block {
-		ok, err := try(c)
+		ok, err := try(c, false)
 		if err == nil && !ok {
 			c.w.nullArray()
 		}

@@ -149,9 +149,9 @@ func copyKey(c *call, src []byte, db int, dst []byte, replace, move bool) error 
 	if err := v.write(c, db, dst); err != nil {
 		return err
 	}
-	c.s.touched(db, dst)
+	c.touch(db, dst)
 	if move {
-		c.s.touched(c.db(), src)
+		c.touch(c.db(), src)
 		if _, err := c.tx.Delete(c.db(), src); err != nil {
 			return err
 		}

@@ -121,11 +121,11 @@ func cmdSMove(c *call) error {
 		c.w.int(0)
 		return err
 	}
-	c.s.touched(c.db(), src)
+	c.touch(c.db(), src)
 	if added, err := c.tx.SAdd(c.db(), dst, m); err != nil {
 		return err
 	} else if added {
-		c.s.touched(c.db(), dst)
+		c.touch(c.db(), dst)
 	}
 	c.w.int(1)
 	return nil

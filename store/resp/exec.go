@@ -209,6 +209,6 @@ func (s *Server) touchKeys(c *call) {
 	}
 	step := max(c.cmd.step, 1)
 	for i := c.cmd.first; i <= last && i < len(c.args); i += step {
-		s.touched(c.db(), c.args[i])
+		c.touch(c.db(), c.args[i])
 	}
 }

@@ -101,3 +101,30 @@ func TestBlockingOrder(t *testing.T) {
 		t.Errorf("timeout: %q", got)
 	}
 }
+
+// TestBlockingChain: a push is answered only after the clients it
+// unblocked, and those they unblocked in turn, were served, as in Redis; a
+// client already served is not woken by the chain it started.
+func TestBlockingChain(t *testing.T) {
+	addr, _ := startWaq(t, Options{})
+	ctl := dial(t, addr)
+	f := func(first, second []string, want map[string]string) {
+		t.Helper()
+		ctl.do("FLUSHDB")
+		a, b := dial(t, addr), dial(t, addr)
+		a.send(t, first...)
+		waitBlocked(t, ctl, 1)
+		b.send(t, second...)
+		waitBlocked(t, ctl, 2)
+		ctl.do("RPUSH", "l1", "foo")
+		for k, v := range want { // read at once: no waiting for the chain
+			if got, _ := ctl.do("LRANGE", k, "0", "-1"); got != v {
+				t.Errorf("%v then %v: %s is %q, want %q", first, second, k, got, v)
+			}
+		}
+	}
+	f([]string{"BLMOVE", "l1", "l2", "RIGHT", "LEFT", "0"}, []string{"BLMOVE", "l2", "l3", "LEFT", "RIGHT", "0"},
+		map[string]string{"l1": "*0\r\n", "l2": "*0\r\n", "l3": "*1\r\n$3\r\nfoo\r\n"})
+	f([]string{"BRPOPLPUSH", "l1", "l2", "0"}, []string{"BRPOPLPUSH", "l2", "l1", "0"},
+		map[string]string{"l1": "*1\r\n$3\r\nfoo\r\n", "l2": "*0\r\n"})
+}
