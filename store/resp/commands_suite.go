@@ -54,6 +54,8 @@ func defSuite() {
 	def(z, "zmpop", -4, "write", 0, 0, 0, cmdZMPop)
 	def(z, "bzmpop", -5, blk, 0, 0, 0, cmdBZMPop)
 	def("connection", "client|unblock", -3, "admin noscript loading stale", 0, 0, 0, cmdClientUnblock)
+	def(z, "zrangestore", -5, "write denyoom", 1, 2, 1, cmdZRangeStore)
+	def(z, "zrandmember", -2, "readonly", 1, 1, 1, cmdZRandMember)
 	container(sc, "function", -2, "~notx", nil)
 	def(sc, "function|flush", -2, "write noscript", 0, 0, 0, cmdFunctionFlush)
 	def(sc, "function|list", -2, "noscript", 0, 0, 0, cmdFunctionList)
@@ -91,6 +93,8 @@ func defSuite() {
 		"bzpopmax":    "key [key ...] timeout",
 		"zmpop":       "numkeys key [key ...] MIN|MAX [COUNT count]",
 		"bzmpop":      "timeout numkeys key [key ...] MIN|MAX [COUNT count]",
+		"zrangestore": "dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]",
+		"zrandmember": "key [count [WITHSCORES]]",
 		"config":      "GET parameter [parameter ...]|SET parameter value [parameter value ...]",
 	} {
 		syntax[name] = args
