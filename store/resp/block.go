@@ -3,6 +3,7 @@ package resp
 import (
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -97,6 +98,20 @@ func (s *Server) unblockWaiter(w *waiter, db int, keys [][]byte) {
 	}
 	b.mu.Unlock()
 	b.n.Add(-1)
+}
+
+// inTurn reports whether cl may be served from key: no client blocked on it
+// before cl is still waiting. A blocking command that arrived after others
+// (but runs its first try after a push they were woken by) waits its turn.
+func (c *call) inTurn(db int, key []byte) bool {
+	if !c.cl.waiting {
+		return true
+	}
+	b := &c.s.blocked
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w := first(b.queue[watchKey(db, key)])
+	return w == nil || w.cl == c.cl
 }
 
 // first is the first waiter of q not yet served.
@@ -211,7 +226,11 @@ func blockFor(c *call, keys [][]byte, timeout time.Duration, try func(c *call, r
 	}
 	s, db := c.s, c.db()
 	w := s.blockOn(c.cl, db, keys) // before the first try: no write is missed
-	defer s.unblockWaiter(w, db, keys)
+	c.cl.waiting = true
+	defer func() {
+		c.cl.waiting = false
+		s.unblockWaiter(w, db, keys)
+	}()
 	var deadline <-chan time.Time
 	if timeout > 0 {
 		t := time.NewTimer(timeout)
@@ -283,4 +302,20 @@ func blockTry(c *call, w *waiter, try func(c *call, retry bool) (bool, error), r
 		return err
 	})
 	return served, err
+}
+
+// wakeDB wakes the first client blocked on each key of db (SWAPDB).
+func (s *Server) wakeDB(db int) {
+	b := &s.blocked
+	prefix := watchKey(db, nil)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for k, q := range b.queue {
+		if w := first(q); w != nil && strings.HasPrefix(k, prefix) {
+			select {
+			case w.wake <- struct{}{}:
+			default:
+			}
+		}
+	}
 }

@@ -35,6 +35,7 @@ type client struct {
 	watched map[string]int // db|key -> db
 	dirty   atomic.Bool    // a watched key was written
 	woke    []wakeup       // blocked clients this one's writes woke
+	waiting bool           // blocked in blockFor
 }
 
 func (cl *client) setDB(db int) {

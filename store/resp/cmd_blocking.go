@@ -44,6 +44,9 @@ func firstNonEmpty(c *call, keys [][]byte, typ store.KType, skipOthers bool) ([]
 		if errors.Is(err, store.ErrWrongType) && skipOthers {
 			continue
 		}
+		if n > 0 && !c.inTurn(c.db(), k) {
+			continue
+		}
 		if err != nil || n > 0 {
 			return k, err
 		}
@@ -78,7 +81,7 @@ func blmove(c *call, from, to bool, t []byte) error {
 		if errors.Is(err, store.ErrWrongType) && retry {
 			return false, nil
 		}
-		if err != nil || n == 0 {
+		if err != nil || n == 0 || !c.inTurn(c.db(), c.args[1]) {
 			return false, err
 		}
 		c.touch(c.db(), c.args[1])

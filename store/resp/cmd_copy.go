@@ -205,3 +205,28 @@ func cmdRandomKey(c *call) error {
 	}
 	return nil
 }
+
+// cmdSwapDB: SWAPDB index1 index2. Watchers of both databases see a change,
+// and clients blocked on their keys look again.
+func cmdSwapDB(c *call) error {
+	var dbs [2]int
+	for i, name := range []string{"first", "second"} {
+		n, ok := parseInt(c.args[1+i])
+		if !ok || n < -1<<31 || n > 1<<31-1 {
+			return rerr("ERR invalid " + name + " DB index")
+		}
+		if n < 0 || n >= store.KeyspaceDBs {
+			return errDBRange
+		}
+		dbs[i] = int(n)
+	}
+	if err := c.tx.SwapDB(dbs[0], dbs[1]); err != nil {
+		return err
+	}
+	for _, db := range dbs {
+		c.s.touchedDB(db)
+		c.s.wakeDB(db)
+	}
+	c.w.ok()
+	return nil
+}

@@ -56,6 +56,7 @@ func defSuite() {
 	def("connection", "client|unblock", -3, "admin noscript loading stale", 0, 0, 0, cmdClientUnblock)
 	def(z, "zrangestore", -5, "write denyoom", 1, 2, 1, cmdZRangeStore)
 	def(z, "zrandmember", -2, "readonly", 1, 1, 1, cmdZRandMember)
+	def(g, "swapdb", 3, "write fast", 0, 0, 0, cmdSwapDB)
 	container(sc, "function", -2, "~notx", nil)
 	def(sc, "function|flush", -2, "write noscript", 0, 0, 0, cmdFunctionFlush)
 	def(sc, "function|list", -2, "noscript", 0, 0, 0, cmdFunctionList)
@@ -95,6 +96,7 @@ func defSuite() {
 		"bzmpop":      "timeout numkeys key [key ...] MIN|MAX [COUNT count]",
 		"zrangestore": "dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]",
 		"zrandmember": "key [count [WITHSCORES]]",
+		"swapdb":      "index1 index2",
 		"config":      "GET parameter [parameter ...]|SET parameter value [parameter value ...]",
 	} {
 		syntax[name] = args

@@ -128,3 +128,26 @@ func TestBlockingChain(t *testing.T) {
 	f([]string{"BRPOPLPUSH", "l1", "l2", "0"}, []string{"BRPOPLPUSH", "l2", "l1", "0"},
 		map[string]string{"l1": "*1\r\n$3\r\nfoo\r\n", "l2": "*0\r\n"})
 }
+
+// TestBlockingTurn: a blocking command that came after another blocked on
+// the same key waits its turn even when its first look finds an element
+// (Redis's "BRPOPLPUSH with multiple blocked clients").
+func TestBlockingTurn(t *testing.T) {
+	addr, _ := startWaq(t, Options{})
+	ctl := dial(t, addr)
+	for i := 0; i < 5; i++ {
+		ctl.do("FLUSHDB")
+		ctl.do("SET", "target1", "nolist")
+		a, b := dial(t, addr), dial(t, addr)
+		a.send(t, "BRPOPLPUSH", "blist", "target1", "0")
+		waitBlocked(t, ctl, 1)
+		b.send(t, "BRPOPLPUSH", "blist", "target2", "0")
+		ctl.do("LPUSH", "blist", "foo")
+		if got := a.read(t); !strings.HasPrefix(got, "-WRONGTYPE") {
+			t.Fatalf("first blocked got %q, want WRONGTYPE", got)
+		}
+		if got := b.read(t); got != "$3\r\nfoo\r\n" {
+			t.Fatalf("second blocked got %q", got)
+		}
+	}
+}
