@@ -57,6 +57,8 @@ func defSuite() {
 	def(z, "zrangestore", -5, "write denyoom", 1, 2, 1, cmdZRangeStore)
 	def(z, "zrandmember", -2, "readonly", 1, 1, 1, cmdZRandMember)
 	def(g, "swapdb", 3, "write fast", 0, 0, 0, cmdSwapDB)
+	def(g, "sort", -2, "write denyoom ~touch", 1, 1, 1, cmdSort)
+	def(g, "sort_ro", -2, "readonly", 1, 1, 1, cmdSortRO)
 	container(sc, "function", -2, "~notx", nil)
 	def(sc, "function|flush", -2, "write noscript", 0, 0, 0, cmdFunctionFlush)
 	def(sc, "function|list", -2, "noscript", 0, 0, 0, cmdFunctionList)
@@ -97,6 +99,8 @@ func defSuite() {
 		"zrangestore": "dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]",
 		"zrandmember": "key [count [WITHSCORES]]",
 		"swapdb":      "index1 index2",
+		"sort":        "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA] [STORE destination]",
+		"sort_ro":     "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA]",
 		"config":      "GET parameter [parameter ...]|SET parameter value [parameter value ...]",
 	} {
 		syntax[name] = args
