@@ -225,7 +225,9 @@ func blockFor(c *call, keys [][]byte, timeout time.Duration, try func(c *call, r
 		return err
 	}
 	s, db := c.s, c.db()
+	s.awaitOthers(c.cl)
 	w := s.blockOn(c.cl, db, keys) // before the first try: no write is missed
+	c.cl.settle()
 	c.cl.waiting = true
 	defer func() {
 		c.cl.waiting = false

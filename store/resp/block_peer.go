@@ -4,6 +4,9 @@ import (
 	"errors"
 	"net"
 	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // peerGone reports whether the client of a blocked connection hung up: a
@@ -49,3 +52,83 @@ func (s *Server) flushReplies(cl *client) {
 }
 
 var _ net.Conn = (*guardConn)(nil)
+
+// settle records that the commands cl received so far ran or blocked.
+func (cl *client) settle() {
+	if g := cl.guard(); g != nil {
+		g.settled.Store(g.reads.Load())
+	}
+}
+
+func (cl *client) guard() *guardConn {
+	if cl.conn == nil {
+		return nil
+	}
+	g, _ := cl.conn.NetConn().(*guardConn)
+	return g
+}
+
+// busy reports whether cl has commands not yet run, for a blocking
+// command of client me: read and not settled, or still in its socket. Of
+// two blocking commands waiting for the others, the older connection's
+// goes first (Redis's order when one client's command came just before
+// another's: test harnesses open and use their clients in order).
+func (cl *client) busy(me *client) bool {
+	g := cl.guard()
+	if g == nil {
+		return false
+	}
+	if cl.awaiting.Load() {
+		return cl.id < me.id
+	}
+	if g.reads.Load() > g.settled.Load() {
+		return true
+	}
+	sc, ok := g.Conn.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	n := 0
+	raw.Control(func(fd uintptr) {
+		n, _ = unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+	})
+	return n > 0
+}
+
+// othersMax bounds how long a blocking command waits for other connections.
+const othersMax = 10 * time.Millisecond
+
+// awaitOthers waits, at most othersMax, until the commands that other
+// connections have received have run or blocked. Redis runs commands one at
+// a time in the order they come; waq runs connections in parallel, so
+// without this a blocking command sent just after another one on another
+// connection could queue, or be served, before it.
+func (s *Server) awaitOthers(cl *client) {
+	cl.awaiting.Store(true)
+	defer cl.awaiting.Store(false)
+	deadline := time.Now().Add(othersMax)
+	for time.Now().Before(deadline) && s.othersBusy(cl) {
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+func (s *Server) othersBusy(cl *client) bool {
+	s.mu.Lock()
+	others := make([]*client, 0, len(s.clients))
+	for _, o := range s.clients {
+		if o != cl {
+			others = append(others, o)
+		}
+	}
+	s.mu.Unlock()
+	for _, o := range others {
+		if o.busy(cl) {
+			return true
+		}
+	}
+	return false
+}

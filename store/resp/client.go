@@ -29,13 +29,14 @@ type client struct {
 	cmd   string
 	last  time.Time
 
-	multi   bool
-	queued  [][][]byte
-	aborted bool           // a command queued in MULTI was refused: EXEC fails
-	watched map[string]int // db|key -> db
-	dirty   atomic.Bool    // a watched key was written
-	woke    []wakeup       // blocked clients this one's writes woke
-	waiting bool           // blocked in blockFor
+	multi    bool
+	queued   [][][]byte
+	aborted  bool           // a command queued in MULTI was refused: EXEC fails
+	watched  map[string]int // db|key -> db
+	dirty    atomic.Bool    // a watched key was written
+	woke     []wakeup       // blocked clients this one's writes woke
+	waiting  bool           // blocked in blockFor
+	awaiting atomic.Bool    // in awaitOthers
 }
 
 func (cl *client) setDB(db int) {

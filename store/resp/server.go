@@ -172,6 +172,7 @@ func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 		g.consumed()
 	}
 	s.run(cl, cmds)
+	cl.settle()
 	s.waitWoken(cl) // as Redis, serve the clients a write unblocked before answering it
 	conn.WriteRaw(cl.w.b)
 	cl.w.truncate(0)

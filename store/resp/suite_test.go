@@ -135,12 +135,14 @@ func TestBlockingChain(t *testing.T) {
 func TestBlockingTurn(t *testing.T) {
 	addr, _ := startWaq(t, Options{})
 	ctl := dial(t, addr)
-	for i := 0; i < 5; i++ {
+	for i := 0; i < 10; i++ {
 		ctl.do("FLUSHDB")
 		ctl.do("SET", "target1", "nolist")
 		a, b := dial(t, addr), dial(t, addr)
 		a.send(t, "BRPOPLPUSH", "blist", "target1", "0")
-		waitBlocked(t, ctl, 1)
+		if i%2 == 0 { // else sent at once, as Redis's test does: the older connection's first
+			waitBlocked(t, ctl, 1)
+		}
 		b.send(t, "BRPOPLPUSH", "blist", "target2", "0")
 		ctl.do("LPUSH", "blist", "foo")
 		if got := a.read(t); !strings.HasPrefix(got, "-WRONGTYPE") {
