@@ -31,12 +31,13 @@ type client struct {
 
 	multi    bool
 	queued   [][][]byte
-	aborted  bool           // a command queued in MULTI was refused: EXEC fails
-	watched  map[string]int // db|key -> db
-	dirty    atomic.Bool    // a watched key was written
-	woke     []wakeup       // blocked clients this one's writes woke
-	waiting  bool           // blocked in blockFor
-	awaiting atomic.Bool    // in awaitOthers
+	aborted  bool             // a command queued in MULTI was refused: EXEC fails
+	watched  map[string]int   // db|key -> db
+	watchExp map[string]int64 // db|key -> when it expires, for those with a TTL
+	dirty    atomic.Bool      // a watched key was written
+	woke     []wakeup         // blocked clients this one's writes woke
+	waiting  bool             // blocked in blockFor
+	awaiting atomic.Bool      // in awaitOthers
 }
 
 func (cl *client) setDB(db int) {
@@ -122,7 +123,7 @@ func (s *Server) unwatch(cl *client) {
 			delete(s.watch, k)
 		}
 	}
-	cl.watched = nil
+	cl.watched, cl.watchExp = nil, nil
 	cl.dirty.Store(false)
 	s.watching.Store(int64(len(s.watch)))
 }

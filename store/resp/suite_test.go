@@ -153,3 +153,25 @@ func TestBlockingTurn(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchExpired: a watched key that expires after WATCH fails EXEC, as
+// in Redis 7.0 ("WATCH will consider touched expired keys").
+func TestWatchExpired(t *testing.T) {
+	addr, _ := startWaq(t, Options{})
+	c := dial(t, addr)
+	c.do("SET", "x", "foo", "PX", "30")
+	c.do("WATCH", "x")
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if v, _ := c.do("EXISTS", "x"); v == ":0\r\n" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("x did not expire")
+		}
+	}
+	c.do("MULTI")
+	c.do("PING")
+	if got, _ := c.do("EXEC"); got != "*-1\r\n" {
+		t.Errorf("EXEC after the watched key expired: %q", got)
+	}
+}
