@@ -68,55 +68,55 @@ func (cl *client) guard() *guardConn {
 	return g
 }
 
-// busy reports whether cl has commands not yet run, for a blocking
-// command of client me: read and not settled, or still in its socket. Of
-// two blocking commands waiting for the others, the older connection's
-// goes first (Redis's order when one client's command came just before
-// another's: test harnesses open and use their clients in order).
-func (cl *client) busy(me *client) bool {
+// pendingReads is how many reads cl's commands must have settled for the
+// commands it has now (read, or still in its socket) to have run or
+// blocked; 0 when it has none.
+func (cl *client) pendingReads() uint64 {
 	g := cl.guard()
 	if g == nil {
-		return false
+		return 0
 	}
-	if cl.awaiting.Load() {
-		return cl.id < me.id
-	}
-	if g.reads.Load() > g.settled.Load() {
-		return true
+	if r := g.reads.Load(); r > g.settled.Load() {
+		return r
 	}
 	sc, ok := g.Conn.(syscall.Conn)
 	if !ok {
-		return false
+		return 0
 	}
 	raw, err := sc.SyscallConn()
 	if err != nil {
-		return false
+		return 0
 	}
 	n := 0
 	raw.Control(func(fd uintptr) {
 		n, _ = unix.IoctlGetInt(int(fd), unix.SIOCINQ)
 	})
-	return n > 0
+	if n > 0 {
+		return g.reads.Load() + 1
+	}
+	return 0
 }
 
 // othersMax bounds how long a blocking command waits for other connections.
 const othersMax = 10 * time.Millisecond
 
 // awaitOthers waits, at most othersMax, until the commands that other
-// connections have received have run or blocked. Redis runs commands one at
-// a time in the order they come; waq runs connections in parallel, so
-// without this a blocking command sent just after another one on another
-// connection could queue, or be served, before it.
+// connections had received when cl's blocking command came have run or
+// blocked. Redis runs commands one at a time in the order they come; waq
+// runs connections in parallel, so without this a blocking command sent
+// just after another one on another connection could queue, or be served,
+// before it. Commands that come later are not waited for (a CLIENT UNBLOCK
+// sent once this one blocked must find it blocked). Of two blocking
+// commands waiting for each other, the older connection's goes first
+// (test harnesses open and use their clients in order).
 func (s *Server) awaitOthers(cl *client) {
 	cl.awaiting.Store(true)
 	defer cl.awaiting.Store(false)
-	deadline := time.Now().Add(othersMax)
-	for time.Now().Before(deadline) && s.othersBusy(cl) {
-		time.Sleep(200 * time.Microsecond)
+	type wait struct {
+		o    *client
+		upto uint64
 	}
-}
-
-func (s *Server) othersBusy(cl *client) bool {
+	var waits []wait
 	s.mu.Lock()
 	others := make([]*client, 0, len(s.clients))
 	for _, o := range s.clients {
@@ -126,9 +126,15 @@ func (s *Server) othersBusy(cl *client) bool {
 	}
 	s.mu.Unlock()
 	for _, o := range others {
-		if o.busy(cl) {
-			return true
+		if n := o.pendingReads(); n > 0 {
+			waits = append(waits, wait{o, n})
 		}
 	}
-	return false
+	deadline := time.Now().Add(othersMax)
+	for _, w := range waits {
+		for time.Now().Before(deadline) && w.o.guard().settled.Load() < w.upto &&
+			!(w.o.awaiting.Load() && w.o.id > cl.id) {
+			time.Sleep(200 * time.Microsecond)
+		}
+	}
 }
