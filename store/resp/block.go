@@ -241,6 +241,8 @@ func blockFor(c *call, keys [][]byte, timeout time.Duration, try func(c *call, r
 	}
 	poll := time.NewTicker(blockPoll)
 	defer poll.Stop()
+	hungUp, stopWatch := watchHangup(c.cl)
+	defer stopWatch()
 	for retry := false; ; retry = true {
 		if peerGone(c.cl) { // nobody to serve: leave the elements
 			c.cl.quit = true
@@ -253,6 +255,9 @@ func blockFor(c *call, keys [][]byte, timeout time.Duration, try func(c *call, r
 		}
 		select {
 		case <-w.wake:
+		case <-hungUp: // nobody to serve: leave the elements
+			c.cl.quit = true
+			return nil
 		case <-poll.C:
 		case <-deadline:
 			c.w.nullArray()

@@ -138,3 +138,47 @@ func (s *Server) awaitOthers(cl *client) {
 		}
 	}
 }
+
+// watchHangup returns a channel closed when cl's peer hangs up while it is
+// blocked, and a stop function to call before the connection reads again.
+// It waits on the netpoller for the socket to become readable and peeks:
+// end-of-file closes the channel; data (a command sent after the blocking
+// one) ends the watch, leaving the 250 ms checks.
+func watchHangup(cl *client) (<-chan struct{}, func()) {
+	gone := make(chan struct{})
+	if cl.conn == nil {
+		return gone, func() {}
+	}
+	nc := cl.conn.NetConn()
+	if g, ok := nc.(*guardConn); ok {
+		nc = g.Conn
+	}
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return gone, func() {}
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return gone, func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var buf [1]byte
+		raw.Read(func(fd uintptr) bool {
+			n, _, err := syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+			if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EINTR) {
+				return false // wait until readable
+			}
+			if n == 0 {
+				close(gone)
+			}
+			return true
+		})
+	}()
+	return gone, func() {
+		nc.SetReadDeadline(time.Now()) // ends the watch's wait
+		<-done
+		nc.SetReadDeadline(time.Time{})
+	}
+}
