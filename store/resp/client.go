@@ -22,22 +22,36 @@ type client struct {
 	authed, quit bool
 	w            reply
 
-	mu   sync.Mutex
-	name string
-	db   int
-	cmd  string
-	last time.Time
+	mu    sync.Mutex
+	name  string
+	db    int
+	proto int // 2, or 3 after HELLO 3 (w.resp3 is the writer's copy)
+	cmd   string
+	last  time.Time
 
-	multi   bool
-	queued  [][][]byte
-	aborted bool           // a command queued in MULTI was refused: EXEC fails
-	watched map[string]int // db|key -> db
-	dirty   atomic.Bool    // a watched key was written
+	multi    bool
+	queued   [][][]byte
+	aborted  bool             // a command queued in MULTI was refused: EXEC fails
+	watched  map[string]int   // db|key -> db
+	watchExp map[string]int64 // db|key -> when it expires, for those with a TTL
+	dirty    atomic.Bool      // a watched key was written
+	woke     []wakeup         // blocked clients this one's writes woke
+	waiting  bool             // blocked in blockFor
+	awaiting atomic.Bool      // in awaitOthers
 }
 
 func (cl *client) setDB(db int) {
 	cl.mu.Lock()
 	cl.db = db
+	cl.mu.Unlock()
+}
+
+func (cl *client) setProto(resp3 bool) {
+	cl.mu.Lock()
+	cl.proto = 2
+	if resp3 {
+		cl.proto = 3
+	}
 	cl.mu.Unlock()
 }
 
@@ -55,9 +69,9 @@ func (cl *client) info(now time.Time) string {
 	if cl.multi {
 		multi = len(cl.queued)
 	}
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=0 name=%s age=%d idle=%d flags=N db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=2\n",
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=0 name=%s age=%d idle=%d flags=N db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d\n",
 		cl.id, cl.addr, cl.laddr, cl.name, int(now.Sub(cl.created).Seconds()), int(now.Sub(cl.last).Seconds()),
-		cl.db, multi, cl.cmd)
+		cl.db, multi, cl.cmd, max(cl.proto, 2))
 }
 
 func (s *Server) clientList(now time.Time) string {
@@ -109,7 +123,7 @@ func (s *Server) unwatch(cl *client) {
 			delete(s.watch, k)
 		}
 	}
-	cl.watched = nil
+	cl.watched, cl.watchExp = nil, nil
 	cl.dirty.Store(false)
 	s.watching.Store(int64(len(s.watch)))
 }

@@ -16,7 +16,7 @@ func newGoRedis(t *testing.T, addr, password string, db int) *redis.Client {
 	return rdb
 }
 
-// TestGoRedis connects with go-redis v9 (HELLO 3 falls back to RESP2, AUTH,
+// TestGoRedis connects with go-redis v9 (HELLO 3: RESP3, AUTH,
 // SELECT, CLIENT SETINFO) and runs typed commands, a pipeline and a MULTI.
 func TestGoRedis(t *testing.T) {
 	addr, _ := startWaq(t, Options{Password: "secret"})

@@ -47,22 +47,22 @@ func commandInfo(w *reply, cmd *command) {
 	w.bulkString(cmd.name)
 	w.int(int64(cmd.arity))
 	fs := cmd.redisFlags()
-	w.array(len(fs))
+	w.setLen(len(fs)) // flags, categories, tips, key specs, subcommands: sets in RESP3
 	for _, f := range fs {
 		w.simple(f)
 	}
 	w.int(int64(cmd.first))
 	w.int(int64(cmd.last))
 	w.int(int64(cmd.step))
-	w.array(1)
+	w.setLen(1)
 	w.simple("@" + cmd.group)
-	w.array(0) // tips
-	w.array(0) // key specs
+	w.setLen(0) // tips
+	w.setLen(0) // key specs
 	subs := make([]*command, 0, len(cmd.sub))
 	for _, s := range cmd.sub {
 		subs = append(subs, s)
 	}
-	w.array(len(subs))
+	w.setLen(len(subs))
 	for _, s := range subs {
 		commandInfo(w, s)
 	}
@@ -80,14 +80,14 @@ func cmdCommandDocs(c *call) error {
 			}
 		}
 	}
-	c.w.array(2 * len(cs))
+	c.w.mapLen(len(cs))
 	for _, cmd := range cs {
 		c.w.bulkString(cmd.name)
 		args := syntax[cmd.name]
 		if args == "" {
-			c.w.array(6)
+			c.w.mapLen(3)
 		} else {
-			c.w.array(8)
+			c.w.mapLen(4)
 		}
 		c.w.bulkString("summary")
 		c.w.bulkString(strings.ToUpper(cmd.name) + " as in Redis 7.0")
@@ -100,7 +100,7 @@ func cmdCommandDocs(c *call) error {
 			// prints it as is for the hint.
 			c.w.bulkString("arguments")
 			c.w.array(1)
-			c.w.array(4)
+			c.w.mapLen(2)
 			c.w.bulkString("name")
 			c.w.bulkString(args)
 			c.w.bulkString("type")

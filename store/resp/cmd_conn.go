@@ -3,8 +3,6 @@ package resp
 import (
 	"crypto/subtle"
 	"math"
-	"strconv"
-	"strings"
 )
 
 func cmdAuth(c *call) error {
@@ -38,17 +36,18 @@ func (c *call) auth(user string, pass []byte) error {
 	return nil
 }
 
-// cmdHello speaks RESP2 only: HELLO 3 gets Redis's NOPROTO error, on which
-// go-redis and ioredis fall back to RESP2.
+// cmdHello switches between RESP2 and RESP3 and authenticates, as Redis 7.0.
 func cmdHello(c *call) error {
+	proto := c.cl.w.resp3
 	if len(c.args) >= 2 {
 		v, ok := parseInt(c.args[1])
 		if !ok {
 			return rerr("ERR Protocol version is not an integer or out of range")
 		}
-		if v != 2 {
+		if v != 2 && v != 3 {
 			return rerr("NOPROTO unsupported protocol version")
 		}
+		proto = v == 3
 	}
 	name, setName, err := helloOptions(c)
 	if err != nil {
@@ -62,6 +61,8 @@ func cmdHello(c *call) error {
 			return err
 		}
 	}
+	c.cl.setProto(proto)
+	c.w.resp3 = proto
 	helloReply(c)
 	return nil
 }
@@ -86,15 +87,19 @@ func helloOptions(c *call) (name []byte, setName bool, err error) {
 	return name, setName, nil
 }
 
-// helloReply writes HELLO's map as RESP2's flat array.
+// helloReply writes HELLO's map.
 func helloReply(c *call) {
-	c.w.array(14)
+	c.w.mapLen(7)
 	for _, kv := range [][2]string{{"server", "redis"}, {"version", RedisVersion}} {
 		c.w.bulkString(kv[0])
 		c.w.bulkString(kv[1])
 	}
 	c.w.bulkString("proto")
-	c.w.int(2)
+	if c.w.resp3 {
+		c.w.int(3)
+	} else {
+		c.w.int(2)
+	}
 	c.w.bulkString("id")
 	c.w.int(c.cl.id)
 	for _, kv := range [][2]string{{"mode", "standalone"}, {"role", "master"}} {
@@ -182,12 +187,12 @@ func cmdClientID(c *call) error {
 }
 
 func cmdClientInfo(c *call) error {
-	c.w.bulkString(c.cl.info(c.s.opt.Now()))
+	c.w.verbatim(c.cl.info(c.s.opt.Now()))
 	return nil
 }
 
 func cmdClientList(c *call) error {
-	c.w.bulkString(c.s.clientList(c.s.opt.Now()))
+	c.w.verbatim(c.s.clientList(c.s.opt.Now()))
 	return nil
 }
 
@@ -199,38 +204,6 @@ func cmdOK(c *call) error {
 func cmdEmptyArray(c *call) error {
 	c.w.array(0)
 	return nil
-}
-
-// configs are the settings CONFIG GET shows, read only: what clients and
-// browsers check (databases, maxmemory-policy for BullMQ-style checks).
-var configs = [][2]string{
-	{"appendonly", "no"}, {"databases", "16"}, {"maxclients", "10000"}, {"maxmemory", "0"},
-	{"maxmemory-policy", "noeviction"}, {"notify-keyspace-events", ""},
-	{"proto-max-bulk-len", ""}, {"save", ""}, {"timeout", "0"},
-}
-
-func cmdConfigGet(c *call) error {
-	var out []string
-	for _, kv := range configs {
-		if kv[0] == "proto-max-bulk-len" {
-			kv[1] = strconv.Itoa(c.s.opt.MaxBulk) // the server's own, as APPEND and SETRANGE use it
-		}
-		for _, p := range c.args[2:] {
-			if match([]byte(strings.ToLower(string(p))), []byte(kv[0])) {
-				out = append(out, kv[0], kv[1])
-				break
-			}
-		}
-	}
-	c.w.array(len(out))
-	for _, s := range out {
-		c.w.bulkString(s)
-	}
-	return nil
-}
-
-func cmdConfigSet(*call) error {
-	return rerr("ERR CONFIG SET is not supported: waq is configured with WAQ_* settings")
 }
 
 func cmdTime(c *call) error {

@@ -89,7 +89,11 @@ func hgetall(c *call, keys, vals bool) error {
 	if vals {
 		per++
 	}
-	c.w.array(int(n) * per)
+	if per == 2 {
+		c.w.mapLen(int(n))
+	} else {
+		c.w.array(int(n))
+	}
 	return c.tx.HScan(c.db(), c.args[1], nil, func(f, v []byte) bool {
 		if keys {
 			c.w.bulk(f)
@@ -203,11 +207,14 @@ func cmdHRandField(c *call) error {
 		return nil
 	}
 	if withValues {
-		c.w.array(2 * len(idx))
+		c.w.pairsLen(len(idx))
 	} else {
 		c.w.array(len(idx))
 	}
 	for _, i := range idx {
+		if withValues {
+			c.w.pair()
+		}
 		c.w.bulk(fs[i])
 		if withValues {
 			c.w.bulk(vs[i])

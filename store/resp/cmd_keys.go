@@ -231,7 +231,7 @@ func cmdFlushDB(c *call) error {
 	if err := flushOpts(c); err != nil {
 		return err
 	}
-	c.s.touchedDB(c.db())
+	c.touchExisting(c.db())
 	if err := c.tx.FlushDB(c.db()); err != nil {
 		return err
 	}
@@ -243,7 +243,7 @@ func cmdFlushAll(c *call) error {
 	if err := flushOpts(c); err != nil {
 		return err
 	}
-	c.s.touchedDB(-1)
+	c.touchExisting(-1)
 	if err := c.tx.FlushAll(); err != nil {
 		return err
 	}

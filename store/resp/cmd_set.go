@@ -32,7 +32,7 @@ func members(c *call, key []byte) ([][]byte, error) {
 func cmdSMembers(c *call) error {
 	ms, err := members(c, c.args[1])
 	if err == nil {
-		c.w.bulks(ms)
+		c.w.set(ms)
 	}
 	return err
 }
@@ -103,7 +103,11 @@ func cmdSPop(c *call) error {
 	if err != nil {
 		return err
 	}
-	answerPicked(c, ms, idx, withCount)
+	if withCount {
+		c.w.set(pickedOf(ms, idx))
+	} else {
+		answerPicked(c, ms, idx, false)
+	}
 	for _, i := range idx {
 		if _, err := c.tx.SRem(c.db(), c.args[1], ms[i]); err != nil {
 			return err
@@ -132,7 +136,7 @@ func setop(c *call, op string) error {
 		}
 		sets = append(sets, ms)
 	}
-	c.w.bulks(combine(sets, op))
+	c.w.set(combine(sets, op))
 	return nil
 }
 
@@ -168,4 +172,12 @@ func cmdSScan(c *call) error {
 	return collScan(c, keyspace.Set, func(_ int64, after []byte, fn func(f, v []byte) bool) error {
 		return c.tx.SScan(c.db(), c.args[1], after, func(m []byte) bool { return fn(m, nil) })
 	})
+}
+
+func pickedOf(ms [][]byte, idx []int) [][]byte {
+	out := make([][]byte, len(idx))
+	for j, i := range idx {
+		out[j] = ms[i]
+	}
+	return out
 }

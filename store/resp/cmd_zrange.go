@@ -232,11 +232,14 @@ func (z *zspec) collectRank(c *call, key []byte, n int64) ([]zpair, error) {
 
 func (z *zspec) reply(c *call, ps []zpair) {
 	if z.scores {
-		c.w.array(2 * len(ps))
+		c.w.pairsLen(len(ps))
 	} else {
 		c.w.array(len(ps))
 	}
 	for _, p := range ps {
+		if z.scores {
+			c.w.pair()
+		}
 		c.w.bulk(p.m)
 		if z.scores {
 			c.w.double(p.s)

@@ -238,8 +238,16 @@ func zpop(c *call, rev bool) error {
 	if err != nil {
 		return err
 	}
-	c.w.array(2 * len(ps))
+	// RESP3 nests the pairs when a count was given (even 1)
+	if len(c.args) == 3 {
+		c.w.pairsLen(len(ps))
+	} else {
+		c.w.array(2 * len(ps))
+	}
 	for _, p := range ps {
+		if len(c.args) == 3 {
+			c.w.pair()
+		}
 		c.w.bulk(p.m)
 		c.w.double(p.s)
 		if _, err := c.tx.ZRem(c.db(), c.args[1], p.m); err != nil {

@@ -164,4 +164,5 @@ func init() {
 	def(z, "zpopmin", -2, "write fast", 1, 1, 1, cmdZPopMin)
 	def(z, "zpopmax", -2, "write fast", 1, 1, 1, cmdZPopMax)
 	def(z, "zscan", -3, "readonly", 1, 1, 1, cmdZScan)
+	defSuite()
 }

@@ -36,6 +36,18 @@ func TestDifferential(t *testing.T) {
 			runScript(t, f, dial(t, redis), dial(t, waq), true)
 		})
 	}
+	// Again in RESP3 (HELLO 3), whose replies differ in shape.
+	for _, f := range files {
+		t.Run("resp3/"+filepath.Base(f), func(t *testing.T) {
+			redis, waq := dial(t, redis), dial(t, waq)
+			for _, c := range []*rconn{redis, waq} {
+				if v, err := c.do("HELLO", "3"); err != nil || v[0] != '%' {
+					t.Fatalf("HELLO 3: %q %v", v, err)
+				}
+			}
+			runScript(t, f, redis, waq, false)
+		})
+	}
 	t.Logf("%d commands compared in %d scripts", total, len(files))
 	if total < 300 {
 		t.Errorf("only %d commands compared; want at least 300", total)

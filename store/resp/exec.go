@@ -28,6 +28,9 @@ func (s *Server) run(cl *client, cmds []redcon.Command) {
 	for i := 0; i < len(cmds) && !cl.quit; {
 		n := s.groupLen(cl, cmds[i:])
 		if n == 0 {
+			if cmd := lookup(cmds[i].Args[0]); cmd != nil && cmd.blocking && !cl.multi {
+				s.flushReplies(cl) // the client sees what came before while this one waits
+			}
 			s.runAlone(cl, cmds[i].Args)
 			i++
 			continue
@@ -122,7 +125,7 @@ func (s *Server) dispatch(cl *client, tx *keyspace.Tx, w *reply, args [][]byte) 
 	}
 	cl.touch(cmd.name, s.opt.Now())
 	c := &call{s: s, cl: cl, tx: tx, w: w, cmd: cmd, args: args}
-	if cmd.write && tx != nil {
+	if cmd.write && tx != nil && !cmd.selfTouch {
 		s.touchKeys(c)
 	}
 	start := w.len()
@@ -206,6 +209,6 @@ func (s *Server) touchKeys(c *call) {
 	}
 	step := max(c.cmd.step, 1)
 	for i := c.cmd.first; i <= last && i < len(c.args); i += step {
-		s.touched(c.db(), c.args[i])
+		c.touch(c.db(), c.args[i])
 	}
 }

@@ -34,6 +34,9 @@ type guardConn struct {
 	net.Conn
 	g       guard
 	pending atomic.Int64 // bytes read since the handler last ran
+	// reads counts the reads that brought bytes; settled is reads when the
+	// commands they brought last ran to the end or blocked (awaitOthers).
+	reads, settled atomic.Uint64
 }
 
 var errGuard = errors.New("protocol limits exceeded")
@@ -41,6 +44,7 @@ var errGuard = errors.New("protocol limits exceeded")
 func (c *guardConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if n > 0 {
+		c.reads.Add(1)
 		if msg := c.g.feed(p[:n]); msg != "" || c.pending.Add(int64(n)) > 2*c.g.maxBulk+maxInline {
 			if msg == "" {
 				msg = "too much unparsed data"

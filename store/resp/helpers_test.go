@@ -98,9 +98,9 @@ func readReply(rd *bufio.Reader) (value, error) {
 	}
 	v := value{raw: line}
 	switch line[0] {
-	case '+', '-', ':':
+	case '+', '-', ':', '_', ',', '#': // and RESP3's null, double, boolean
 		return v, nil
-	case '$':
+	case '$', '=': // and RESP3's verbatim string
 		n, _ := strconv.Atoi(strings.TrimSpace(line[1:]))
 		if n < 0 {
 			return v, nil
@@ -111,8 +111,11 @@ func readReply(rd *bufio.Reader) (value, error) {
 		}
 		v.raw += string(buf)
 		return v, nil
-	case '*':
+	case '*', '~', '%': // and RESP3's set and map
 		n, _ := strconv.Atoi(strings.TrimSpace(line[1:]))
+		if line[0] == '%' {
+			n *= 2
+		}
 		for i := 0; i < n; i++ {
 			e, err := readReply(rd)
 			if err != nil {

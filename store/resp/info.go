@@ -34,7 +34,7 @@ func cmdInfo(c *call) error {
 			return err
 		}
 	}
-	c.w.bulkString(b.String())
+	c.w.verbatim(b.String())
 	return nil
 }
 
@@ -55,7 +55,7 @@ func (c *call) infoSection(b *strings.Builder, sec string) error {
 		line(b, "executable", "waq")
 	case "clients":
 		line(b, "connected_clients", s.clientCount())
-		line(b, "blocked_clients", 0)
+		line(b, "blocked_clients", s.blocked.n.Load())
 	case "memory":
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)

@@ -63,7 +63,7 @@ func cmdExec(c *call) error {
 	fn := func(tx *keyspace.Tx) error {
 		c.w.truncate(start)
 		cl.setDB(db)
-		if cl.dirty.Load() {
+		if cl.dirty.Load() || cl.expiredSince(tx) {
 			c.w.nullArray()
 			return nil
 		}
@@ -79,6 +79,14 @@ func cmdWatch(c *call) error {
 	}
 	for _, k := range c.args[1:] {
 		c.s.watchAdd(c.cl, c.db(), k)
+	}
+	for k, at := range c.watchExpiries(c.args[1:]) {
+		if c.cl.watchExp == nil {
+			c.cl.watchExp = map[string]int64{}
+		}
+		if _, seen := c.cl.watchExp[k]; !seen {
+			c.cl.watchExp[k] = at
+		}
 	}
 	c.w.ok()
 	return nil

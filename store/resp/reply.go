@@ -10,15 +10,32 @@ import (
 // store runs the transaction again, the batch's replies are cut back with
 // truncate.
 type reply struct {
-	b []byte
+	b     []byte
+	resp3 bool // the connection chose RESP3 with HELLO 3
 }
 
 func (w *reply) len() int        { return len(w.b) }
 func (w *reply) truncate(n int)  { w.b = w.b[:n] }
 func (w *reply) simple(s string) { w.b = append(append(append(w.b, '+'), s...), '\r', '\n') }
 func (w *reply) ok()             { w.b = append(w.b, "+OK\r\n"...) }
-func (w *reply) null()           { w.b = append(w.b, "$-1\r\n"...) }
-func (w *reply) nullArray()      { w.b = append(w.b, "*-1\r\n"...) }
+
+// null is a missing value: RESP2's null bulk, RESP3's null.
+func (w *reply) null() {
+	if w.resp3 {
+		w.b = append(w.b, "_\r\n"...)
+	} else {
+		w.b = append(w.b, "$-1\r\n"...)
+	}
+}
+
+// nullArray is a missing array: RESP2's null array, RESP3's null.
+func (w *reply) nullArray() {
+	if w.resp3 {
+		w.b = append(w.b, "_\r\n"...)
+	} else {
+		w.b = append(w.b, "*-1\r\n"...)
+	}
+}
 
 // err writes an error reply; msg starts with its code (ERR, WRONGTYPE, …).
 // Newlines are replaced by spaces as Redis does, so the reply stays one line.
@@ -72,8 +89,17 @@ func (w *reply) bulkString(s string) {
 
 func (w *reply) bulkInt(n int64) { w.bulkString(strconv.FormatInt(n, 10)) }
 
-// double writes a score as Redis 7.0 does: "%.17g", and inf/-inf.
-func (w *reply) double(f float64) { w.bulkString(formatScore(f)) }
+// double writes a score as Redis 7.0 does: "%.17g", and inf/-inf; a bulk
+// string in RESP2, a double in RESP3.
+func (w *reply) double(f float64) {
+	if !w.resp3 {
+		w.bulkString(formatScore(f))
+		return
+	}
+	w.b = append(w.b, ',')
+	w.b = append(w.b, formatScore(f)...)
+	w.b = append(w.b, '\r', '\n')
+}
 
 // bulks writes an array of bulk strings.
 func (w *reply) bulks(vs [][]byte) {

@@ -53,6 +53,8 @@ type Server struct {
 	clients map[int64]*client
 	watch   map[string]map[*client]struct{} // db|key -> clients watching it
 	cursors *cursorTable
+	conf    settings // CONFIG SET's encoding thresholds
+	blocked blockers // clients waiting in BLPOP, BZPOPMIN, …
 	ln      net.Listener
 	done    chan struct{}
 	stop    chan struct{}
@@ -173,6 +175,8 @@ func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 		g.consumed()
 	}
 	s.run(cl, cmds)
+	cl.settle()
+	s.waitWoken(cl) // as Redis, serve the clients a write unblocked before answering it
 	conn.WriteRaw(cl.w.b)
 	cl.w.truncate(0)
 	if cap(cl.w.b) > 1<<20 {

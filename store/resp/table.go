@@ -8,7 +8,8 @@ import (
 // command is one entry of the command table; COMMAND INFO, COUNT and DOCS
 // are generated from it. flags are Redis's, space-separated; the words
 // starting with ~ are ours: ~notx (runs outside a data transaction),
-// ~noauth (allowed before AUTH), ~ctl (runs, not queued, inside MULTI).
+// ~noauth (allowed before AUTH), ~ctl (runs, not queued, inside MULTI),
+// ~touch (the handler tells WATCH which keys it changed, not the table).
 type command struct {
 	name              string
 	arity             int
@@ -18,7 +19,7 @@ type command struct {
 	run               func(*call) error
 	sub               map[string]*command
 
-	write, noTx, noAuth, multiCtl bool
+	write, noTx, noAuth, multiCtl, selfTouch, blocking bool
 }
 
 var commands = map[string]*command{}
@@ -29,12 +30,16 @@ func def(group string, name string, arity int, flags string, first, last, step i
 		switch f {
 		case "write":
 			c.write = true
+		case "blocking":
+			c.blocking = true
 		case "~notx":
 			c.noTx = true
 		case "~noauth":
 			c.noAuth = true
 		case "~ctl":
 			c.multiCtl = true
+		case "~touch":
+			c.selfTouch = true
 		}
 	}
 	if i := strings.IndexByte(name, '|'); i > 0 {

@@ -1,0 +1,158 @@
+package resp
+
+import (
+	"github.com/waqhq/waq/store"
+)
+
+// OBJECT reports what Redis 7.0 would: waq keeps every value one way, so
+// ENCODING names the encoding Redis would have chosen for the same contents
+// under the thresholds of CONFIG SET. Redis converts a collection one way
+// only (a hash that grew past the thresholds stays a hashtable when it
+// shrinks); waq judges the contents as they are now.
+
+// sharedRefcount is what Redis answers for its shared integers 0-9999.
+const sharedRefcount = 2147483647
+
+func objectMeta(c *call) (*store.KMeta, error) {
+	return c.tx.Meta(c.db(), c.args[2])
+}
+
+func cmdObjectEncoding(c *call) error {
+	m, err := objectMeta(c)
+	if err != nil || m == nil {
+		c.w.null()
+		return err
+	}
+	enc, err := encoding(c, m)
+	if err != nil {
+		return err
+	}
+	c.w.bulkString(enc)
+	return nil
+}
+
+// encoding is the name Redis 7.0 gives the encoding of key's value m.
+func encoding(c *call, m *store.KMeta) (string, error) {
+	db, key := c.db(), c.args[2]
+	switch m.Type {
+	case store.KString:
+		return stringEncoding(m.Value), nil
+	case store.KList:
+		return "quicklist", nil
+	case store.KSet:
+		return setEncoding(c, db, key, m.Size)
+	case store.KHash:
+		return compactEncoding(c, m.Size, "hash-max-listpack-entries", "hash-max-listpack-value", "hashtable",
+			func(fn func(a, b []byte) bool) error { return c.tx.HScan(db, key, nil, fn) })
+	default:
+		return compactEncoding(c, m.Size, "zset-max-listpack-entries", "zset-max-listpack-value", "skiplist",
+			func(fn func(a, b []byte) bool) error {
+				return c.tx.ZScanMembers(db, key, nil, func(mb []byte, _ float64) bool { return fn(mb, nil) })
+			})
+	}
+}
+
+// stringEncoding follows tryObjectEncoding: an integer of up to 20 bytes
+// is "int", up to 44 bytes "embstr", else "raw".
+func stringEncoding(v []byte) string {
+	if _, ok := parseInt(v); ok && len(v) <= 20 {
+		return "int"
+	}
+	if len(v) <= 44 {
+		return "embstr"
+	}
+	return "raw"
+}
+
+// setEncoding: an intset holds up to set-max-intset-entries integers.
+func setEncoding(c *call, db int, key []byte, size int64) (string, error) {
+	if size > c.s.setting("set-max-intset-entries") {
+		return "hashtable", nil
+	}
+	ints := true
+	err := c.tx.SScan(db, key, nil, func(mb []byte) bool {
+		_, ints = parseInt(mb)
+		return ints
+	})
+	if !ints {
+		return "hashtable", err
+	}
+	return "intset", err
+}
+
+// compactEncoding: a listpack holds up to entries elements, none longer
+// than value bytes.
+func compactEncoding(c *call, size int64, entries, value, big string, scan func(func(a, b []byte) bool) error) (string, error) {
+	if size > c.s.setting(entries) {
+		return big, nil
+	}
+	limit := c.s.setting(value)
+	small := true
+	err := scan(func(a, b []byte) bool {
+		small = int64(len(a)) <= limit && int64(len(b)) <= limit
+		return small
+	})
+	if !small {
+		return big, err
+	}
+	return "listpack", err
+}
+
+func cmdObjectRefcount(c *call) error {
+	m, err := objectMeta(c)
+	if err != nil || m == nil {
+		c.w.null()
+		return err
+	}
+	if n, ok := parseInt(m.Value); ok && m.Type == store.KString && n >= 0 && n < 10000 {
+		c.w.int(sharedRefcount)
+	} else {
+		c.w.int(1)
+	}
+	return nil
+}
+
+// cmdObjectIdletime answers 0: waq does not track access times.
+func cmdObjectIdletime(c *call) error {
+	m, err := objectMeta(c)
+	if err != nil || m == nil {
+		c.w.null()
+		return err
+	}
+	c.w.int(0)
+	return nil
+}
+
+func cmdObjectFreq(c *call) error {
+	m, err := objectMeta(c)
+	if err != nil || m == nil {
+		c.w.null()
+		return err
+	}
+	return rerr("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+}
+
+func cmdObjectHelp(c *call) error {
+	help := []string{
+		"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+		"ENCODING <key>",
+		"    Return the kind of internal representation used in order to store the value",
+		"    associated with a <key>.",
+		"FREQ <key>",
+		"    Return the access frequency index of the <key>. The returned integer is",
+		"    proportional to the logarithm of the recent access frequency of the key.",
+		"IDLETIME <key>",
+		"    Return the idle time of the <key>, that is the approximated number of",
+		"    seconds elapsed since the last access to the key.",
+		"REFCOUNT <key>",
+		"    Return the number of references of the value associated with the specified",
+		"    <key>.",
+		"HELP",
+		"    Prints this help.",
+	}
+	c.w.array(len(help))
+	for _, h := range help {
+		c.w.simple(h)
+	}
+	return nil
+}
