@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // Blocking commands (BLPOP, BZPOPMIN, …) wait on their keys. A client that
@@ -294,7 +294,7 @@ func blockTry(c *call, w *waiter, try func(c *call, retry bool) (bool, error), r
 		w.mu.Unlock()
 	}()
 	start := c.w.len()
-	err := c.s.st.KUpdate(func(tx *store.KTx) error {
+	err := c.s.ks.Update(func(tx *keyspace.Tx) error {
 		c.w.truncate(start)
 		c.tx = tx
 		defer func() { c.tx = nil }()

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // BLPOP BRPOP BRPOPLPUSH BLMOVE LMPOP BLMPOP BZPOPMIN BZPOPMAX ZMPOP BZMPOP.
@@ -22,7 +22,7 @@ func blpop(c *call, left bool) error {
 	}
 	keys := c.args[1 : len(c.args)-1]
 	return blockFor(c, keys, timeout, func(c *call, retry bool) (bool, error) {
-		k, err := firstNonEmpty(c, keys, store.KList, retry)
+		k, err := firstNonEmpty(c, keys, keyspace.List, retry)
 		if err != nil || k == nil {
 			return false, err
 		}
@@ -38,10 +38,10 @@ func blpop(c *call, left bool) error {
 // firstNonEmpty returns the first key holding a non-empty collection of
 // type typ, or ErrWrongType for a key of another type met before it
 // (passed over when skipOthers).
-func firstNonEmpty(c *call, keys [][]byte, typ store.KType, skipOthers bool) ([]byte, error) {
+func firstNonEmpty(c *call, keys [][]byte, typ keyspace.Type, skipOthers bool) ([]byte, error) {
 	for _, k := range keys {
 		n, err := c.tx.Len(c.db(), k, typ)
-		if errors.Is(err, store.ErrWrongType) && skipOthers {
+		if errors.Is(err, keyspace.ErrWrongType) && skipOthers {
 			continue
 		}
 		if n > 0 && !c.inTurn(c.db(), k) {
@@ -77,8 +77,8 @@ func blmove(c *call, from, to bool, t []byte) error {
 		return lmove(c, from, to)
 	}
 	return blockFor(c, c.args[1:2], timeout, func(c *call, retry bool) (bool, error) {
-		n, err := c.tx.Len(c.db(), c.args[1], store.KList)
-		if errors.Is(err, store.ErrWrongType) && retry {
+		n, err := c.tx.Len(c.db(), c.args[1], keyspace.List)
+		if errors.Is(err, keyspace.ErrWrongType) && retry {
 			return false, nil
 		}
 		if err != nil || n == 0 || !c.inTurn(c.db(), c.args[1]) {
@@ -145,11 +145,11 @@ func lmpop(c *call, at int, block bool) error {
 		return err
 	}
 	try := func(c *call, retry bool) (bool, error) {
-		k, err := firstNonEmpty(c, o.keys, store.KList, retry)
+		k, err := firstNonEmpty(c, o.keys, keyspace.List, retry)
 		if err != nil || k == nil {
 			return false, err
 		}
-		n, _ := c.tx.Len(c.db(), k, store.KList)
+		n, _ := c.tx.Len(c.db(), k, keyspace.List)
 		c.w.array(2)
 		c.w.bulk(k)
 		c.w.array(int(min(n, o.count)))

@@ -3,7 +3,7 @@ package resp
 import (
 	"time"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 func cmdBZPopMin(c *call) error { return bzpop(c, false) }
@@ -17,7 +17,7 @@ func bzpop(c *call, max bool) error {
 	}
 	keys := c.args[1 : len(c.args)-1]
 	return blockFor(c, keys, timeout, func(c *call, retry bool) (bool, error) {
-		k, err := firstNonEmpty(c, keys, store.KZSet, retry)
+		k, err := firstNonEmpty(c, keys, keyspace.ZSet, retry)
 		if err != nil || k == nil {
 			return false, err
 		}
@@ -52,7 +52,7 @@ func zmpop(c *call, at int, block bool) error {
 		return err
 	}
 	try := func(c *call, retry bool) (bool, error) {
-		k, err := firstNonEmpty(c, o.keys, store.KZSet, retry)
+		k, err := firstNonEmpty(c, o.keys, keyspace.ZSet, retry)
 		if err != nil || k == nil {
 			return false, err
 		}

@@ -4,14 +4,14 @@ import (
 	"bytes"
 	"math/rand/v2"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // kvalue is a copy of one key's value, read whole so that it can be written
 // elsewhere in the same transaction (a bbolt cursor must not walk a bucket
 // that is being written): COPY and MOVE.
 type kvalue struct {
-	typ      store.KType
+	typ      keyspace.Type
 	expireAt int64
 	str      []byte
 	pairs    [][2][]byte // hash fields and values
@@ -27,24 +27,24 @@ func readValue(c *call, db int, key []byte) (*kvalue, error) {
 	}
 	v := &kvalue{typ: m.Type, expireAt: m.ExpireAt}
 	switch m.Type {
-	case store.KString:
+	case keyspace.String:
 		v.str = bytes.Clone(m.Value)
-	case store.KHash:
+	case keyspace.Hash:
 		err = c.tx.HScan(db, key, nil, func(f, val []byte) bool {
 			v.pairs = append(v.pairs, [2][]byte{bytes.Clone(f), bytes.Clone(val)})
 			return true
 		})
-	case store.KList:
+	case keyspace.List:
 		err = c.tx.LRange(db, key, 0, m.Size-1, func(e []byte) bool {
 			v.elems = append(v.elems, bytes.Clone(e))
 			return true
 		})
-	case store.KSet:
+	case keyspace.Set:
 		err = c.tx.SScan(db, key, nil, func(e []byte) bool {
 			v.elems = append(v.elems, bytes.Clone(e))
 			return true
 		})
-	case store.KZSet:
+	case keyspace.ZSet:
 		err = c.tx.ZWalk(db, key, false, nil, func(e []byte, s float64) bool {
 			v.zs = append(v.zs, zpair{bytes.Clone(e), s})
 			return true
@@ -60,27 +60,27 @@ func (v *kvalue) write(c *call, db int, key []byte) error {
 	}
 	var err error
 	switch v.typ {
-	case store.KString:
+	case keyspace.String:
 		return c.tx.SetString(db, key, v.str, v.expireAt, false)
-	case store.KHash:
+	case keyspace.Hash:
 		for _, p := range v.pairs {
 			if _, err = c.tx.HSet(db, key, p[0], p[1]); err != nil {
 				return err
 			}
 		}
-	case store.KList:
+	case keyspace.List:
 		for _, e := range v.elems {
 			if _, err = c.tx.LPush(db, key, e, false); err != nil {
 				return err
 			}
 		}
-	case store.KSet:
+	case keyspace.Set:
 		for _, e := range v.elems {
 			if _, err = c.tx.SAdd(db, key, e); err != nil {
 				return err
 			}
 		}
-	case store.KZSet:
+	case keyspace.ZSet:
 		for _, p := range v.zs {
 			if _, err = c.tx.ZAdd(db, key, p.m, p.s); err != nil {
 				return err
@@ -101,7 +101,7 @@ func dbArg(b []byte) (int, error) {
 		return 0, errNotInt
 	case n < -1<<31 || n > 1<<31-1:
 		return 0, errIntRange
-	case n < 0 || n >= store.KeyspaceDBs:
+	case n < 0 || n >= keyspace.DBs:
 		return 0, errDBRange
 	}
 	return int(n), nil
@@ -143,7 +143,7 @@ func copyKey(c *call, src []byte, db int, dst []byte, replace, move bool) error 
 		c.w.int(0)
 		return err
 	}
-	if err := store.CheckLen(dst); err != nil {
+	if err := keyspace.CheckLen(dst); err != nil {
 		return err
 	}
 	if err := v.write(c, db, dst); err != nil {
@@ -189,7 +189,7 @@ func cmdRandomKey(c *call) error {
 		skip = rand.Int64N(n)
 	}
 	seen := int64(0)
-	pick := func(k []byte, _ *store.KMeta) bool {
+	pick := func(k []byte, _ *keyspace.Meta) bool {
 		found = bytes.Clone(k)
 		seen++
 		return seen <= skip
@@ -215,7 +215,7 @@ func cmdSwapDB(c *call) error {
 		if !ok || n < -1<<31 || n > 1<<31-1 {
 			return rerr("ERR invalid " + name + " DB index")
 		}
-		if n < 0 || n >= store.KeyspaceDBs {
+		if n < 0 || n >= keyspace.DBs {
 			return errDBRange
 		}
 		dbs[i] = int(n)

@@ -1,6 +1,6 @@
 package resp
 
-import "github.com/waqhq/waq/store"
+import "github.com/waqhq/waq/store/keyspace"
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN], by Redis 7.0's
 // dynamic programme, so that IDX lists the same matches in the same order
@@ -43,7 +43,7 @@ func lcsString(c *call, key []byte) ([]byte, error) {
 	switch {
 	case err != nil || m == nil:
 		return nil, err
-	case m.Type != store.KString:
+	case m.Type != keyspace.String:
 		return nil, rerr("ERR The specified keys must contain string values")
 	}
 	return append([]byte(nil), m.Value...), nil

@@ -1,7 +1,7 @@
 package resp
 
 import (
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // OBJECT reports what Redis 7.0 would: waq keeps every value one way, so
@@ -13,7 +13,7 @@ import (
 // sharedRefcount is what Redis answers for its shared integers 0-9999.
 const sharedRefcount = 2147483647
 
-func objectMeta(c *call) (*store.KMeta, error) {
+func objectMeta(c *call) (*keyspace.Meta, error) {
 	return c.tx.Meta(c.db(), c.args[2])
 }
 
@@ -32,16 +32,16 @@ func cmdObjectEncoding(c *call) error {
 }
 
 // encoding is the name Redis 7.0 gives the encoding of key's value m.
-func encoding(c *call, m *store.KMeta) (string, error) {
+func encoding(c *call, m *keyspace.Meta) (string, error) {
 	db, key := c.db(), c.args[2]
 	switch m.Type {
-	case store.KString:
+	case keyspace.String:
 		return stringEncoding(m.Value), nil
-	case store.KList:
+	case keyspace.List:
 		return "quicklist", nil
-	case store.KSet:
+	case keyspace.Set:
 		return setEncoding(c, db, key, m.Size)
-	case store.KHash:
+	case keyspace.Hash:
 		return compactEncoding(c, m.Size, "hash-max-listpack-entries", "hash-max-listpack-value", "hashtable",
 			func(fn func(a, b []byte) bool) error { return c.tx.HScan(db, key, nil, fn) })
 	default:
@@ -104,7 +104,7 @@ func cmdObjectRefcount(c *call) error {
 		c.w.null()
 		return err
 	}
-	if n, ok := parseInt(m.Value); ok && m.Type == store.KString && n >= 0 && n < 10000 {
+	if n, ok := parseInt(m.Value); ok && m.Type == keyspace.String && n >= 0 && n < 10000 {
 		c.w.int(sharedRefcount)
 	} else {
 		c.w.int(1)

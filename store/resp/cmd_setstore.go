@@ -1,7 +1,7 @@
 package resp
 
 import (
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // The set commands that write their result or count it: SINTERSTORE,
@@ -32,7 +32,7 @@ func setStore(c *call, op string) error {
 
 // storeSet makes key the set of ms, whatever it held before.
 func storeSet(c *call, key []byte, ms [][]byte) error {
-	if err := store.CheckLen(key, ms...); err != nil {
+	if err := keyspace.CheckLen(key, ms...); err != nil {
 		return err
 	}
 	if _, err := c.tx.Delete(c.db(), key); err != nil {
@@ -102,10 +102,10 @@ func cmdSInterCard(c *call) error {
 // member already in the destination leaves its watchers alone).
 func cmdSMove(c *call) error {
 	src, dst, m := c.args[1], c.args[2], c.args[3]
-	if _, err := c.tx.Len(c.db(), src, store.KSet); err != nil {
+	if _, err := c.tx.Len(c.db(), src, keyspace.Set); err != nil {
 		return err
 	}
-	if _, err := c.tx.Len(c.db(), dst, store.KSet); err != nil {
+	if _, err := c.tx.Len(c.db(), dst, keyspace.Set); err != nil {
 		return err
 	}
 	if string(src) == string(dst) { // a no-op that keeps the key's TTL
@@ -113,7 +113,7 @@ func cmdSMove(c *call) error {
 		c.w.bool(ok)
 		return err
 	}
-	if err := store.CheckLen(dst, m); err != nil {
+	if err := keyspace.CheckLen(dst, m); err != nil {
 		return err
 	}
 	ok, err := c.tx.SRem(c.db(), src, m)

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // SORT and SORT_RO, after Redis 7.0's sortCommandGeneric: the elements of a
@@ -67,14 +67,14 @@ func sortElems(c *call, key []byte) ([][]byte, error) {
 	var out [][]byte
 	add := func(v []byte) bool { out = append(out, bytes.Clone(v)); return true }
 	switch m.Type {
-	case store.KList:
+	case keyspace.List:
 		err = c.tx.LRange(c.db(), key, 0, m.Size-1, add)
-	case store.KSet:
+	case keyspace.Set:
 		err = c.tx.SScan(c.db(), key, nil, add)
-	case store.KZSet:
+	case keyspace.ZSet:
 		err = c.tx.ZWalk(c.db(), key, false, nil, func(v []byte, _ float64) bool { return add(v) })
 	default:
-		return nil, store.ErrWrongType
+		return nil, keyspace.ErrWrongType
 	}
 	return out, err
 }
@@ -223,7 +223,7 @@ func sortReply(c *call, o *sortOpts, items []sortItem) error {
 		}
 		return nil
 	}
-	if err := store.CheckLen(o.store); err != nil {
+	if err := keyspace.CheckLen(o.store); err != nil {
 		return err
 	}
 	if _, err := c.tx.Delete(c.db(), o.store); err != nil {

@@ -3,7 +3,7 @@ package resp
 import (
 	"bytes"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // ZRANGESTORE and ZRANDMEMBER.
@@ -39,7 +39,7 @@ func cmdZRandMember(c *call) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.tx.Len(c.db(), c.args[1], store.KZSet); err != nil {
+	if _, err := c.tx.Len(c.db(), c.args[1], keyspace.ZSet); err != nil {
 		return err
 	}
 	var ps []zpair

@@ -5,7 +5,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD, after Redis's
@@ -91,18 +91,18 @@ func zsource(c *call, key []byte) (zsrc, error) {
 	switch {
 	case err != nil || m == nil:
 		return src, err
-	case m.Type == store.KSet:
+	case m.Type == keyspace.Set:
 		err = c.tx.SScan(c.db(), key, nil, func(mb []byte) bool {
 			src.elems = append(src.elems, zpair{bytes.Clone(mb), 1})
 			return true
 		})
-	case m.Type == store.KZSet:
+	case m.Type == keyspace.ZSet:
 		err = c.tx.ZWalk(c.db(), key, false, nil, func(mb []byte, s float64) bool {
 			src.elems = append(src.elems, zpair{bytes.Clone(mb), s})
 			return true
 		})
 	default:
-		return src, store.ErrWrongType
+		return src, keyspace.ErrWrongType
 	}
 	return src, err
 }
@@ -196,7 +196,7 @@ func zopCommand(c *call, name string, store bool) error {
 // storeZSet makes key the sorted set of ps, whatever it held before.
 func storeZSet(c *call, key []byte, ps []zpair) error {
 	for _, p := range ps {
-		if err := store.CheckLen(key, p.m); err != nil {
+		if err := keyspace.CheckLen(key, p.m); err != nil {
 			return err
 		}
 	}

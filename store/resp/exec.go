@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tidwall/redcon"
+
 	"github.com/waqhq/waq/store/keyspace"
 )
 

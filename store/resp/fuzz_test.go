@@ -10,6 +10,7 @@ import (
 
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/tidwall/redcon"
+
 	"github.com/waqhq/waq/store"
 )
 

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 
 	"github.com/VictoriaMetrics/metrics"
+
 	"github.com/waqhq/waq/store/keyspace"
 )
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tidwall/redcon"
+
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/keyspace"
 )

@@ -1,6 +1,6 @@
 package resp
 
-import "github.com/waqhq/waq/store"
+import "github.com/waqhq/waq/store/keyspace"
 
 // touchExisting marks the watchers of the keys of db (-1: every database)
 // that exist, as Redis's FLUSHDB and FLUSHALL do: flushing a watched key
@@ -27,7 +27,7 @@ func (c *call) touchExisting(db int) {
 // missing), for expiredSince.
 func (c *call) watchExpiries(keys [][]byte) map[string]int64 {
 	out := map[string]int64{}
-	c.s.st.KView(func(tx *store.KTx) error {
+	c.s.ks.View(func(tx *keyspace.Tx) error {
 		for _, k := range keys {
 			if m, _ := tx.Meta(c.db(), k); m != nil && m.ExpireAt != 0 {
 				out[watchKey(c.db(), k)] = m.ExpireAt
@@ -40,7 +40,7 @@ func (c *call) watchExpiries(keys [][]byte) map[string]int64 {
 
 // expiredSince reports whether a key cl watches expired after WATCH: Redis
 // 7.0 fails EXEC then, as for a write.
-func (cl *client) expiredSince(tx *store.KTx) bool {
+func (cl *client) expiredSince(tx *keyspace.Tx) bool {
 	for _, at := range cl.watchExp {
 		if at <= tx.Now() {
 			return true

@@ -1,4 +1,4 @@
-package store
+package keyspace
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 // SwapDB exchanges every key of databases a and b, with their TTLs and
 // counts (SWAPDB). It rewrites both databases' records, so it costs their
 // size, and holds them in memory while it does.
-func (t *KTx) SwapDB(a, b int) error {
+func (t *Tx) SwapDB(a, b int) error {
 	if a == b {
 		return nil
 	}
@@ -79,7 +79,7 @@ func swapFirstByte(bk *bolt.Bucket, a, b byte) error {
 }
 
 // swapExpiries swaps the database byte of the TTL index (after the time).
-func (t *KTx) swapExpiries(a, b byte) error {
+func (t *Tx) swapExpiries(a, b byte) error {
 	var moved [][]byte
 	c := t.exp.Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {

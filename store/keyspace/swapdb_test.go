@@ -1,4 +1,4 @@
-package store
+package keyspace
 
 import (
 	"testing"
@@ -10,7 +10,7 @@ import (
 func TestKeyspaceSwapDB(t *testing.T) {
 	b := setup(t)
 	at := b.clock.Now().Add(time.Second).UnixMilli()
-	kupdate(t, b, func(kt *KTx) error {
+	kupdate(t, b, func(kt *Tx) error {
 		if err := kt.SetString(1, []byte("s"), []byte("1"), at, false); err != nil {
 			return err
 		}
@@ -22,7 +22,7 @@ func TestKeyspaceSwapDB(t *testing.T) {
 		}
 		return kt.SwapDB(1, 2)
 	})
-	kview(t, b, func(kt *KTx) error {
+	kview(t, b, func(kt *Tx) error {
 		if k, e := kt.Counts(2); k != 2 || e != 1 {
 			t.Errorf("db 2 counts %d/%d, want 2/1", k, e)
 		}
@@ -41,10 +41,10 @@ func TestKeyspaceSwapDB(t *testing.T) {
 		return nil
 	})
 	b.clock.Add(2 * time.Second)
-	if n, err := b.s.KSweep(10); err != nil || n != 1 {
+	if n, err := b.ks.Sweep(10); err != nil || n != 1 {
 		t.Fatalf("sweep: %d %v", n, err)
 	}
-	kview(t, b, func(kt *KTx) error {
+	kview(t, b, func(kt *Tx) error {
 		if k, e := kt.Counts(2); k != 1 || e != 0 {
 			t.Errorf("db 2 counts after the sweep %d/%d, want 1/0", k, e)
 		}
