@@ -128,10 +128,13 @@ func parseMPop(c *call, at int, a, b string) (mpop, error) {
 	return o, nil
 }
 
-func cmdLMPop(c *call) error  { return lmpop(c, 1, false) }
-func cmdBLMPop(c *call) error { return lmpop(c, 2, true) }
+func cmdLMPop(c *call) error  { return multiPop(c, 1, false, "left", "right", keyspace.List, lmpopFrom) }
+func cmdBLMPop(c *call) error { return multiPop(c, 2, true, "left", "right", keyspace.List, lmpopFrom) }
 
-func lmpop(c *call, at int, block bool) error {
+// multiPop answers LMPOP, BLMPOP, ZMPOP and BZMPOP: the first non-empty key
+// of typ among the command's keys, whose popped values pop writes after
+// it; without one, a null array, or a wait when the command blocks.
+func multiPop(c *call, at int, block bool, a, b string, typ keyspace.Type, pop func(*call, []byte, mpop) error) error {
 	var timeout time.Duration
 	if block {
 		t, err := blockTimeout(c.args[1])
@@ -140,27 +143,18 @@ func lmpop(c *call, at int, block bool) error {
 		}
 		timeout = t
 	}
-	o, err := parseMPop(c, at, "left", "right")
+	o, err := parseMPop(c, at, a, b)
 	if err != nil {
 		return err
 	}
 	try := func(c *call, retry bool) (bool, error) {
-		k, err := firstNonEmpty(c, o.keys, keyspace.List, retry)
+		k, err := firstNonEmpty(c, o.keys, typ, retry)
 		if err != nil || k == nil {
 			return false, err
 		}
-		n, _ := c.tx.Len(c.db(), k, keyspace.List)
-		c.w.array(2)
-		c.w.bulk(k)
-		c.w.array(int(min(n, o.count)))
-		for i := int64(0); i < min(n, o.count); i++ {
-			v, _, err := c.tx.LPop(c.db(), k, o.first)
-			if err != nil {
-				return false, err
-			}
-			c.w.bulk(v)
+		if err := pop(c, k, o); err != nil {
+			return false, err
 		}
-		c.touch(c.db(), k)
 		return true, nil
 	}
 	if !block {
@@ -171,6 +165,24 @@ func lmpop(c *call, at int, block bool) error {
 		return err
 	}
 	return blockFor(c, o.keys, timeout, try)
+}
+
+// lmpopFrom pops up to o.count elements of list k and writes the key and
+// them.
+func lmpopFrom(c *call, k []byte, o mpop) error {
+	n, _ := c.tx.Len(c.db(), k, keyspace.List)
+	c.w.array(2)
+	c.w.bulk(k)
+	c.w.array(int(min(n, o.count)))
+	for i := int64(0); i < min(n, o.count); i++ {
+		v, _, err := c.tx.LPop(c.db(), k, o.first)
+		if err != nil {
+			return err
+		}
+		c.w.bulk(v)
+	}
+	c.touch(c.db(), k)
+	return nil
 }
 
 // zpopFrom pops up to count members of the sorted set at key, lowest

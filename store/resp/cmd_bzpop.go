@@ -1,8 +1,6 @@
 package resp
 
 import (
-	"time"
-
 	"github.com/waqhq/waq/store/keyspace"
 )
 
@@ -33,51 +31,25 @@ func bzpop(c *call, max bool) error {
 	})
 }
 
-func cmdZMPop(c *call) error  { return zmpop(c, 1, false) }
-func cmdBZMPop(c *call) error { return zmpop(c, 2, true) }
+func cmdZMPop(c *call) error  { return multiPop(c, 1, false, "min", "max", keyspace.ZSet, zmpopFrom) }
+func cmdBZMPop(c *call) error { return multiPop(c, 2, true, "min", "max", keyspace.ZSet, zmpopFrom) }
 
-// zmpop answers ZMPOP and BZMPOP: the key and its popped pairs, nested in
-// RESP2 as in RESP3.
-func zmpop(c *call, at int, block bool) error {
-	var timeout time.Duration
-	if block {
-		t, err := blockTimeout(c.args[1])
-		if err != nil {
-			return err
-		}
-		timeout = t
-	}
-	o, err := parseMPop(c, at, "min", "max")
+// zmpopFrom pops up to o.count members of sorted set k and writes the key
+// and its popped pairs, nested in RESP2 as in RESP3.
+func zmpopFrom(c *call, k []byte, o mpop) error {
+	ps, err := zpopFrom(c, k, o.count, !o.first)
 	if err != nil {
 		return err
 	}
-	try := func(c *call, retry bool) (bool, error) {
-		k, err := firstNonEmpty(c, o.keys, keyspace.ZSet, retry)
-		if err != nil || k == nil {
-			return false, err
-		}
-		ps, err := zpopFrom(c, k, o.count, !o.first)
-		if err != nil {
-			return false, err
-		}
+	c.w.array(2)
+	c.w.bulk(k)
+	c.w.array(len(ps))
+	for _, p := range ps {
 		c.w.array(2)
-		c.w.bulk(k)
-		c.w.array(len(ps))
-		for _, p := range ps {
-			c.w.array(2)
-			c.w.bulk(p.m)
-			c.w.double(p.s)
-		}
-		return true, nil
+		c.w.bulk(p.m)
+		c.w.double(p.s)
 	}
-	if !block {
-		ok, err := try(c, false)
-		if err == nil && !ok {
-			c.w.nullArray()
-		}
-		return err
-	}
-	return blockFor(c, o.keys, timeout, try)
+	return nil
 }
 
 // cmdClientUnblock: CLIENT UNBLOCK client-id [TIMEOUT|ERROR].
