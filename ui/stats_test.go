@@ -152,7 +152,7 @@ func TestStatsCampaigns(t *testing.T) {
 	}
 	b.do(t, "PUT", "/v1/campaigns/spring", `{"cost_per_message": -1, "currency": "EUR"}`).wantError(t, 422, "invalid", "cost_per_message")
 	b.do(t, "PUT", "/v1/campaigns/spring", `{"currency": "euro"}`).wantError(t, 422, "invalid", "currency")
-	b.do(t, "PUT", "/v1/campaigns/spring", `{}`).wantError(t, 422, "invalid", "currency")
+	b.do(t, "PUT", "/v1/campaigns/spring", `{"fixed_cost": 10}`).wantError(t, 422, "invalid", "currency")
 	b.do(t, "PUT", "/v1/campaigns/"+strings.Repeat("x", 101), `{"currency": "EUR"}`).wantError(t, 422, "invalid", "name")
 	b.do(t, "PUT", "/v1/campaigns/spring", `{"currency": "EUR", "name": "x"}`).wantError(t, 400, "bad_request", "name")
 	b.do(t, "PUT", "/v1/campaigns/spring", `{"cost_per_message": "1", "currency": "EUR"}`).wantError(t, 400, "bad_request", "cost_per_message")
