@@ -126,6 +126,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		BestHour:            best.Hour,
 		Importer:            m.mirrors, // cutover stops a mirror and translates its jobs first
 		Mirror:              m.mirrors,
+		Fleet:               m.newFleet(),
 		ResumeInstances:     func() { m.resumeInstances() },
 		WhatsAppAppSecret:   m.Config.WhatsApp.AppSecret,
 		WhatsAppVerifyToken: m.Config.WhatsApp.VerifyToken,
