@@ -88,16 +88,17 @@ func (s *Store) PutInstanceSettings(in InstanceSettings) error {
 	})
 }
 
-// DeleteInstanceSettings removes the named instance's settings and its
-// state record (pause, warm-up start). It returns ENOTFOUND when no
-// settings were stored under name.
-func (s *Store) DeleteInstanceSettings(name string) error {
+// DeleteInstanceSettings removes the named instance's settings and, unless
+// keepState, its state record (pause, warm-up start): the environment's
+// instance keeps its state when an override of it is deleted. It returns
+// ENOTFOUND when no settings were stored under name.
+func (s *Store) DeleteInstanceSettings(name string, keepState bool) error {
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketInstanceSettings)
 		if b.Get([]byte(name)) == nil {
 			return Errorf(ENOTFOUND, "no instance %q was added through the API", name)
 		}
-		if err := b.Delete([]byte(name)); err != nil {
+		if err := b.Delete([]byte(name)); err != nil || keepState {
 			return err
 		}
 		return tx.Bucket(bucketInstances).Delete([]byte(name))

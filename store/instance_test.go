@@ -40,13 +40,25 @@ func TestInstanceSettings(t *testing.T) {
 	if err != nil || len(got) != 2 || got[0].Name != "a" || got[1].Evolution.APIKey != "k" || got[1].Rate != "60/1m" {
 		t.Fatalf("after reopen: %+v %v", got, err)
 	}
-	if err := b.s.DeleteInstanceSettings("sales-2"); err != nil {
+	if err := b.s.PutInstanceSettings(InstanceSettings{Name: "sales-2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.s.DeleteInstanceSettings("sales-2", true); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := b.s.Instance("sales-2"); st.PausedReason != "logged out" {
+		t.Fatalf("state not kept: %+v", st)
+	}
+	if err := b.s.PutInstanceSettings(InstanceSettings{Name: "sales-2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.s.DeleteInstanceSettings("sales-2", false); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := b.s.Instance("sales-2"); st.PausedReason != "" {
 		t.Fatalf("state kept after delete: %+v", st)
 	}
-	if err := b.s.DeleteInstanceSettings("sales-2"); ErrorCode(err) != ENOTFOUND {
+	if err := b.s.DeleteInstanceSettings("sales-2", false); ErrorCode(err) != ENOTFOUND {
 		t.Fatalf("second delete: %v", err)
 	}
 	if err := b.s.PutInstanceSettings(InstanceSettings{}); ErrorCode(err) != EINVALID {

@@ -1,21 +1,14 @@
 package main
 
 import (
-	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/sender/fleet"
 	"github.com/waqhq/waq/store"
 )
 
 // newFleet returns the instances of the data file beside the one the
-// environment variables define, with the running sender's state.
+// environment variables define.
 func (m *Main) newFleet() *fleet.Fleet {
-	return &fleet.Fleet{
-		Store:  m.store,
-		Env:    m.envInstance(),
-		Check:  fleet.CheckCredentials(nil),
-		Loc:    m.loc,
-		Status: m.instanceStatus,
-	}
+	return &fleet.Fleet{Store: m.store, Env: m.envInstance(), Check: fleet.CheckCredentials(nil), Loc: m.loc}
 }
 
 // envInstance is the instance of WAQ_GATEWAY and EVOLUTION_*/WHATSAPP_*,
@@ -44,13 +37,4 @@ func (m *Main) envInstance() *store.InstanceSettings {
 		return nil
 	}
 	return in
-}
-
-// instanceStatus is the live state of the named instance's sender.
-func (m *Main) instanceStatus(name string) (sender.Instance, bool) {
-	if m.snd == nil {
-		return sender.Instance{}, false
-	}
-	in := m.snd.Status()
-	return in, in.Name == name
 }

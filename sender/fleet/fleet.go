@@ -136,13 +136,15 @@ func (f *Fleet) Put(ctx context.Context, name string, b Body) (View, error) {
 	return f.Get(name)
 }
 
-// Delete removes an instance added through the API; the environment's,
-// when it was overridden, comes back. It returns ENOTFOUND for an unknown
+// Delete removes an instance added through the API, with its state (a
+// pause, the warm-up start); the environment's, when it was overridden,
+// comes back with its state. It returns ENOTFOUND for an unknown
 // name and ECONFLICT for the environment's own instance, which is stopped
 // with enabled false instead.
 func (f *Fleet) Delete(name string) error {
-	err := f.Store.DeleteInstanceSettings(name)
-	if store.ErrorCode(err) == store.ENOTFOUND && f.Env != nil && f.Env.Name == name {
+	isEnv := f.Env != nil && f.Env.Name == name
+	err := f.Store.DeleteInstanceSettings(name, isEnv)
+	if store.ErrorCode(err) == store.ENOTFOUND && isEnv {
 		return store.Errorf(store.ECONFLICT, "instance %q comes from the environment variables; PUT it with \"enabled\": false to stop it, or change the variables", name)
 	}
 	if err != nil {
@@ -219,8 +221,13 @@ func (f *Fleet) queued(es []entry) (map[string]int, error) {
 	for i, e := range es {
 		ins[i] = e.InstanceSettings
 	}
-	if d := Default(ins, f.Env); d != "" {
-		byPin[d] += byPin[""]
+	out := map[string]int{}
+	d := Default(ins, f.Env)
+	for pin, n := range byPin {
+		if pin == "" || !has(ins, pin) {
+			pin = d // as Runner.takes: a pin that names no instance is no pin
+		}
+		out[pin] += n
 	}
-	return byPin, nil
+	return out, nil
 }

@@ -1,6 +1,8 @@
 package fleet
 
 import (
+	"sort"
+
 	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/store"
 )
@@ -69,4 +71,8 @@ func view(in store.InstanceSettings, source string, live *sender.Instance, queue
 		v.State = StateDisabled
 	}
 	return v
+}
+
+func sortInstances(ins []sender.Instance) {
+	sort.Slice(ins, func(i, j int) bool { return ins[i].Name < ins[j].Name })
 }
