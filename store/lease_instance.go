@@ -11,17 +11,34 @@ import (
 // (Message.Instance, "" when unpinned) takes accepts, and skips the
 // others without moving them, so that a message waiting for another
 // instance never holds this one back. It returns ErrEmpty when no ready
-// message is accepted. It reads every ready message it skips.
+// message is accepted. The skipped messages are read in a read
+// transaction, outside the commit every writer shares; the write
+// transaction reads again only the messages it leases, and leaves out one
+// that another writer moved in between.
 func (s *Store) LeaseBatchFor(n int, deadline time.Time, takes func(instance string) bool) ([]*Message, error) {
+	var ids []string
+	err := s.view(func(tx *bolt.Tx) (err error) {
+		ids, err = readyFor(tx, n, takes)
+		return err
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case len(ids) == 0:
+		return nil, ErrEmpty
+	}
 	var ms []*Message
-	err := s.updateNow(func(tx *bolt.Tx) error {
+	err = s.updateNow(func(tx *bolt.Tx) error {
 		ms = ms[:0]
-		olds, err := readyFor(tx, n, takes)
-		if err != nil {
-			return err
-		}
 		now := s.now()
-		for _, old := range olds {
+		for _, id := range ids {
+			old, err := get(tx, id)
+			if ErrorCode(err) == ENOTFOUND || err == nil && (old.Status != Queued || !takes(old.Instance)) {
+				continue // cancelled, leased or re-pinned since the scan
+			}
+			if err != nil {
+				return err
+			}
 			m := *old
 			m.LeaseUntil = &deadline
 			m.setStatus(Sending, now, "")
@@ -44,10 +61,10 @@ func (s *Store) LeaseBatchFor(n int, deadline time.Time, takes func(instance str
 	return ms, nil
 }
 
-// readyFor returns the first n ready messages that takes accepts, read
-// before any of them is moved, since save rewrites the ready index.
-func readyFor(tx *bolt.Tx, n int, takes func(string) bool) ([]*Message, error) {
-	var out []*Message
+// readyFor returns the ids of the first n ready messages that takes
+// accepts.
+func readyFor(tx *bolt.Tx, n int, takes func(string) bool) ([]string, error) {
+	var out []string
 	c := tx.Bucket(bucketReady).Cursor()
 	for k, _ := c.First(); k != nil && len(out) < n; k, _ = c.Next() {
 		m, err := get(tx, string(k[1:]))
@@ -55,7 +72,7 @@ func readyFor(tx *bolt.Tx, n int, takes func(string) bool) ([]*Message, error) {
 			return nil, err
 		}
 		if takes(m.Instance) {
-			out = append(out, m)
+			out = append(out, m.ID)
 		}
 	}
 	return out, nil
