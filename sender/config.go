@@ -35,9 +35,9 @@ type Config struct {
 	OnCall func(m *store.Message, d time.Duration, err error)
 	OnWait func(d time.Duration)
 	// Takes, when set, says which ready messages this instance may lease,
-	// by their pinned instance ("" for unpinned): with several instances,
-	// each leases its own share. Nil leases every ready message.
-	Takes func(instance string) bool
+	// and why (the note of the lease's history entry): with several
+	// instances, each leases its own share. Nil leases every ready message.
+	Takes func(m *store.Message) (bool, string)
 	// Ready, when set, replaces the store's Ready signal: the store has one
 	// waiter, so several senders share it through a fan-out.
 	Ready  <-chan struct{}

@@ -7,15 +7,16 @@ import (
 )
 
 // LeaseBatchFor is LeaseBatch for one of several instances: it takes up to
-// n ready messages, in priority order, among those whose pinned instance
-// (Message.Instance, "" when unpinned) takes accepts, and skips the
-// others without moving them, so that a message waiting for another
+// n ready messages, in priority order, among those takes accepts (by their
+// pinned instance, Message.Instance, and their contact), with the note
+// takes gives written in the lease's history entry (why this instance),
+// and skips the others without moving them, so that a message waiting for another
 // instance never holds this one back. It returns ErrEmpty when no ready
 // message is accepted. The skipped messages are read in a read
 // transaction, outside the commit every writer shares; the write
 // transaction reads again only the messages it leases, and leaves out one
 // that another writer moved in between.
-func (s *Store) LeaseBatchFor(n int, deadline time.Time, takes func(instance string) bool) ([]*Message, error) {
+func (s *Store) LeaseBatchFor(n int, deadline time.Time, takes func(m *Message) (bool, string)) ([]*Message, error) {
 	var ids []string
 	err := s.view(func(tx *bolt.Tx) (err error) {
 		ids, err = readyFor(tx, n, takes)
@@ -33,15 +34,19 @@ func (s *Store) LeaseBatchFor(n int, deadline time.Time, takes func(instance str
 		now := s.now()
 		for _, id := range ids {
 			old, err := get(tx, id)
-			if ErrorCode(err) == ENOTFOUND || err == nil && (old.Status != Queued || !takes(old.Instance)) {
-				continue // cancelled, leased or re-pinned since the scan
+			if ErrorCode(err) == ENOTFOUND {
+				continue // deleted since the scan
 			}
 			if err != nil {
 				return err
 			}
+			ok, note := takes(old)
+			if old.Status != Queued || !ok {
+				continue // cancelled, leased or routed elsewhere since the scan
+			}
 			m := *old
 			m.LeaseUntil = &deadline
-			m.setStatus(Sending, now, "")
+			m.setStatus(Sending, now, note)
 			if err := save(tx, old, &m); err != nil {
 				return err
 			}
@@ -63,7 +68,7 @@ func (s *Store) LeaseBatchFor(n int, deadline time.Time, takes func(instance str
 
 // readyFor returns the ids of the first n ready messages that takes
 // accepts.
-func readyFor(tx *bolt.Tx, n int, takes func(string) bool) ([]string, error) {
+func readyFor(tx *bolt.Tx, n int, takes func(*Message) (bool, string)) ([]string, error) {
 	var out []string
 	c := tx.Bucket(bucketReady).Cursor()
 	for k, _ := c.First(); k != nil && len(out) < n; k, _ = c.Next() {
@@ -71,7 +76,7 @@ func readyFor(tx *bolt.Tx, n int, takes func(string) bool) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if takes(m.Instance) {
+		if ok, _ := takes(m); ok {
 			out = append(out, m.ID)
 		}
 	}

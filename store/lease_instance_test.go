@@ -21,7 +21,7 @@ func TestLeaseBatchFor(t *testing.T) {
 	free := add("", High)
 	other2 := add("b", High)
 	a2 := add("a", Critical)
-	takesA := func(pin string) bool { return pin == "a" || pin == "" }
+	takesA := func(m *Message) (bool, string) { return m.Instance == "a" || m.Instance == "", "routed to a" }
 	ms, err := b.s.LeaseBatchFor(10, b.clock.Now().Add(time.Minute), takesA)
 	if err != nil {
 		t.Fatal(err)
@@ -29,6 +29,9 @@ func TestLeaseBatchFor(t *testing.T) {
 	var got []string
 	for _, m := range ms {
 		got = append(got, m.ID)
+		if h := m.History[len(m.History)-1]; h.Status != Sending || h.Note != "routed to a" {
+			t.Fatalf("lease's history entry: %+v", h)
+		}
 	}
 	if want := []string{a2, free, a1}; len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
 		t.Fatalf("leased %v, want %v", got, want)

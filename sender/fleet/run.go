@@ -32,8 +32,9 @@ type Runner struct {
 	mu        sync.Mutex // guards the fields below; never held while a loop stops
 	ctx       context.Context
 	loops     map[string]*loop
-	known     map[string]bool // every instance's name, enabled or not
-	deflt     string          // the instance that takes unpinned messages
+	known     map[string]bool   // every instance's name, enabled or not
+	deflt     string            // where unpinned messages wait when no instance is active
+	sticky    map[string]string // contact -> the instance that last sent to it
 	started   bool
 }
 
@@ -53,6 +54,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	r.mu.Lock()
 	r.ctx, r.loops, r.started = ctx, map[string]*loop{}, true
 	r.mu.Unlock()
+	r.seedSticky()
 	r.Reconcile()
 	st := r.Fleet.Store
 	for {
@@ -162,7 +164,8 @@ func (r *Runner) start(in store.InstanceSettings) {
 	ctx, cancel := context.WithCancel(r.ctx)
 	l := &loop{in: in, ready: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
 	name := in.Name
-	cfg.Ready, cfg.Takes = l.ready, func(pin string) bool { return r.takes(name, pin) }
+	cfg.Ready, cfg.Takes = l.ready, func(m *store.Message) (bool, string) { return r.takes(name, m) }
+	cfg.OnCall = r.onCall(name, cfg.OnCall)
 	l.snd = sender.New(r.Fleet.Store, gw, cfg)
 	r.loops[name] = l
 	go func() {
@@ -191,19 +194,6 @@ func (r *Runner) config(in store.InstanceSettings) (sender.Config, error) {
 	}
 	cfg.Instance, cfg.Gateway, cfg.Rate, cfg.Concurrency, cfg.Pacing = in.Name, in.Gateway, own.Rate, own.Concurrency, own.Pacing
 	return cfg, cfg.Validate()
-}
-
-// takes reports whether instance name leases a message pinned to pin: its
-// own, and the unpinned ones when it is the default. A pin that names no
-// instance counts as unpinned, so a client's old instance names do not
-// stall its messages.
-func (r *Runner) takes(name, pin string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if pin != "" && r.known[pin] {
-		return pin == name
-	}
-	return name == r.deflt
 }
 
 // Sender returns the running sender of the named instance, or of the

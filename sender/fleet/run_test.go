@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -149,7 +150,7 @@ func (b *bundle) waitSent(t *testing.T, ids []string) {
 
 // TestTwoInstancesSendConcurrently: each instance sends its pinned
 // messages through its own gateway, at the same time as the other; the
-// unpinned ones go through the default instance (the first by name).
+// unpinned ones are routed, with the reason in their history.
 func TestTwoInstancesSendConcurrently(t *testing.T) {
 	b := setup(t)
 	b.put(t, "sales-1", "key-1", true)
@@ -165,21 +166,36 @@ func TestTwoInstancesSendConcurrently(t *testing.T) {
 	free := b.enqueue(t, 5, "", store.Normal)
 	b.run(t)
 	b.waitSent(t, append(append(one, two...), free...))
-	for name, ids := range map[string][]string{"sales-1": append(one, free...), "sales-2": two} {
+	for name, ids := range map[string][]string{"sales-1": one, "sales-2": two} {
 		for _, id := range ids {
 			if got := b.message(t, id).Instance; got != name {
 				t.Fatalf("message %s sent by %q, want %q", id, got, name)
 			}
 		}
-		if got := b.evo[name].Sends(); got != len(ids) {
-			t.Fatalf("%s's gateway saw %d sends, want %d", name, got, len(ids))
+	}
+	for _, id := range free {
+		if note := leaseNote(b.message(t, id)); !strings.HasPrefix(note, "routed to sales-") {
+			t.Fatalf("unpinned message's lease note %q", note)
 		}
+	}
+	if got := b.evo["sales-1"].Sends() + b.evo["sales-2"].Sends(); got != 35 {
+		t.Fatalf("the gateways saw %d sends, want 35", got)
 	}
 	b.o.mu.Lock()
 	defer b.o.mu.Unlock()
 	if !b.o.together {
 		t.Fatal("the two instances never had calls in flight at once")
 	}
+}
+
+// leaseNote is the note of m's last lease.
+func leaseNote(m *store.Message) string {
+	for i := len(m.History) - 1; i >= 0; i-- {
+		if m.History[i].Status == store.Sending {
+			return m.History[i].Note
+		}
+	}
+	return ""
 }
 
 // TestPausedInstanceHoldsNoOneBack: sales-1's key is refused, so its first

@@ -1,0 +1,116 @@
+package fleet
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/waqhq/waq/sender"
+	"github.com/waqhq/waq/store"
+)
+
+// stickyPages bounds the listing pages read at start to learn which
+// instance last sent to each contact.
+const stickyPages = 20
+
+// takes reports whether instance name leases m, and why. A message pinned
+// to an instance goes to it alone; a pin that names no instance counts as
+// unpinned, so a client's old labels do not stall its messages. An
+// unpinned message is routed (route) when it is leased, not when it is
+// enqueued, so it follows the instances' state.
+func (r *Runner) takes(name string, m *store.Message) (bool, string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if pin := m.Instance; pin != "" && r.known[pin] {
+		return pin == name, ""
+	}
+	to, why := r.route(m.To)
+	return to == name, why
+}
+
+// route chooses the instance of an unpinned message to contact: the one
+// that last sent to it while that one runs (a conversation stays on one
+// number; while it is paused the message waits for it, since failover is
+// not built), else the active instance with the most room in its rate
+// window and daily cap, else the default one, where it waits. r.mu is held.
+func (r *Runner) route(contact string) (string, string) {
+	if s, ok := r.sticky[contact]; ok && r.loops[s] != nil {
+		return s, "routed to " + s + ": it last sent to this contact"
+	}
+	best, room := "", -1
+	for name, l := range r.loops {
+		if !active(l) {
+			continue
+		}
+		if n := roomOf(l.snd.Status()); n > room || n == room && name < best {
+			best, room = name, n
+		}
+	}
+	if best == "" {
+		return r.deflt, ""
+	}
+	return best, fmt.Sprintf("routed to %s: most room (%d sends free in its rate window and daily cap)", best, room)
+}
+
+func active(l *loop) bool { return l.snd.Status().State == sender.StateActive }
+
+// roomOf is how many more sends an instance's rate window and daily cap
+// allow now.
+func roomOf(in sender.Instance) int {
+	room := rateCount(in.Rate) - in.SentLastWindow
+	if in.DailyCap > 0 {
+		room = min(room, in.DailyCap-in.SentLastDay)
+	}
+	return max(room, 0)
+}
+
+func rateCount(rate string) int {
+	r, err := sender.ParseRate(rate)
+	if err != nil {
+		return 0
+	}
+	return r.Count
+}
+
+// onCall wraps a loop's OnCall to remember the instance that sent to each
+// contact.
+func (r *Runner) onCall(name string, next func(*store.Message, time.Duration, error)) func(*store.Message, time.Duration, error) {
+	return func(m *store.Message, d time.Duration, err error) {
+		if err == nil {
+			r.mu.Lock()
+			r.sticky[m.To] = name
+			r.mu.Unlock()
+		}
+		if next != nil {
+			next(m, d, err)
+		}
+	}
+}
+
+// seedSticky learns from the stored messages which instance last sent to
+// each contact, newest first, so that stickiness survives a restart as far
+// as the kept history reaches (WAQ_SENT_RETENTION for sent messages).
+func (r *Runner) seedSticky() {
+	last := map[string]time.Time{}
+	sticky := map[string]string{}
+	for _, st := range []store.Status{store.Sent, store.Delivered, store.Read} {
+		cursor := ""
+		for range stickyPages {
+			ms, next, err := r.Fleet.Store.Messages(store.Filter{Status: st, Limit: store.ListLimitMax, Cursor: cursor})
+			if err != nil {
+				r.log().Warn("instances: cannot read which instance last sent to each contact", "err", err)
+				break
+			}
+			for _, m := range ms {
+				if m.Instance != "" && m.SentAt != nil && m.SentAt.After(last[m.To]) {
+					last[m.To], sticky[m.To] = *m.SentAt, m.Instance
+				}
+			}
+			if cursor = next; next == "" {
+				break
+			}
+		}
+	}
+	r.mu.Lock()
+	r.sticky = sticky
+	r.mu.Unlock()
+}

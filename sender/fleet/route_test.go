@@ -1,0 +1,54 @@
+package fleet_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/waqhq/waq/sender/fleet"
+	"github.com/waqhq/waq/store"
+)
+
+func (b *bundle) putRate(t *testing.T, name, key, rate string) {
+	t.Helper()
+	body := fleet.Body{Gateway: "evolution", Rate: rate, Evolution: &store.EvolutionSettings{URL: b.evo[name].URL, APIKey: key}}
+	if _, err := b.f.Put(context.Background(), name, body); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (b *bundle) enqueueTo(t *testing.T, to, instance string) string {
+	t.Helper()
+	m, _, err := b.st.Enqueue(&store.Message{To: to, Text: "hola", Instance: instance})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.ID
+}
+
+// TestRouting: an unpinned message goes to the instance that last sent to
+// its contact, even with less room, across a restart; a new contact goes
+// to the instance with the most room; the reason is in the history.
+func TestRouting(t *testing.T) {
+	b := setup(t)
+	b.putRate(t, "sales-1", "key-1", "100/1h")
+	b.putRate(t, "sales-2", "key-2", "5/1h")
+	b.run(t)
+	ana := "+34600111222"
+	b.waitSent(t, []string{b.enqueueTo(t, ana, "sales-2")}) // Ana now talks to sales-2
+	f := func(to, wantInstance, wantWhy string) {
+		t.Helper()
+		id := b.enqueueTo(t, to, "")
+		b.waitSent(t, []string{id})
+		m := b.message(t, id)
+		if m.Instance != wantInstance || !strings.Contains(leaseNote(m), wantWhy) {
+			t.Fatalf("message to %s: sent by %s, note %q; want %s, %q", to, m.Instance, leaseNote(m), wantInstance, wantWhy)
+		}
+	}
+	f(ana, "sales-2", "routed to sales-2: it last sent to this contact")
+	f("+34600333444", "sales-1", "routed to sales-1: most room (100 sends free")
+	f("+34600333444", "sales-1", "it last sent to this contact")
+	b.stop()
+	b.run(t) // stickiness is read back from the stored messages
+	f(ana, "sales-2", "it last sent to this contact")
+}
