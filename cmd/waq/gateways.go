@@ -23,7 +23,8 @@ func (m *Main) newRunner() (*fleet.Runner, error) {
 			OnCall:    m.tracker.Call,
 			OnWait:    stats.ObserveRateLimitWait,
 		},
-		Logger: m.Logger.With("part", "instances"),
+		Logger:        m.Logger.With("part", "instances"),
+		FailoverGrace: m.Config.FailoverGrace,
 	}
 	if f.Env != nil {
 		env, err := m.envConfig()

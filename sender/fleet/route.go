@@ -29,12 +29,16 @@ func (r *Runner) takes(name string, m *store.Message) (bool, string) {
 
 // route chooses the instance of an unpinned message to contact: the one
 // that last sent to it while that one runs (a conversation stays on one
-// number; while it is paused the message waits for it, since failover is
-// not built), else the active instance with the most room in its rate
-// window and daily cap, else the default one, where it waits. r.mu is held.
+// number; while it is paused the message waits for it, up to the failover
+// grace), else the active instance with the most room in its rate window
+// and daily cap, else the default one, where it waits. r.mu is held.
 func (r *Runner) route(contact string) (string, string) {
+	moved := ""
 	if s, ok := r.sticky[contact]; ok && r.loops[s] != nil {
-		return s, "routed to " + s + ": it last sent to this contact"
+		var over bool
+		if over, moved = r.failedOver(s); !over {
+			return s, "routed to " + s + ": it last sent to this contact"
+		}
 	}
 	best, room := "", -1
 	for name, l := range r.loops {
@@ -48,7 +52,7 @@ func (r *Runner) route(contact string) (string, string) {
 	if best == "" {
 		return r.deflt, ""
 	}
-	return best, fmt.Sprintf("routed to %s: most room (%d sends free in its rate window and daily cap)", best, room)
+	return best, fmt.Sprintf("routed to %s: most room (%d sends free in its rate window and daily cap)%s", best, room, moved)
 }
 
 func active(l *loop) bool { return l.snd.Status().State == sender.StateActive }

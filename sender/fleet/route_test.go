@@ -4,7 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/waqhq/waq/internal/timetest"
+	"github.com/waqhq/waq/sender"
+	"github.com/waqhq/waq/sender/evolution/evolutiontest"
 	"github.com/waqhq/waq/sender/fleet"
 	"github.com/waqhq/waq/store"
 )
@@ -51,4 +55,38 @@ func TestRouting(t *testing.T) {
 	b.stop()
 	b.run(t) // stickiness is read back from the stored messages
 	f(ana, "sales-2", "it last sent to this contact")
+}
+
+// TestFailover: sales-1 is logged out (a refused key pauses it); its sticky
+// contact's unpinned message waits through the grace, then goes out
+// through sales-2 with the move in its history; its pinned message waits.
+func TestFailover(t *testing.T) {
+	b := setup(t)
+	clock := timetest.NewClock()
+	b.r.Base.Now, b.r.FailoverGrace = clock.Now, 10*time.Minute
+	b.putRate(t, "sales-1", "key-1", "100/1h")
+	b.putRate(t, "sales-2", "key-2", "100/1h")
+	b.run(t)
+	ana := "+34600111222"
+	b.waitSent(t, []string{b.enqueueTo(t, ana, "sales-1")}) // Ana talks to sales-1
+	b.evo["sales-1"].Script(evolutiontest.Unauthorized())   // then its key is revoked
+	pinned := b.enqueueTo(t, ana, "sales-1")
+	timetest.WaitFor(t, "sales-1 to pause", func() bool {
+		in, _ := b.r.Status("sales-1")
+		return in.State == sender.StatePaused
+	})
+	free := b.enqueueTo(t, ana, "")
+	clock.Add(9 * time.Minute)
+	if m := b.message(t, free); m.Status != store.Queued {
+		t.Fatalf("within the grace Ana's message is %s", m.Status)
+	}
+	clock.Add(2 * time.Minute)
+	b.waitSent(t, []string{free})
+	m := b.message(t, free)
+	if m.Instance != "sales-2" || !strings.Contains(leaseNote(m), "failover from sales-1, paused since") {
+		t.Fatalf("after the grace: sent by %s, note %q", m.Instance, leaseNote(m))
+	}
+	if st := b.message(t, pinned).Status; st != store.Queued {
+		t.Fatalf("the pinned message is %s; it waits for sales-1", st)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"reflect"
 	"sync"
+	"time"
 
 	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/store"
@@ -27,14 +28,20 @@ type Runner struct {
 	// overrides it; nil to parse Fleet.Env instead.
 	EnvConfig *sender.Config
 	Logger    *slog.Logger
+	// FailoverGrace is how long an instance paused by its gateway keeps
+	// its sticky contacts before their unpinned messages go out through
+	// the others; zero moves them at once (WAQ_FAILOVER_GRACE,
+	// FailoverGraceDefault).
+	FailoverGrace time.Duration
 
 	reconcile sync.Mutex // one Reconcile at a time
 	mu        sync.Mutex // guards the fields below; never held while a loop stops
 	ctx       context.Context
 	loops     map[string]*loop
-	known     map[string]bool   // every instance's name, enabled or not
-	deflt     string            // where unpinned messages wait when no instance is active
-	sticky    map[string]string // contact -> the instance that last sent to it
+	known     map[string]bool      // every instance's name, enabled or not
+	deflt     string               // where unpinned messages wait when no instance is active
+	sticky    map[string]string    // contact -> the instance that last sent to it
+	since     map[string]time.Time // instance -> when its pause began, while paused
 	started   bool
 }
 
@@ -57,8 +64,12 @@ func (r *Runner) Run(ctx context.Context) error {
 	r.seedSticky()
 	r.Reconcile()
 	st := r.Fleet.Store
+	tick := time.NewTicker(pausePoll)
+	defer tick.Stop()
 	for {
 		select {
+		case <-tick.C:
+			r.watchPauses()
 		case <-ctx.Done():
 			r.mu.Lock()
 			loops := r.loops
