@@ -25,6 +25,7 @@ func (m *Main) newRunner() (*fleet.Runner, error) {
 		},
 		Logger:        m.Logger.With("part", "instances"),
 		FailoverGrace: m.Config.FailoverGrace,
+		Campaigns:     m.reader.CampaignInstances,
 	}
 	if f.Env != nil {
 		env, err := m.envConfig()

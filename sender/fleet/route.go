@@ -23,25 +23,35 @@ func (r *Runner) takes(name string, m *store.Message) (bool, string) {
 	if pin := m.Instance; pin != "" && r.known[pin] {
 		return pin == name, ""
 	}
-	to, why := r.route(m.To)
+	to, why := r.route(m.To, r.allowed(m.Campaign))
 	return to == name, why
 }
 
-// route chooses the instance of an unpinned message to contact: the one
+// route chooses the instance of an unpinned message to contact, among
+// allowed (its campaign's instances; nil for any): the one
 // that last sent to it while that one runs (a conversation stays on one
 // number; while it is paused the message waits for it, up to the failover
 // grace), else the active instance with the most room in its rate window
 // and daily cap, else the default one, where it waits. r.mu is held.
-func (r *Runner) route(contact string) (string, string) {
-	moved := ""
-	if s, ok := r.sticky[contact]; ok && r.loops[s] != nil {
+func (r *Runner) route(contact string, allowed map[string]bool) (string, string) {
+	moved, limit := "", ""
+	if allowed != nil {
+		limit = " among the campaign's instances"
+	}
+	if s, ok := r.sticky[contact]; ok && r.loops[s] != nil && (allowed == nil || allowed[s]) {
 		var over bool
 		if over, moved = r.failedOver(s); !over {
 			return s, "routed to " + s + ": it last sent to this contact"
 		}
 	}
-	best, room := "", -1
+	best, room, wait := "", -1, ""
 	for name, l := range r.loops {
+		if allowed != nil && !allowed[name] {
+			continue
+		}
+		if wait == "" || name < wait {
+			wait = name
+		}
 		if !active(l) {
 			continue
 		}
@@ -49,10 +59,44 @@ func (r *Runner) route(contact string) (string, string) {
 			best, room = name, n
 		}
 	}
-	if best == "" {
-		return r.deflt, ""
+	switch {
+	case best != "":
+		return best, fmt.Sprintf("routed to %s: most room%s (%d sends free in its rate window and daily cap)%s", best, limit, room, moved)
+	case allowed != nil && wait != "":
+		return wait, "" // the campaign's instances are all paused: wait for the first
 	}
-	return best, fmt.Sprintf("routed to %s: most room (%d sends free in its rate window and daily cap)%s", best, room, moved)
+	return r.deflt, ""
+}
+
+// allowed returns the instances campaign may use, nil for any: a campaign
+// that names none that exists is not held back by a typo. r.mu is held.
+func (r *Runner) allowed(campaign string) map[string]bool {
+	var out map[string]bool
+	for _, name := range r.campaigns[campaign] {
+		if r.known[name] {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[name] = true
+		}
+	}
+	return out
+}
+
+// readCampaigns refreshes the campaigns' instance lists, outside any
+// transaction (takes runs inside the store's).
+func (r *Runner) readCampaigns() {
+	if r.Campaigns == nil {
+		return
+	}
+	cs, err := r.Campaigns()
+	if err != nil {
+		r.log().Warn("instances: cannot read the campaigns' instances", "err", err)
+		return
+	}
+	r.mu.Lock()
+	r.campaigns = cs
+	r.mu.Unlock()
 }
 
 func active(l *loop) bool { return l.snd.Status().State == sender.StateActive }

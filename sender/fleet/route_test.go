@@ -90,3 +90,30 @@ func TestFailover(t *testing.T) {
 		t.Fatalf("the pinned message is %s; it waits for sales-1", st)
 	}
 }
+
+// TestCampaignInstances: a campaign that names its instances sends only
+// through them, even when another has more room; one that names no
+// existing instance is not held back.
+func TestCampaignInstances(t *testing.T) {
+	b := setup(t)
+	b.r.Campaigns = func() (map[string][]string, error) {
+		return map[string][]string{"spring": {"sales-2"}, "typo": {"sales-9"}}, nil
+	}
+	b.putRate(t, "sales-1", "key-1", "100/1h")
+	b.putRate(t, "sales-2", "key-2", "5/1h")
+	b.run(t)
+	f := func(to, campaign, wantInstance, wantWhy string) {
+		t.Helper()
+		m, _, err := b.st.Enqueue(&store.Message{To: to, Text: "hola", Campaign: campaign})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.waitSent(t, []string{m.ID})
+		if m = b.message(t, m.ID); m.Instance != wantInstance || !strings.Contains(leaseNote(m), wantWhy) {
+			t.Fatalf("%s/%s: sent by %s, note %q; want %s, %q", to, campaign, m.Instance, leaseNote(m), wantInstance, wantWhy)
+		}
+	}
+	f("+34600111222", "spring", "sales-2", "routed to sales-2: most room among the campaign's instances")
+	f("+34600333444", "typo", "sales-1", "routed to sales-1: most room (")
+	f("+34600333444", "spring", "sales-2", "among the campaign's instances") // not sticky to sales-1: the campaign forbids it
+}

@@ -33,6 +33,9 @@ type Runner struct {
 	// the others; zero moves them at once (WAQ_FAILOVER_GRACE,
 	// FailoverGraceDefault).
 	FailoverGrace time.Duration
+	// Campaigns, when set, returns the instances each campaign may use
+	// (PUT /v1/campaigns/{name}'s instances); read every second.
+	Campaigns func() (map[string][]string, error)
 
 	reconcile sync.Mutex // one Reconcile at a time
 	mu        sync.Mutex // guards the fields below; never held while a loop stops
@@ -42,6 +45,7 @@ type Runner struct {
 	deflt     string               // where unpinned messages wait when no instance is active
 	sticky    map[string]string    // contact -> the instance that last sent to it
 	since     map[string]time.Time // instance -> when its pause began, while paused
+	campaigns map[string][]string  // campaign -> the instances it may use
 	started   bool
 }
 
@@ -62,6 +66,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	r.ctx, r.loops, r.started = ctx, map[string]*loop{}, true
 	r.mu.Unlock()
 	r.seedSticky()
+	r.readCampaigns()
 	r.Reconcile()
 	st := r.Fleet.Store
 	tick := time.NewTicker(pausePoll)
@@ -70,6 +75,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		select {
 		case <-tick.C:
 			r.watchPauses()
+			r.readCampaigns()
 		case <-ctx.Done():
 			r.mu.Lock()
 			loops := r.loops
