@@ -34,6 +34,13 @@ type Config struct {
 	// pacing. Both run on the sender's goroutines and must not block.
 	OnCall func(m *store.Message, d time.Duration, err error)
 	OnWait func(d time.Duration)
+	// Takes, when set, says which ready messages this instance may lease,
+	// and why (the note of the lease's history entry): with several
+	// instances, each leases its own share. Nil leases every ready message.
+	Takes func(m *store.Message) (bool, string)
+	// Ready, when set, replaces the store's Ready signal: the store has one
+	// waiter, so several senders share it through a fan-out.
+	Ready  <-chan struct{}
 	Now    func() time.Time
 	Sleep  func(ctx context.Context, d time.Duration) error // injectable for tests; nil = real timer
 	Logger *slog.Logger

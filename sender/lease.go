@@ -43,7 +43,7 @@ func (s *Sender) lease(ctx context.Context) ([]*store.Message, error) {
 		return nil, err
 	}
 	n += s.moreSlots(s.headroom() - 1)
-	ms, err := s.st.LeaseBatch(n, s.cfg.Now().Add(s.cfg.LeaseTimeout))
+	ms, err := s.leaseBatch(n)
 	if err != nil && !errors.Is(err, store.ErrEmpty) {
 		err = fmt.Errorf("lease: %w", err)
 	}
@@ -159,4 +159,22 @@ func (s *Sender) waitFree(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// leaseBatch leases up to n messages: this instance's share when it has
+// one, else every ready message.
+func (s *Sender) leaseBatch(n int) ([]*store.Message, error) {
+	deadline := s.cfg.Now().Add(s.cfg.LeaseTimeout)
+	if s.cfg.Takes != nil {
+		return s.st.LeaseBatchFor(n, deadline, s.cfg.Takes)
+	}
+	return s.st.LeaseBatch(n, deadline)
+}
+
+// ready is the signal that a commit made a message ready.
+func (s *Sender) ready() <-chan struct{} {
+	if s.cfg.Ready != nil {
+		return s.cfg.Ready
+	}
+	return s.st.Ready()
 }

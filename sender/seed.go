@@ -24,7 +24,7 @@ func (s *Sender) seed() {
 	edge := s.cfg.Now().Add(-span)
 	var sends []send
 	for _, st := range []store.Status{store.Sent, store.Delivered, store.Read, store.Failed} {
-		got, err := recentSends(s.st, st, edge)
+		got, err := recentSends(s.st, st, edge, s.cfg.Instance)
 		if err != nil {
 			s.log.Warn("sender: cannot count the sends before the start", "err", err)
 		}
@@ -54,11 +54,12 @@ type send struct {
 	to string
 }
 
-// recentSends returns the sends after edge of the messages in state st.
+// recentSends returns the sends after edge of the messages in state st
+// that instance sent (or that carry no instance, from an older waq).
 // The listing is newest first by the time a message entered its state,
 // which is never before it was sent, so it stops at the first message that
 // entered st at or before edge.
-func recentSends(st *store.Store, status store.Status, edge time.Time) ([]send, error) {
+func recentSends(st *store.Store, status store.Status, edge time.Time, instance string) ([]send, error) {
 	var out []send
 	cursor := ""
 	for range seedPagesMax {
@@ -70,7 +71,7 @@ func recentSends(st *store.Store, status store.Status, edge time.Time) ([]send, 
 			if !m.UpdatedAt.After(edge) {
 				return out, nil
 			}
-			if m.SentAt != nil && m.SentAt.After(edge) {
+			if m.SentAt != nil && m.SentAt.After(edge) && (m.Instance == "" || m.Instance == instance) {
 				out = append(out, send{*m.SentAt, m.To})
 			}
 		}

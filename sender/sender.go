@@ -165,7 +165,7 @@ func (s *Sender) waitActive(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-s.wake:
-		case <-s.st.Ready(): // SetPaused(false) signals it
+		case <-s.ready(): // SetPaused(false) signals it
 		case <-time.After(pausePoll):
 		}
 	}
@@ -181,7 +181,7 @@ func (s *Sender) idle(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-s.st.Ready():
+		case <-s.ready():
 			return
 		case <-s.wake:
 			return

@@ -27,7 +27,7 @@ type Campaign struct {
 	Currency       string          `json:"currency"`             // ISO 4217, "EUR"
 	Variants       []store.Variant `json:"variants,omitempty"`   // their current weights
 	Allocation     string          `json:"allocation,omitempty"` // AllocationFixed (when empty) or AllocationAdaptive
-	Instances      []string        `json:"instances,omitempty"`  // stored only: routing by it is not built yet
+	Instances      []string        `json:"instances,omitempty"`  // the instances its unpinned messages may go through; all when empty
 	WeightChanges  []WeightChange  `json:"weight_changes,omitempty"`
 }
 
@@ -131,6 +131,19 @@ func (r *Reader) configured() (map[string]Campaign, error) {
 		return err
 	})
 	return cs, err
+}
+
+// CampaignInstances returns the instances each campaign that names some
+// may send through, for the instances' routing.
+func (r *Reader) CampaignInstances() (map[string][]string, error) {
+	cs, err := r.configured()
+	out := make(map[string][]string)
+	for name, c := range cs {
+		if len(c.Instances) > 0 {
+			out[name] = c.Instances
+		}
+	}
+	return out, err
 }
 
 // Campaigns returns, sorted, the campaigns with counters on the days that

@@ -39,8 +39,8 @@ func (s *Server) healthz(*http.Request, httprouter.Params) (any, error) {
 	if since, full := s.store.DiskFull(); full {
 		h.Alerts = append(h.Alerts, alert{Kind: "disk_full", Message: diskFullMessage(since)})
 	}
-	if s.opts.Instances == nil {
-		h.Alerts = append(h.Alerts, alert{Kind: "no_gateway", Message: "no gateway is configured: messages wait (set WAQ_GATEWAY)"})
+	if len(h.Instances) == 0 { // no instance is enabled, or none is defined
+		h.Alerts = append(h.Alerts, alert{Kind: "no_gateway", Message: "no gateway is configured: messages wait (set WAQ_GATEWAY, or PUT /v1/instances/{name})"})
 	}
 	if p, err := s.store.Paused(); err == nil && p {
 		h.Paused = true

@@ -44,6 +44,7 @@ func TestHealthz(t *testing.T) {
 	active := ui.Instance{Name: "demo", Gateway: "demo", State: "active", Rate: "80/1m"}
 	paused := ui.Instance{Name: "sales-1", Gateway: "evolution", State: "paused", PausedReason: "instance logged out", Rate: "80/1m"}
 	f(nil, false, "no_gateway")
+	f(func() []ui.Instance { return nil }, false, "no_gateway") // every instance disabled
 	f(func() []ui.Instance { return []ui.Instance{active} }, false)
 	f(func() []ui.Instance { return []ui.Instance{active} }, true, "queue_paused")
 	f(func() []ui.Instance { return []ui.Instance{active, paused} }, false, "instance_paused")

@@ -59,6 +59,8 @@ type Options struct {
 	Importer Importer
 	// Mirror runs /v1/admin/mirror (POST, GET, DELETE); 501 when nil.
 	Mirror Mirror
+	// Fleet answers /v1/instances (GET, PUT, DELETE); 501 when nil.
+	Fleet InstanceAdmin
 
 	// Location is WAQ_TIMEZONE, the zone the status page writes dates and
 	// buckets in; the zone of Stats when nil, else UTC.
@@ -163,6 +165,7 @@ func (s *Server) register() {
 	s.registerStats()
 	s.registerAdmin()
 	s.registerMirror()
+	s.registerInstances()
 }
 
 func (s *Server) handle(method, path string, h handlerFunc) {

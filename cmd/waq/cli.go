@@ -26,6 +26,7 @@ func commands() []command {
 		{"serve", "run the server: HTTP API, sender and scheduler", (*cli).serve, serveUsage},
 		{"send", "enqueue one text message through a running server", (*cli).send, sendUsage},
 		{"queue", "show the queue: counts by state and priority, instances", (*cli).queue, queueUsage},
+		{"instances", "list the WhatsApp numbers waq sends from", (*cli).instances, instancesUsage},
 		{"dlq", "list or retry dead messages", (*cli).dlq, dlqUsage},
 		{"backup", "write a consistent copy of the data file", (*cli).backup, backupUsage},
 		{"check", "verify a data file", (*cli).check, checkUsage},

@@ -15,6 +15,7 @@ import (
 	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/sender/callback"
 	"github.com/waqhq/waq/sender/cloudapi"
+	"github.com/waqhq/waq/sender/fleet"
 	"github.com/waqhq/waq/stats"
 	"github.com/waqhq/waq/store"
 )
@@ -85,6 +86,8 @@ type Config struct {
 	RecipientGap time.Duration // least time between two messages to one contact
 	SendWindow   string        // "09:00-21:00" in Timezone, for campaign and low-priority messages
 
+	FailoverGrace time.Duration // a paused instance keeps its contacts this long (docs/instances.md)
+
 	Evolution EvolutionConfig
 	WhatsApp  WhatsAppConfig
 }
@@ -126,6 +129,7 @@ func DefaultConfig() Config {
 		Server:         ServerDefault,
 		DefaultRegion:  DefaultRegionDefault,
 		WarmupDays:     sender.WarmupDaysDefault,
+		FailoverGrace:  fleet.FailoverGraceDefault,
 		WhatsApp:       WhatsAppConfig{APIURL: WhatsAppAPIURLDefault},
 	}
 }
@@ -212,6 +216,9 @@ func (c *Config) validateNumbers() []error {
 	}
 	if c.HourRetention < c.StatsRetention {
 		add("WAQ_STATS_HOUR_RETENTION: %s is shorter than WAQ_STATS_RETENTION (%s): keep hour buckets at least as long as minute buckets", c.HourRetention, c.StatsRetention)
+	}
+	if c.FailoverGrace < 0 {
+		add("WAQ_FAILOVER_GRACE: %s is negative; use 0s to move a paused instance's contacts at once, or a duration such as 10m", c.FailoverGrace)
 	}
 	if c.CallbackMaxAge <= 0 {
 		add("WAQ_CALLBACK_MAX_AGE: %s is not a positive duration such as 24h", c.CallbackMaxAge)

@@ -213,6 +213,7 @@ func TestValidate(t *testing.T) {
 	f(func(c *Config) { c.SendWindow = "9 to 5" }, "WAQ_SEND_WINDOW")
 	f(func(c *Config) { c.WarmupStart = 20 }, "WAQ_DAILY_CAP")
 	f(func(c *Config) { c.RecipientGap = -time.Second }, "WAQ_RECIPIENT_GAP")
+	f(func(c *Config) { c.FailoverGrace = -time.Second }, "WAQ_FAILOVER_GRACE")
 
 	f(func(c *Config) { c.Timezone = "Europe/Madrid" }, ok)
 	f(func(c *Config) { c.Timezone = "Mars/Olympus" }, `WAQ_TIMEZONE: "Mars/Olympus" is not a time zone`)

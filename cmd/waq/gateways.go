@@ -4,92 +4,105 @@ import (
 	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/sender/cloudapi"
 	"github.com/waqhq/waq/sender/evolution"
+	"github.com/waqhq/waq/sender/fleet"
 	"github.com/waqhq/waq/stats"
+	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/ui"
 )
 
-// newSender builds the sender of the configured gateway, or returns nil for
-// gateway none: then messages wait and the status page says why.
-func (m *Main) newSender() (*sender.Sender, error) {
-	cfg := m.Config
-	rate, err := sender.ParseRate(cfg.Rate) // Validate checked it
-	if err != nil {
-		return nil, err
+// newRunner builds the instances (the environment's and the data file's)
+// and the runner of their sending loops, one per enabled instance.
+func (m *Main) newRunner() (*fleet.Runner, error) {
+	f := m.newFleet()
+	r := &fleet.Runner{
+		Fleet:   f,
+		Gateway: m.gateway,
+		Base: sender.Config{
+			RetryBase: m.Config.RetryBase,
+			Logger:    m.Logger.With("part", "sender"),
+			OnCall:    m.tracker.Call,
+			OnWait:    stats.ObserveRateLimitWait,
+		},
+		Logger:        m.Logger.With("part", "instances"),
+		FailoverGrace: m.Config.FailoverGrace,
+		Campaigns:     m.reader.CampaignInstances,
 	}
-	pacing, err := cfg.Pacing()
-	if err != nil {
-		return nil, err
+	if f.Env != nil {
+		env, err := m.envConfig()
+		if err != nil {
+			return nil, err
+		}
+		r.EnvConfig = &env
 	}
-	var instance string
-	if m.gw, instance = m.newGateway(); m.gw == nil {
-		return nil, nil
-	}
-	sc := sender.Config{
-		Instance:    instance,
-		Gateway:     cfg.Gateway,
-		Rate:        rate,
-		Concurrency: cfg.Concurrency,
-		RetryBase:   cfg.RetryBase,
-		Pacing:      pacing,
-		Logger:      m.Logger.With("part", "sender"),
-		OnCall:      m.tracker.Call,
-		OnWait:      stats.ObserveRateLimitWait,
-	}
-	if err := sc.Validate(); err != nil {
-		return nil, err
-	}
-	return sender.New(m.store, m.gw, sc), nil
+	f.Status = r.Status
+	f.Changed = func(string) { r.Reconcile() }
+	return r, nil
 }
 
-// newGateway returns the configured gateway and the name of its instance,
-// or nil for gateway none. Validate checked the settings it needs.
-func (m *Main) newGateway() (sender.Gateway, string) {
-	cfg, logger := m.Config, m.Logger.With("part", "gateway")
-	switch cfg.Gateway {
-	case GatewayDemo:
-		return sender.NewDemo(m.rcv, logger), "demo"
-	case GatewayEvolution:
-		e := cfg.Evolution
-		return evolution.New(evolution.Config{URL: e.APIURL, APIKey: e.APIKey, Instance: e.Instance}), e.Instance
-	case GatewayCloudAPI:
-		w := cfg.WhatsApp
-		return cloudapi.New(cloudapi.Config{URL: w.APIURL, Token: w.Token, PhoneNumberID: w.PhoneNumberID}), w.PhoneNumberID
+// envConfig is the sending settings of the environment's instance, from
+// WAQ_RATE, WAQ_CONCURRENCY and the pacing variables (Validate checked them).
+func (m *Main) envConfig() (sender.Config, error) {
+	rate, err := sender.ParseRate(m.Config.Rate)
+	if err != nil {
+		return sender.Config{}, err
 	}
-	return nil, ""
+	pacing, err := m.Config.Pacing()
+	if err != nil {
+		return sender.Config{}, err
+	}
+	return sender.Config{Rate: rate, Concurrency: m.Config.Concurrency, Pacing: pacing}, nil
+}
+
+// gateway returns the gateway of an instance; nil for one it does not know.
+func (m *Main) gateway(in store.InstanceSettings) sender.Gateway {
+	logger := m.Logger.With("part", "gateway", "instance", in.Name)
+	switch in.Gateway {
+	case GatewayDemo:
+		return sender.NewDemo(m.rcv, logger)
+	case GatewayEvolution:
+		e := in.Evolution
+		return evolution.New(evolution.Config{URL: e.URL, APIKey: e.APIKey, Instance: e.Instance})
+	case GatewayCloudAPI:
+		w := in.CloudAPI
+		return cloudapi.New(cloudapi.Config{URL: w.APIURL, Token: w.Token, PhoneNumberID: w.PhoneNumberID})
+	}
+	return nil
 }
 
 // sender returns the sender of the named instance for the webhooks'
-// connection events: the one sender, when the name matches or is not given.
+// connection events; the default instance's when no name is given.
 func (m *Main) sender(instance string) *sender.Sender {
-	if m.snd == nil || (instance != "" && instance != m.snd.Status().Name) {
+	if m.runner == nil {
 		return nil
 	}
-	return m.snd
+	return m.runner.Sender(instance)
 }
 
-// resumeInstances clears the pause of the sender, for POST /v1/queue/resume.
+// resumeInstances clears the instances' pauses, for POST /v1/queue/resume.
 func (m *Main) resumeInstances() {
-	if m.snd != nil {
-		m.snd.Resume()
+	if m.runner != nil {
+		m.runner.Resume()
 	}
 }
 
-// instances tells the API and the page the state of the sender; nil means
-// no gateway is configured.
-func instances(snd *sender.Sender) func() []ui.Instance {
-	if snd == nil {
-		return nil
+// instances tells the API and the page the state of the running loops.
+func instances(r *fleet.Runner) func() []ui.Instance {
+	return func() []ui.Instance {
+		var out []ui.Instance
+		for _, in := range r.Statuses() {
+			out = append(out, ui.Instance(in))
+		}
+		return out
 	}
-	return func() []ui.Instance { return []ui.Instance{ui.Instance(snd.Status())} }
 }
 
 // paused tells the metrics whether each instance is paused.
-func paused(snd *sender.Sender) func() map[string]bool {
-	if snd == nil {
-		return nil
-	}
+func paused(r *fleet.Runner) func() map[string]bool {
 	return func() map[string]bool {
-		in := snd.Status()
-		return map[string]bool{in.Name: in.State == sender.StatePaused}
+		out := map[string]bool{}
+		for _, in := range r.Statuses() {
+			out[in.Name] = in.State == sender.StatePaused
+		}
+		return out
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"github.com/waqhq/waq/scheduler"
 	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/sender/callback"
+	"github.com/waqhq/waq/sender/fleet"
 	"github.com/waqhq/waq/stats"
 	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/mirror"
@@ -37,10 +37,9 @@ type Main struct {
 	// ShutdownTimeout bounds how long Close waits for HTTP requests.
 	ShutdownTimeout time.Duration
 
-	store *store.Store
-	gw    sender.Gateway // closed after the sender stops, when it is an io.Closer
-	snd   *sender.Sender // nil without a gateway
-	rcv   *sender.Receiver
+	store  *store.Store
+	runner *fleet.Runner // one sending loop per enabled instance
+	rcv    *sender.Receiver
 
 	loc       *time.Location // WAQ_TIMEZONE
 	tracker   *stats.Tracker
@@ -87,11 +86,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.rcv = &sender.Receiver{Store: m.store, Sender: m.sender, OnInbound: m.tracker.Inbound,
 		Logger: m.Logger.With("part", "webhooks")}
-	snd, err := m.newSender()
-	if err != nil {
+	if m.runner, err = m.newRunner(); err != nil {
 		return err
 	}
-	m.snd = snd
 	sch := &scheduler.Scheduler{Store: m.store, SentRetention: m.Config.SentRetention, Logger: m.Logger.With("part", "scheduler")}
 	if err := m.addRetention(sch); err != nil {
 		return err
@@ -116,8 +113,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Version:       resolveVersion(),
 		MaxAttempts:   m.Config.RetryMax + 1,
 		DefaultRegion: m.Config.DefaultRegion,
-		Instances:     instances(snd),
-		Metrics:       &stats.Metrics{Store: m.store, Now: time.Now, Paused: paused(snd), Version: resolveVersion()},
+		Instances:     instances(m.runner),
+		Metrics:       &stats.Metrics{Store: m.store, Now: time.Now, Paused: paused(m.runner), Version: resolveVersion()},
 		Logger:        m.Logger.With("part", "http"),
 
 		Receiver:            m.rcv,
@@ -126,6 +123,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		BestHour:            best.Hour,
 		Importer:            m.mirrors, // cutover stops a mirror and translates its jobs first
 		Mirror:              m.mirrors,
+		Fleet:               m.runner.Fleet,
 		ResumeInstances:     func() { m.resumeInstances() },
 		WhatsAppAppSecret:   m.Config.WhatsApp.AppSecret,
 		WhatsAppVerifyToken: m.Config.WhatsApp.VerifyToken,
@@ -136,7 +134,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.stopRESP, m.respAddr, err = startRESP(m.Config, m.store, m.Logger.With("part", "resp")); err != nil {
 		return err
 	}
-	m.start(context.WithoutCancel(ctx), snd, sch)
+	m.start(context.WithoutCancel(ctx), sch)
 	m.Logger.Info("waq started", "http", m.HTTPAddr(), "resp", m.respAddr, "data", m.store.Path(), "gateway", m.Config.Gateway,
 		"rate", m.Config.Rate, "concurrency", m.Config.Concurrency, "version", resolveVersion())
 	return nil
@@ -183,13 +181,12 @@ func (m *Main) listen() (err error) {
 
 // start runs the background parts; the sender and the scheduler stop when
 // Close cancels their context.
-func (m *Main) start(ctx context.Context, snd *sender.Sender, sch *scheduler.Scheduler) {
+func (m *Main) start(ctx context.Context, sch *scheduler.Scheduler) {
 	ctx, m.cancel = context.WithCancel(ctx)
-	if snd != nil {
-		m.goRun("sender", func() error { return snd.Run(ctx) })
-	} else {
-		m.Logger.Warn("no gateway configured: messages wait (set WAQ_GATEWAY)")
+	if ins, err := m.runner.Fleet.Settings(); err == nil && len(ins) == 0 {
+		m.Logger.Warn("no gateway configured: messages wait (set WAQ_GATEWAY, or PUT /v1/instances/{name})")
 	}
+	m.goRun("sender", func() error { return m.runner.Run(ctx) })
 	m.goRun("scheduler", func() error { return sch.Run(ctx) })
 	m.goRun("analytics", func() error { return m.tracker.Run(ctx) })
 	m.goRun("callbacks", func() error { return m.callbacks.Run(ctx) })
@@ -267,10 +264,7 @@ func (m *Main) close() error {
 	if m.cancel != nil {
 		m.cancel()
 	}
-	m.wg.Wait()
-	if c, ok := m.gw.(io.Closer); ok {
-		errs = append(errs, c.Close()) // the demo's pending reports write to the store
-	}
+	m.wg.Wait() // the runner closes the gateways after their loops stop
 	errs = append(errs, m.flushAnalytics())
 	if m.reader != nil {
 		m.reader.Close()

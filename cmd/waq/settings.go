@@ -55,6 +55,7 @@ func settingTable(c *Config) []setting {
 		{"WAQ_WARMUP_DAYS", "warmup-days", "N", &c.WarmupDays, "days for the warm-up to reach the daily cap"},
 		{"WAQ_RECIPIENT_GAP", "recipient-gap", "DURATION", &c.RecipientGap, "least time between two messages to one contact"},
 		{"WAQ_SEND_WINDOW", "send-window", "HH:MM-HH:MM", &c.SendWindow, "hours for campaign and low-priority sends, in WAQ_TIMEZONE"},
+		{"WAQ_FAILOVER_GRACE", "failover-grace", "DURATION", &c.FailoverGrace, "how long a paused instance keeps its contacts before they move"},
 		{"EVOLUTION_API_URL", "evolution-api-url", "URL", &e.APIURL, "Evolution API base URL"},
 		{"EVOLUTION_API_KEY", "evolution-api-key", "KEY", &e.APIKey, "Evolution API key"},
 		{"EVOLUTION_INSTANCE", "evolution-instance", "NAME", &e.Instance, "Evolution instance name"},

@@ -71,6 +71,7 @@ func digits(s string) bool {
 // sender.Gateway and is safe for concurrent use.
 type Client struct {
 	endpoint string // {URL}/{phone-number-id}/messages
+	number   string // {URL}/{phone-number-id}, for PhoneNumber
 	token    string
 	http     *http.Client
 }
@@ -87,7 +88,8 @@ func New(cfg Config) *Client {
 	if hc == nil {
 		hc = sender.NewHTTPClient(clientTimeout)
 	}
-	return &Client{endpoint: base + "/" + cfg.PhoneNumberID + "/messages", token: cfg.Token, http: hc}
+	number := base + "/" + cfg.PhoneNumberID
+	return &Client{endpoint: number + "/messages", number: number, token: cfg.Token, http: hc}
 }
 
 // Send delivers m and returns its wamid. When a text or media message fails

@@ -46,10 +46,36 @@ func New(token, phoneNumberID string) *Server {
 	s := &Server{token: token, phoneID: phoneNumberID, closed: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{version}/{id}/messages", s.messages)
+	mux.HandleFunc("GET /{version}/{id}", s.phoneNumber)
 	mux.HandleFunc("/", unknownPath)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL + "/" + Version
 	return s
+}
+
+// SetToken replaces the token the server accepts: a revoked or expired
+// token from then on.
+func (s *Server) SetToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.token = token
+}
+
+// phoneNumber answers Graph's lookup of a phone number id, as waq does to
+// check credentials: the token, then the id.
+func (s *Server) phoneNumber(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	token, id := s.token, s.phoneID
+	s.mu.Unlock()
+	switch {
+	case r.Header.Get("Authorization") != "Bearer "+token || token == "":
+		authError().write(w)
+	case r.PathValue("id") != id:
+		unknownObject(r.PathValue("id")).write(w)
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{"verified_name": "Test Number", "display_phone_number": "+1 555-000-1234",
+			"id": id, "quality_rating": "GREEN", "code_verification_status": "VERIFIED"})
+	}
 }
 
 // Close shuts the server down, waiting for calls in progress.

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"github.com/waqhq/waq/sender/fleet"
+	"github.com/waqhq/waq/store"
+)
+
+// newFleet returns the instances of the data file beside the one the
+// environment variables define.
+func (m *Main) newFleet() *fleet.Fleet {
+	return &fleet.Fleet{Store: m.store, Env: m.envInstance(), Check: fleet.CheckCredentials(nil), Loc: m.loc}
+}
+
+// envInstance is the instance of WAQ_GATEWAY and EVOLUTION_*/WHATSAPP_*,
+// as /v1/instances shows it; nil for gateway none.
+func (m *Main) envInstance() *store.InstanceSettings {
+	cfg := m.Config
+	in := &store.InstanceSettings{Gateway: cfg.Gateway, Rate: cfg.Rate, Concurrency: cfg.Concurrency, Enabled: true,
+		Pacing: store.PacingSettings{Gap: cfg.SendGap, DailyCap: cfg.DailyCap, Window: cfg.SendWindow}}
+	if cfg.WarmupStart > 0 {
+		in.Pacing.WarmupDays = cfg.WarmupDays
+	}
+	if cfg.RecipientGap > 0 {
+		in.Pacing.RecipientGap = cfg.RecipientGap.String()
+	}
+	switch cfg.Gateway {
+	case GatewayDemo:
+		in.Name = "demo"
+	case GatewayEvolution:
+		e := cfg.Evolution
+		in.Name, in.Evolution = e.Instance, &store.EvolutionSettings{URL: e.APIURL, APIKey: e.APIKey, Instance: e.Instance}
+	case GatewayCloudAPI:
+		w := cfg.WhatsApp
+		in.Name, in.CloudAPI = w.PhoneNumberID, &store.CloudAPISettings{APIURL: w.APIURL, Token: w.Token,
+			PhoneNumberID: w.PhoneNumberID, AppSecret: w.AppSecret, VerifyToken: w.VerifyToken}
+	default:
+		return nil
+	}
+	return in
+}
