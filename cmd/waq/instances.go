@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"text/tabwriter"
 
 	"github.com/waqhq/waq/sender/fleet"
@@ -27,22 +26,9 @@ Flags:
 }
 
 func (c *cli) instances(ctx context.Context, args []string) error {
-	fs := newFlagSet("instances")
-	asJSON := fs.Bool("json", false, "")
-	b := bindConfig(fs, clientFlags...)
-	if err := c.noArgs(fs, args); err != nil {
+	raw, printed, err := c.fetch(ctx, "instances", "/v1/instances", args)
+	if err != nil || printed {
 		return err
-	}
-	cl, _, err := c.loadClient(b)
-	if err != nil {
-		return err
-	}
-	var raw []byte
-	if _, err := cl.call(ctx, http.MethodGet, "/v1/instances", nil, &raw); err != nil {
-		return err
-	}
-	if *asJSON {
-		return writeJSON(c.stdout, raw)
 	}
 	var l struct {
 		Instances []fleet.View `json:"instances"`

@@ -43,22 +43,9 @@ type queueStatus struct {
 }
 
 func (c *cli) queue(ctx context.Context, args []string) error {
-	fs := newFlagSet("queue")
-	asJSON := fs.Bool("json", false, "")
-	b := bindConfig(fs, clientFlags...)
-	if err := c.noArgs(fs, args); err != nil {
+	raw, printed, err := c.fetch(ctx, "queue", "/v1/queue", args)
+	if err != nil || printed {
 		return err
-	}
-	cl, _, err := c.loadClient(b)
-	if err != nil {
-		return err
-	}
-	var raw []byte
-	if _, err := cl.call(ctx, http.MethodGet, "/v1/queue", nil, &raw); err != nil {
-		return err
-	}
-	if *asJSON {
-		return writeJSON(c.stdout, raw)
 	}
 	var q queueStatus
 	if err := json.Unmarshal(raw, &q); err != nil {
@@ -101,4 +88,27 @@ func printQueue(w io.Writer, q *queueStatus) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", in.Name, in.Gateway, state, in.Rate, in.SentLastWindow)
 	}
+}
+
+// fetch is the common part of a client command that shows what the server
+// answers to GET path: its flags (the client's and --json), the call, and
+// with --json the answer printed as it came (printed true).
+func (c *cli) fetch(ctx context.Context, name, path string, args []string) (raw []byte, printed bool, err error) {
+	fs := newFlagSet(name)
+	asJSON := fs.Bool("json", false, "")
+	b := bindConfig(fs, clientFlags...)
+	if err := c.noArgs(fs, args); err != nil {
+		return nil, false, err
+	}
+	cl, _, err := c.loadClient(b)
+	if err != nil {
+		return nil, false, err
+	}
+	if _, err := cl.call(ctx, http.MethodGet, path, nil, &raw); err != nil {
+		return nil, false, err
+	}
+	if *asJSON {
+		return raw, true, writeJSON(c.stdout, raw)
+	}
+	return raw, false, nil
 }
