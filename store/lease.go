@@ -53,16 +53,11 @@ func (s *Store) LeaseBatch(n int, deadline time.Time) ([]*Message, error) {
 			if err != nil {
 				return err
 			}
-			m := *old
-			m.LeaseUntil = &deadline
-			m.setStatus(Sending, now, "")
-			if err := save(tx, old, &m); err != nil {
+			m, err := s.leaseOne(tx, old, deadline, now, "")
+			if err != nil {
 				return err
 			}
-			if err := s.emit(tx, KindLeased, old, &m, ""); err != nil {
-				return err
-			}
-			ms = append(ms, &m)
+			ms = append(ms, m)
 		}
 		return nil
 	})
@@ -250,4 +245,19 @@ func advance(m *Message, st Status, at time.Time, reason string) {
 	}
 	m.LeaseUntil = nil
 	m.setStatus(st, at, reason)
+}
+
+// leaseOne marks old, a queued message, as sending until deadline, with
+// note in its history, and records the leased transition.
+func (s *Store) leaseOne(tx *bolt.Tx, old *Message, deadline, now time.Time, note string) (*Message, error) {
+	m := *old
+	m.LeaseUntil = &deadline
+	m.setStatus(Sending, now, note)
+	if err := save(tx, old, &m); err != nil {
+		return nil, err
+	}
+	if err := s.emit(tx, KindLeased, old, &m, ""); err != nil {
+		return nil, err
+	}
+	return &m, nil
 }

@@ -44,16 +44,11 @@ func (s *Store) LeaseBatchFor(n int, deadline time.Time, takes func(m *Message) 
 			if old.Status != Queued || !ok {
 				continue // cancelled, leased or routed elsewhere since the scan
 			}
-			m := *old
-			m.LeaseUntil = &deadline
-			m.setStatus(Sending, now, note)
-			if err := save(tx, old, &m); err != nil {
+			m, err := s.leaseOne(tx, old, deadline, now, note)
+			if err != nil {
 				return err
 			}
-			if err := s.emit(tx, KindLeased, old, &m, ""); err != nil {
-				return err
-			}
-			ms = append(ms, &m)
+			ms = append(ms, m)
 		}
 		return nil
 	})
