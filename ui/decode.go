@@ -109,7 +109,7 @@ var strict = json.RejectUnknownMembers(true)
 // case-sensitive), a name given twice, invalid UTF-8, a value of the wrong
 // type, and data after the object.
 func decodeStrict(b []byte, v any) error {
-	b = bytes.TrimSpace(b)
+	b = bytes.Trim(b, " \t\r\n") // JSON's whitespace only: TrimSpace would take \f and NBSP too
 	if len(b) == 0 || b[0] != '{' {
 		return badRequest("", "must be a JSON object")
 	}
