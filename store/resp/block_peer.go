@@ -141,18 +141,24 @@ func (s *Server) awaitOthers(cl *client) {
 
 // watchHangup returns a channel closed when cl's peer hangs up while it is
 // blocked, and a stop function to call before the connection reads again.
-// It waits on the netpoller for the socket to become readable and peeks:
-// end-of-file closes the channel; data (a command sent after the blocking
-// one) ends the watch, leaving the 250 ms checks.
 func watchHangup(cl *client) (<-chan struct{}, func()) {
-	gone := make(chan struct{})
 	if cl.conn == nil {
-		return gone, func() {}
+		return make(chan struct{}), func() {}
 	}
 	nc := cl.conn.NetConn()
 	if g, ok := nc.(*guardConn); ok {
 		nc = g.Conn
 	}
+	return watchGone(nc)
+}
+
+// watchGone waits on the netpoller for nc to become readable and peeks:
+// end-of-file, or an error such as the reset a peer sends when it closes
+// with replies it never read (test harnesses do), closes the channel; data
+// (a command sent after the blocking one) ends the watch, leaving the
+// 250 ms checks.
+func watchGone(nc net.Conn) (<-chan struct{}, func()) {
+	gone := make(chan struct{})
 	sc, ok := nc.(syscall.Conn)
 	if !ok {
 		return gone, func() {}
@@ -170,7 +176,7 @@ func watchHangup(cl *client) (<-chan struct{}, func()) {
 			if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EINTR) {
 				return false // wait until readable
 			}
-			if n == 0 {
+			if err != nil || n == 0 { // reset, or end of file
 				close(gone)
 			}
 			return true
