@@ -31,6 +31,7 @@ var params = []param{
 	{name: "maxmemory-policy", def: "noeviction", min: 1},
 	{name: "notify-keyspace-events", def: "", min: 1},
 	{name: "proto-max-bulk-len", min: 1},
+	{name: "sanitize-dump-payload", def: "yes", min: 1}, // RESTORE always checks the whole payload
 	{name: "save", def: "", min: 1},
 	{name: "set-max-intset-entries", def: "512", max: math.MaxInt64},
 	{name: "timeout", def: "0", min: 1},

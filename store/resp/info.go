@@ -71,6 +71,7 @@ func (c *call) infoSection(b *strings.Builder, sec string) error {
 		line(b, "total_commands_processed", s.total.Load())
 		line(b, "keyspace_hits", s.hits.Load())
 		line(b, "keyspace_misses", s.misses.Load())
+		line(b, "migrate_cached_sockets", 0) // no MIGRATE, so none (the dump unit reads it)
 	case "replication":
 		line(b, "role", "master")
 		line(b, "connected_slaves", 0)
