@@ -8,8 +8,8 @@ import (
 // footer is the RDB version (2 bytes) and the CRC-64 (8 bytes).
 const footer = 10
 
-// Decode reads a DUMP payload. maxString bounds what one LZF-compressed
-// string may expand to. It returns ErrPayload when the payload is too short,
+// Decode reads a DUMP payload. maxString bounds what its LZF-compressed
+// strings may expand to, together. It returns ErrPayload when the payload is too short,
 // of an RDB version after Version or fails its checksum, and an error
 // wrapping ErrFormat when the value cannot be read (see ErrFormat).
 func Decode(payload []byte, maxString int) (*Value, error) {

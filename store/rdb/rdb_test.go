@@ -138,6 +138,13 @@ func TestBadPayloads(t *testing.T) {
 	f("lzf longer than said", payload([]byte{0, 0xc3, 2, 3, 1, 'a', 'b'}, Version), ErrFormat)
 	f("lzf reference before the start", payload([]byte{0, 0xc3, 2, 5, 0x20, 0x05}, Version), ErrFormat)
 	f("lzf huge length", payload([]byte{0, 0xc3, 1, 0x81, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0}, Version), ErrFormat)
+	lzf2 := []byte{1, 2, 0xc3, 6, 11, 2, 'a', 'b', 'c', 0xc0, 2, 0xc3, 6, 11, 2, 'a', 'b', 'c', 0xc0, 2}
+	if _, err := Decode(payload(lzf2, Version), 21); !errors.Is(err, ErrFormat) {
+		t.Errorf("two LZF strings of 11 bytes under a limit of 21: %v", err)
+	}
+	if _, err := Decode(payload(lzf2, Version), 22); err != nil {
+		t.Errorf("two LZF strings of 11 bytes under a limit of 22: %v", err)
+	}
 	f("quicklist empty node", payload([]byte{18, 1, 1, 0}, Version), ErrFormat)
 	f("quicklist bad container", payload([]byte{18, 1, 3, 1, 'a'}, Version), ErrFormat)
 }

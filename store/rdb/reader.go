@@ -7,8 +7,8 @@ import (
 )
 
 // reader reads RDB primitives from a payload. Every length is checked
-// against the bytes left before anything is allocated; max bounds what an
-// LZF string may expand to.
+// against the bytes left before anything is allocated; max bounds what the
+// LZF strings of one payload may expand to, together.
 type reader struct {
 	b   []byte
 	pos int
@@ -131,6 +131,7 @@ func (r *reader) lzf() ([]byte, error) {
 	if enc1 || enc2 || clen > uint64(r.left()) || ulen > clen*lzfMaxRatio || ulen > uint64(r.max) {
 		return nil, errFormat("bad lzf lengths")
 	}
+	r.max -= int(ulen)
 	in, err := r.take(clen)
 	if err != nil {
 		return nil, err
