@@ -78,6 +78,16 @@ func (m *Main) sender(instance string) *sender.Sender {
 	return m.runner.Sender(instance)
 }
 
+// webhookInstances tells the webhooks every instance, enabled or not,
+// with its secrets (the Cloud API's app secret and verify token), and the
+// default one, which takes the events that name no instance.
+func webhookInstances(f *fleet.Fleet) func() ([]store.InstanceSettings, string, error) {
+	return func() ([]store.InstanceSettings, string, error) {
+		ins, err := f.Settings()
+		return ins, fleet.Default(ins, f.Env), err
+	}
+}
+
 // resumeInstances clears the instances' pauses, for POST /v1/queue/resume.
 func (m *Main) resumeInstances() {
 	if m.runner != nil {

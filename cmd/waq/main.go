@@ -127,6 +127,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		ResumeInstances:     func() { m.resumeInstances() },
 		WhatsAppAppSecret:   m.Config.WhatsApp.AppSecret,
 		WhatsAppVerifyToken: m.Config.WhatsApp.VerifyToken,
+		WebhookInstances:    webhookInstances(m.runner.Fleet),
 	})
 	if err := m.listen(); err != nil {
 		return err
