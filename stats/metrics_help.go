@@ -36,7 +36,7 @@ var waqHelp = map[string]string{
 	"waq_backups_total":                         "Nightly backups, by result (ok, failed).",
 	"waq_backup_last_success_timestamp_seconds": "Unix time of the last good nightly backup; 0 before the first since start.",
 	"waq_webhooks_total":                        "Gateway webhook events received, by source and event.",
-	"waq_webhooks_rejected_total":               "Gateway webhook events refused as malformed or unknown, by source.",
+	"waq_webhooks_rejected_total":               "Gateway webhook events refused, by source and reason: oversized (an id too long to store), unknown_instance (the delivery names an instance waq does not have).",
 	"waq_callbacks_total":                       "Status callback tries, by result: delivered (2xx), retried (failed, tried again later), expired (dropped past WAQ_CALLBACK_MAX_AGE).",
 	"waq_callback_outbox":                       "Status callbacks waiting in the outbox, by state: pending (never tried), failing (tried, not delivered).",
 }
