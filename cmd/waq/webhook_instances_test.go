@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/waqhq/waq/sender/cloudapi/cloudapitest"
@@ -89,6 +91,20 @@ func TestWebhooksByInstance(t *testing.T) {
 	}
 	if st := byInstance("999"); st.Received != 0 {
 		t.Fatalf("the refused delivery was counted: %+v", st)
+	}
+	var rep stats.ReportResult
+	if err := json.Unmarshal([]byte(get(t, cl, "/v1/reports/day")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := []stats.InstanceStats{
+		{Name: "sales-1", Sent: 1, Delivered: 1, Read: 1, Received: 1, DeliveryRate: 1, ReadRate: 1},
+		{Name: "support", Sent: 2, Delivered: 2, Read: 2, Received: 1, DeliveryRate: 1, ReadRate: 1},
+	}
+	if !reflect.DeepEqual(rep.Instances, want) {
+		t.Fatalf("report's instances:\n got %+v\nwant %+v", rep.Instances, want)
+	}
+	if csv := get(t, cl, "/v1/reports/day?format=csv"); !strings.Contains(csv, "instances,support,received,1\n") {
+		t.Fatalf("csv report:\n%s", csv)
 	}
 	if got := metricValue(get(t, cl, "/metrics"), sentSupport) - before; got != 2 {
 		t.Fatalf("%s grew by %v, want 2", sentSupport, got)
