@@ -116,3 +116,20 @@ func paused(r *fleet.Runner) func() map[string]bool {
 		return out
 	}
 }
+
+// use tells the metrics each running instance's use of its rate window
+// and daily cap.
+func use(r *fleet.Runner) func() map[string]stats.InstanceUse {
+	return func() map[string]stats.InstanceUse {
+		out := map[string]stats.InstanceUse{}
+		for _, in := range r.Statuses() {
+			limit := 0
+			if rate, err := sender.ParseRate(in.Rate); err == nil {
+				limit = rate.Count
+			}
+			out[in.Name] = stats.InstanceUse{WindowSends: in.SentLastWindow, WindowLimit: limit,
+				DaySends: in.SentLastDay, DailyCap: in.DailyCap}
+		}
+		return out
+	}
+}

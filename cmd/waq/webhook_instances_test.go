@@ -106,8 +106,15 @@ func TestWebhooksByInstance(t *testing.T) {
 	if csv := get(t, cl, "/v1/reports/day?format=csv"); !strings.Contains(csv, "instances,support,received,1\n") {
 		t.Fatalf("csv report:\n%s", csv)
 	}
-	if got := metricValue(get(t, cl, "/metrics"), sentSupport) - before; got != 2 {
+	scrape := get(t, cl, "/metrics")
+	if got := metricValue(scrape, sentSupport) - before; got != 2 {
 		t.Fatalf("%s grew by %v, want 2", sentSupport, got)
+	}
+	for series, want := range map[string]float64{`waq_instance_window_limit{wa_instance="support"}`: 100,
+		`waq_instance_window_limit{wa_instance="sales-1"}`: 1000, `waq_instance_paused{wa_instance="support"}`: 0} {
+		if got := metricValue(scrape, series); got != want || !strings.Contains(scrape, series) {
+			t.Errorf("%s = %v, want %v", series, got, want)
+		}
 	}
 }
 
