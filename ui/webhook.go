@@ -91,14 +91,7 @@ func (s *Server) whatsappWebhook(r *http.Request, _ httprouter.Params) (any, err
 		return nil, err
 	}
 	ids, _ := cloudapi.PhoneNumberIDs(body) // a body it cannot read names none; ParseWebhook says why below
-	names, known, unknown := map[string]string{}, []string(nil), ""
-	for _, id := range ids {
-		if n, ok := d.cloud(id); ok {
-			names[id], known = n, append(known, n)
-		} else if unknown == "" {
-			unknown = id
-		}
-	}
+	names, known, unknown := d.clouds(ids)
 	if err := s.authenticateCloud(r, body, d, known); err != nil {
 		return nil, err
 	}

@@ -76,6 +76,21 @@ func (d directory) cloud(id string) (string, bool) {
 	return "", false
 }
 
+// clouds matches the phone number ids of a delivery: names maps each
+// known id to its instance, known lists those instances, unknown is the
+// first id no instance has ("" when none).
+func (d directory) clouds(ids []string) (names map[string]string, known []string, unknown string) {
+	names = map[string]string{}
+	for _, id := range ids {
+		if n, ok := d.cloud(id); ok {
+			names[id], known = n, append(known, n)
+		} else if unknown == "" {
+			unknown = id
+		}
+	}
+	return names, known, unknown
+}
+
 // secrets returns the app secrets a Cloud API delivery for the named
 // instance may be signed with: its own, else WHATSAPP_APP_SECRET (one
 // Meta app often serves several numbers); none when neither is set.
