@@ -228,3 +228,18 @@ func TestWhatsAppWebhookWithoutSecrets(t *testing.T) {
 		t.Fatalf("inbound instances %v, want cloud-b", got)
 	}
 }
+
+// When the instances cannot be read the delivery is 503, which the
+// gateways retry, and nothing of it is applied.
+func TestWebhookInstancesUnreadable(t *testing.T) {
+	b := setup(t, func(o *ui.Options) {
+		o.WebhookInstances = func() ([]store.InstanceSettings, string, error) {
+			return nil, "", store.Errorf(store.EINTERNAL, "bucket gone")
+		}
+	})
+	b.do(t, "POST", "/v1/webhooks/evolution", string(evolutiontest.Inbound("sales-1", "IN1", "34600111222@s.whatsapp.net", "hola"))).
+		wantError(t, 503, store.EUNAVAILABLE, "")
+	if got := b.inboundBy(t); len(got) != 0 {
+		t.Fatalf("stored %v", got)
+	}
+}
