@@ -11,7 +11,8 @@ import (
 )
 
 // dashboardExprs returns the queries of the panel titled title, with the
-// dashboard's $instance variable set to the scrape target waq-1.
+// dashboard's $instance variable set to the scrape target waq-1 and
+// $wa_instance to every WhatsApp instance (Grafana's "All").
 func dashboardExprs(t *testing.T, title string) []string {
 	t.Helper()
 	b, err := os.ReadFile("grafana/waq.json")
@@ -31,7 +32,8 @@ func dashboardExprs(t *testing.T, title string) []string {
 	for _, p := range dash.Panels {
 		for _, tg := range p.Targets {
 			if p.Title == title {
-				exprs = append(exprs, strings.ReplaceAll(tg.Expr, "$instance", "waq-1"))
+				e := strings.ReplaceAll(tg.Expr, "$wa_instance", ".*")
+				exprs = append(exprs, strings.ReplaceAll(e, "$instance", "waq-1"))
 			}
 		}
 	}
@@ -48,6 +50,18 @@ func dashboardExprs(t *testing.T, title string) []string {
 const scrapedSeries = `
       - series: 'waq_messages_sent_total{job="waq", instance="waq-1", wa_instance="sales-1"}'
         values: "0+60x10"
+      - series: 'waq_messages_sent_total{job="waq", instance="waq-1", wa_instance="sales-2"}'
+        values: "0+30x10"
+      - series: 'waq_instance_window_sends{job="waq", instance="waq-1", wa_instance="sales-1"}'
+        values: "60x10"
+      - series: 'waq_instance_window_limit{job="waq", instance="waq-1", wa_instance="sales-1"}'
+        values: "80x10"
+      - series: 'waq_instance_day_sends{job="waq", instance="waq-1", wa_instance="sales-2"}'
+        values: "150x10"
+      - series: 'waq_instance_daily_cap{job="waq", instance="waq-1", wa_instance="sales-2"}'
+        values: "200x10"
+      - series: 'waq_instance_paused{job="waq", instance="waq-1", wa_instance="sales-2"}'
+        values: "1x10"
 `
 
 func histogramSeries(name string, bounds ...string) string {
@@ -75,11 +89,36 @@ func TestDashboardQueries(t *testing.T) {
 			sent = e
 		}
 	}
-	exprTest := func(expr, labels, value string) string {
-		return fmt.Sprintf("      - expr: '%s'\n        eval_time: 10m\n        exp_samples:\n          - labels: '%s'\n            value: %s\n", expr, labels, value)
+	// exprTest expects the samples given as labels, value pairs.
+	exprTest := func(expr string, samples ...string) string {
+		s := fmt.Sprintf("      - expr: '%s'\n        eval_time: 10m\n        exp_samples:\n", expr)
+		for i := 0; i+1 < len(samples); i += 2 {
+			s += fmt.Sprintf("          - labels: '%s'\n            value: %s\n", samples[i], samples[i+1])
+		}
+		return s
 	}
+	perInstance := []string{`{wa_instance="sales-1"}`, "60", `{wa_instance="sales-2"}`, "30"}
 	var tests strings.Builder
-	tests.WriteString(exprTest(sent, `{wa_instance="sales-1"}`, "60"))
+	tests.WriteString(exprTest(sent, perInstance...))
+	// The instances' row: one series per wa_instance, with the scrape's
+	// labels where the query keeps them.
+	byInstance := map[string]string{
+		"Sent per minute by instance": "",
+		"Rate use by instance":        `{job="waq", instance="waq-1", wa_instance="sales-1"}`,
+		"Daily cap use by instance":   `{job="waq", instance="waq-1", wa_instance="sales-2"}`,
+		"Paused instances by name":    `{__name__="waq_instance_paused", job="waq", instance="waq-1", wa_instance="sales-2"}`,
+	}
+	for title, labels := range byInstance {
+		e := dashboardExprs(t, title)[0]
+		switch title {
+		case "Sent per minute by instance":
+			tests.WriteString(exprTest(e, perInstance...))
+		case "Paused instances by name":
+			tests.WriteString(exprTest(e, labels, "1"))
+		default: // 60 of 80 in the window, 150 of a cap of 200
+			tests.WriteString(exprTest(e, labels, "0.75"))
+		}
+	}
 	// 0.25 + 0.25*q as PromQL's float arithmetic gives it (promtool
 	// compares exactly).
 	quantiles := map[string]string{"0.5": "0.375", "0.95": "0.48750000000000004", "0.99": "0.4975"}

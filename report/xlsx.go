@@ -26,8 +26,9 @@ type workbook struct {
 
 // WriteXLSX writes rep as an Excel workbook with one sheet per section of
 // the JSON report (report, messages, conversations, conversions,
-// performance, campaigns). A sheet lists metric and value; the campaigns
-// sheet has one row per campaign and one column per figure. Numbers are
+// performance, campaigns, instances). A sheet lists metric and value; the
+// campaigns and instances sheets have one row per campaign or instance
+// and one column per figure. Numbers are
 // numbers, from and to are dates (the wall clock of the report's zone). It
 // returns the errors of building or writing the file.
 func WriteXLSX(w io.Writer, rep *stats.ReportResult) error {
@@ -42,15 +43,17 @@ func WriteXLSX(w io.Writer, rep *stats.ReportResult) error {
 	defer wb.f.Close()
 	var figures []Row
 	for _, r := range rows {
-		if r.Section != "campaigns" {
+		if tables[r.Section] == nil {
 			figures = append(figures, r)
 		}
 	}
 	if err := wb.sections(figures); err != nil {
 		return fmt.Errorf("report xlsx: %w", err)
 	}
-	if err := wb.campaigns(rows); err != nil {
-		return fmt.Errorf("report xlsx: %w", err)
+	for _, section := range []string{"campaigns", "instances"} {
+		if err := wb.table(section, rows); err != nil {
+			return fmt.Errorf("report xlsx: %w", err)
+		}
 	}
 	if _, err := wb.f.WriteTo(w); err != nil {
 		return fmt.Errorf("report xlsx: %w", err)
@@ -140,36 +143,45 @@ func (wb *workbook) set(sheet string, col, row int, metric string, v any) error 
 	}
 }
 
-// campaigns writes the campaigns sheet: a row per campaign, a column per
-// figure, in the order of the CSV.
-func (wb *workbook) campaigns(rows []Row) error {
+// tables are the sections written as a table, one row per name, with
+// the columns a sheet without rows still shows.
+var tables = map[string][]string{
+	"campaigns": {"sent", "delivered", "read", "replied", "failed", "conversions",
+		"cost", "revenue", "currency", "roi", "engagement_rate"},
+	"instances": {"sent", "delivered", "read", "replied", "failed", "dead", "received",
+		"delivery_rate", "read_rate"},
+}
+
+// table writes the sheet of a table section (campaigns, instances): a
+// row per campaign or instance, a column per figure, in the order of the
+// CSV.
+func (wb *workbook) table(section string, rows []Row) error {
 	col := map[string]int{}
 	header := []string{"name"}
 	for _, r := range rows {
-		if r.Section == "campaigns" && col[r.Metric] == 0 {
+		if r.Section == section && col[r.Metric] == 0 {
 			header = append(header, r.Metric)
 			col[r.Metric] = len(header)
 		}
 	}
-	if len(header) == 1 { // no campaign: the columns of an empty one
-		header = append(header, "sent", "delivered", "read", "replied", "failed", "conversions",
-			"cost", "revenue", "currency", "roi", "engagement_rate")
+	if len(header) == 1 { // no row: the columns of an empty one
+		header = append(header, tables[section]...)
 	}
-	if err := wb.sheet("campaigns", false, header...); err != nil {
+	if err := wb.sheet(section, false, header...); err != nil {
 		return err
 	}
 	line := map[string]int{}
 	for _, r := range rows {
-		if r.Section != "campaigns" {
+		if r.Section != section {
 			continue
 		}
 		if line[r.Name] == 0 {
 			line[r.Name] = len(line) + 2
-			if err := wb.f.SetCellStr("campaigns", cellName(1, line[r.Name]), r.Name); err != nil {
+			if err := wb.f.SetCellStr(section, cellName(1, line[r.Name]), r.Name); err != nil {
 				return err
 			}
 		}
-		if err := wb.set("campaigns", col[r.Metric], line[r.Name], r.Metric, r.Value); err != nil {
+		if err := wb.set(section, col[r.Metric], line[r.Name], r.Metric, r.Value); err != nil {
 			return err
 		}
 	}

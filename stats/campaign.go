@@ -158,18 +158,17 @@ func (r *Reader) Campaigns(from, to time.Time) ([]string, error) {
 		names[n] = true
 	}
 	err = statsdb.View(r.st, func(tx statsdb.Tx) error {
-		r.seen(tx, later(from, epoch), to, names)
+		r.seen(tx, DimCampaign(""), later(from, epoch), to, names)
 		return nil
 	})
 	return slices.Sorted(maps.Keys(names)), err
 }
 
-// seen adds to names the campaigns of the day records ("c:" + name
-// dimensions) of the days [from, to) touches. It seeks from one campaign
-// to the next and over the other dimensions and the empty days, reading
-// no record.
-func (r *Reader) seen(tx statsdb.Tx, from, to time.Time, names map[string]bool) {
-	prefix := DimCampaign("")
+// seen adds to names the campaigns, or the instances, of the day records
+// (prefix + name dimensions: DimCampaign("") or DimInstance("")) of the
+// days [from, to) touches. It seeks from one name to the next and over the
+// other dimensions and the empty days, reading no record.
+func (r *Reader) seen(tx statsdb.Tx, prefix string, from, to time.Time, names map[string]bool) {
 	end := recordKey(to, "")
 	at := recordKey(later(Day.Start(from, r.loc), epoch), prefix)
 	for {
@@ -181,11 +180,11 @@ func (r *Reader) seen(tx statsdb.Tx, from, to time.Time, names map[string]bool) 
 		switch {
 		case strings.HasPrefix(dim, prefix):
 			names[dim[len(prefix):]] = true
-			at = recordKey(s, dim+"\x00") // the day's next campaign
+			at = recordKey(s, dim+"\x00") // the day's next name
 		case dim < prefix:
-			at = recordKey(s, prefix) // a later day: skip to its campaigns
+			at = recordKey(s, prefix) // a later day: skip to its names
 		default:
-			at = recordKey(Day.Next(s, r.loc), prefix) // past the day's campaigns
+			at = recordKey(Day.Next(s, r.loc), prefix) // past the day's names
 		}
 	}
 }

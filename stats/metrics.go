@@ -8,8 +8,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/VictoriaMetrics/metrics"
@@ -20,10 +22,22 @@ import (
 // own figures, the counters and histograms registered by the tracker, the
 // sender and the webhooks, and the Go and process metrics.
 type Metrics struct {
-	Store   *store.Store
-	Now     func() time.Time
-	Paused  func() map[string]bool // instance name -> paused by its gateway; nil without a gateway
-	Version string                 // waq's version, the version label of waq_build_info
+	Store  *store.Store
+	Now    func() time.Time
+	Paused func() map[string]bool // instance name -> paused by its gateway; nil without a gateway
+	// Use returns each running instance's use of its rate window and
+	// daily cap, by name; nil without a gateway.
+	Use     func() map[string]InstanceUse
+	Version string // waq's version, the version label of waq_build_info
+}
+
+// InstanceUse is how much of its limits one instance's sending loop used,
+// as /v1/queue shows it.
+type InstanceUse struct {
+	WindowSends int // sends in its current rate window
+	WindowLimit int // the sends its rate allows in one window
+	DaySends    int // sends in the last 24 hours (counted when capped)
+	DailyCap    int // today's cap with the warm-up; 0 for none
 }
 
 // The library writes # HELP and # TYPE only when asked; Prometheus,
@@ -83,7 +97,24 @@ func (m *Metrics) write(w io.Writer) error {
 			metrics.WriteGaugeUint64(w, fmt.Sprintf(`waq_instance_paused{%s=%q}`, instanceLabel, name), v)
 		}
 	}
+	if m.Use != nil {
+		writeUse(w, m.Use())
+	}
 	return nil
+}
+
+// writeUse writes each instance's rate window and daily cap use; the cap's
+// series only for an instance that has one.
+func writeUse(w io.Writer, use map[string]InstanceUse) {
+	for _, name := range slices.Sorted(maps.Keys(use)) {
+		u, l := use[name], fmt.Sprintf(`{%s=%q}`, instanceLabel, name)
+		metrics.WriteGaugeUint64(w, "waq_instance_window_sends"+l, uint64(u.WindowSends))
+		metrics.WriteGaugeUint64(w, "waq_instance_window_limit"+l, uint64(u.WindowLimit))
+		if u.DailyCap > 0 {
+			metrics.WriteGaugeUint64(w, "waq_instance_day_sends"+l, uint64(u.DaySends))
+			metrics.WriteGaugeUint64(w, "waq_instance_daily_cap"+l, uint64(u.DailyCap))
+		}
+	}
 }
 
 // writeDB writes bbolt's figures about the data file.

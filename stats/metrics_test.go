@@ -25,10 +25,19 @@ func TestMetrics(t *testing.T) {
 	}
 	ObserveRateLimitWait(1500 * time.Millisecond)
 	m := &Metrics{Store: st, Now: func() time.Time { return now.Add(90 * time.Second) },
-		Paused: func() map[string]bool { return map[string]bool{"sales-1": true} }, Version: "1.2.3"}
+		Paused: func() map[string]bool { return map[string]bool{"sales-1": true} }, Version: "1.2.3",
+		Use: func() map[string]InstanceUse {
+			return map[string]InstanceUse{"sales-1": {WindowSends: 60, WindowLimit: 80},
+				"sales-2": {WindowSends: 3, WindowLimit: 20, DaySends: 150, DailyCap: 200}}
+		}}
 	body := scrape(t, m)
+	if strings.Contains(body, `waq_instance_daily_cap{wa_instance="sales-1"}`) {
+		t.Fatalf("a daily cap for an instance without one:\n%s", body)
+	}
 	for _, want := range []string{`waq_queue_depth{state="queued"} 3`, `waq_queue_depth{state="dead"} 0`,
 		"waq_dlq_size 0", "waq_oldest_queued_age_seconds 90", "waq_disk_full 0", "go_goroutines", `waq_instance_paused{wa_instance="sales-1"} 1`,
+		`waq_instance_window_sends{wa_instance="sales-1"} 60`, `waq_instance_window_limit{wa_instance="sales-1"} 80`,
+		`waq_instance_day_sends{wa_instance="sales-2"} 150`, `waq_instance_daily_cap{wa_instance="sales-2"} 200`,
 		"waq_bbolt_file_bytes", "waq_bbolt_commits_total 3",
 		`waq_build_info{version="1.2.3",goversion="` + runtime.Version() + `"} 1`, "waq_rate_limit_wait_seconds_bucket", "process_resident_memory_bytes"} {
 		if !strings.Contains(body, want+"\n") && !strings.Contains(body, want+" ") && !strings.Contains(body, want) {
@@ -57,7 +66,10 @@ func TestMetricsHelp(t *testing.T) {
 	defer st.Close()
 	ObserveRateLimitWait(time.Second)
 	failedCounter(reasonDead).Inc()
-	m := &Metrics{Store: st, Now: time.Now, Paused: func() map[string]bool { return map[string]bool{"a": true, "b": false} }}
+	m := &Metrics{Store: st, Now: time.Now, Paused: func() map[string]bool { return map[string]bool{"a": true, "b": false} },
+		Use: func() map[string]InstanceUse {
+			return map[string]InstanceUse{"a": {WindowLimit: 80, DailyCap: 10}, "b": {WindowLimit: 20, DailyCap: 5}}
+		}}
 	help, typ := map[string]string{}, map[string]string{}
 	samples := 0
 	for _, line := range strings.Split(strings.TrimSpace(scrape(t, m)), "\n") {

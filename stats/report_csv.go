@@ -16,7 +16,8 @@ var CSVHeader = []string{"section", "name", "metric", "value"}
 // CSVHeader, then one row per figure. A metric is named by its JSON path
 // within its section ("response_time.p50_seconds", "value.EUR"); name is
 // the campaign on the rows of the campaigns section, one row per campaign
-// and figure, and empty elsewhere. Cells that a spreadsheet would run as a
+// and figure, the instance on those of the instances section, and empty
+// elsewhere. Cells that a spreadsheet would run as a
 // formula (=, +, -, @ first) get a leading apostrophe. It returns the
 // writer's error.
 func (rep *ReportResult) WriteCSV(w io.Writer) error {
@@ -30,6 +31,9 @@ func (rep *ReportResult) WriteCSV(w io.Writer) error {
 	t.performance(&rep.Performance)
 	for i := range rep.Campaigns {
 		t.campaign(&rep.Campaigns[i])
+	}
+	for i := range rep.Instances {
+		t.instance(&rep.Instances[i])
 	}
 	cw := csv.NewWriter(w)
 	if err := cw.WriteAll(t); err != nil {

@@ -13,11 +13,12 @@ type ReportResult struct {
 	Conversions   ConversionStats   `json:"conversions"`
 	Performance   PerformanceStats  `json:"performance"`
 	Campaigns     []CampaignStats   `json:"campaigns"`
+	Instances     []InstanceStats   `json:"instances"`
 }
 
 // Report returns the report of period (day, week from Monday, month) that
 // holds date (YYYY-MM-DD in the Reader's zone; today when empty), over all
-// traffic. A period still running is reported so far. It returns the
+// traffic, with each campaign's and each instance's figures. A period still running is reported so far. It returns the
 // EINVALID *store.Error of Period and the store's errors.
 func (r *Reader) Report(period, date string) (*ReportResult, error) {
 	from, to, err := r.Period(period, date)
@@ -32,12 +33,17 @@ func (r *Reader) Report(period, date string) (*ReportResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	ins, err := r.AllInstanceStats(from, to)
+	if err != nil {
+		return nil, err
+	}
 	rep := &ReportResult{Period: period, From: from, To: to,
 		Messages:      messageStats(&c, from, to),
 		Conversations: conversationStats(&c),
 		Conversions:   conversionStats(&c),
 		Performance:   performanceStats(&c, from, earlier(to, r.now())),
 		Campaigns:     cs,
+		Instances:     ins,
 	}
 	if rep.Conversations.Active, err = r.active(DimAll, to); err != nil {
 		return nil, err

@@ -74,6 +74,8 @@ func TestReportDay(t *testing.T) {
 			{Name: "spring", Sent: 8, Delivered: 6, Read: 3, Replied: 2, Failed: 2, Conversions: 8, Cost: 100.4,
 				Revenue: 1200, Currency: "EUR", ROI: 10.9522, EngagementRate: 0.25},
 		},
+		Instances: []InstanceStats{{Name: "sales-1", Sent: 8, Delivered: 6, Read: 3, Replied: 2, Failed: 2, Dead: 1,
+			DeliveryRate: 0.75, ReadRate: 0.375}},
 	}
 	if !reflect.DeepEqual(rep, want) {
 		t.Fatalf("report:\n got %+v\nwant %+v", rep, want)

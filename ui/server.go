@@ -77,10 +77,18 @@ type Options struct {
 	// ResumeInstances, when set, is called by POST /v1/queue/resume to clear
 	// the pauses gateway failures caused as well.
 	ResumeInstances     func()
-	WhatsAppAppSecret   string           // checks X-Hub-Signature-256 of Cloud API webhooks
-	WhatsAppVerifyToken string           // answers the Cloud API's verification challenge
+	WhatsAppAppSecret   string           // checks X-Hub-Signature-256 of Cloud API webhooks for instances without their own
+	WhatsAppVerifyToken string           // answers the Cloud API's verification challenge, as do the instances' own
 	Now                 func() time.Time // time.Now when nil
 	Logger              *slog.Logger     // discards when nil
+
+	// WebhookInstances lists the instances webhook deliveries are matched
+	// to, unmasked (the Cloud API's app secrets and verify tokens), and
+	// names the default one, which takes the events that name no
+	// instance. When nil, events keep the names their gateway gave, and
+	// the Cloud API is checked with WhatsAppAppSecret and
+	// WhatsAppVerifyToken alone.
+	WebhookInstances func() (ins []store.InstanceSettings, deflt string, err error)
 }
 
 // Server answers waq's HTTP API from a store.
@@ -93,6 +101,9 @@ type Server struct {
 	router   *httprouter.Router
 	routes   []route
 	stopping atomic.Bool
+	// unknownLogged keeps the unknown instances webhooks named, so that
+	// each is logged once.
+	unknownLogged seenOnce
 }
 
 // route is one registered method and path, in httprouter's syntax.
@@ -323,8 +334,11 @@ func (s *Server) authorize(r *http.Request) error {
 		return nil
 	case isPagePath(r):
 		return nil // the page holds no data; it asks for the key itself
-	case p == "/v1/webhooks/whatsapp" && (r.Method == http.MethodGet || s.opts.WhatsAppAppSecret != ""):
-		return nil // Meta's verify token and body signature authenticate it
+	case p == "/v1/webhooks/whatsapp":
+		// The handlers check Meta's verify token, or the body's signature
+		// with the app secret of the instance it is for (the webhook token
+		// or API key where no secret applies): both depend on the body.
+		return nil
 	case strings.HasPrefix(p, "/v1/webhooks/"):
 		if s.webhookAllowed(r) {
 			return nil

@@ -73,7 +73,7 @@ func TestReportXLSX(t *testing.T) {
 		t.Fatalf("open: %v", err)
 	}
 	defer x.Close()
-	want := "report messages conversations conversions performance campaigns"
+	want := "report messages conversations conversions performance campaigns instances"
 	if got := strings.Join(x.GetSheetList(), " "); got != want {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
@@ -117,6 +117,15 @@ func TestReportXLSX(t *testing.T) {
 			continue
 		}
 		checkNumber(t, x, "campaigns", cell, lookup(t, camps[0], metric))
+	}
+	head, _ = x.GetRows("instances")
+	ins := rep["instances"].([]any)
+	if len(head) != len(ins)+1 || len(ins) != 2 || head[2][0] != "sales-2" {
+		t.Fatalf("instances sheet %q", head)
+	}
+	for j, metric := range head[0][1:] {
+		cell, _ := excelize.CoordinatesToCellName(j+2, 3)
+		checkNumber(t, x, "instances", cell, lookup(t, ins[1], metric))
 	}
 }
 

@@ -72,7 +72,7 @@ func TestStatsShapes(t *testing.T) {
 	f("/v1/stats/campaigns/spring", "conversions cost currency delivered engagement_rate failed name read replied revenue roi sent")
 	f("/v1/stats/campaigns", "campaigns")
 	f("/v1/stats/timeseries", "interval metric points")
-	f("/v1/reports/day", "campaigns conversations conversions from messages performance period to")
+	f("/v1/reports/day", "campaigns conversations conversions from instances messages performance period to")
 	f("/v1/stats/conversions?from=2026-11-01&to=2026-11-02", "appointment funnel lead qualified_lead sale value", "value", "")
 }
 

@@ -29,11 +29,13 @@ type webhookReply struct {
 var errNoReceiver = store.Errorf(store.EUNAVAILABLE, "webhooks are not wired to a receiver")
 
 // evolutionWebhook answers POST /v1/webhooks/evolution: the events of one
-// Evolution API delivery, applied before the answer. A body that is not an
-// Evolution event is 400 (Evolution does not retry it); an event that
-// cannot be stored as it is (an over-long id) is counted as rejected in a
-// 200, so that it is not delivered again; a store failure is 503, which
-// Evolution retries.
+// Evolution API delivery, each put on the instance its envelope names (see
+// directory.evolution) and applied before the answer. A body that is not
+// an Evolution event is 400 (Evolution does not retry it); a delivery
+// that names an instance waq does not have is 422, nothing of it applied;
+// an event that cannot be stored as it is (an over-long id) is counted as
+// rejected in a 200, so that it is not delivered again; a store failure
+// is 503, which Evolution retries.
 func (s *Server) evolutionWebhook(r *http.Request, _ httprouter.Params) (any, error) {
 	body, err := readBody(r)
 	if err != nil {
@@ -43,39 +45,65 @@ func (s *Server) evolutionWebhook(r *http.Request, _ httprouter.Params) (any, er
 	if err != nil {
 		return nil, store.Errorf(EBADREQUEST, "%v", err)
 	}
+	d, err := s.directory()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.nameEvolution(evs, d); err != nil {
+		return nil, err
+	}
 	return s.receive("evolution", evs)
 }
 
 // whatsappVerify answers GET /v1/webhooks/whatsapp, Meta's subscription
-// check: the challenge echoed as text when the verify token matches, else
-// 403.
+// check: the challenge echoed as text when the verify token is
+// WHATSAPP_VERIFY_TOKEN or a Cloud API instance's, else 403.
 func (s *Server) whatsappVerify(r *http.Request, _ httprouter.Params) (any, error) {
-	if s.opts.WhatsAppVerifyToken == "" {
-		return nil, store.Errorf(EFORBIDDEN, "set WHATSAPP_VERIFY_TOKEN to answer Meta's verification")
+	d, err := s.directory()
+	if err != nil {
+		return nil, err
 	}
-	challenge, ok := cloudapi.VerifyChallenge(r.URL.Query(), s.opts.WhatsAppVerifyToken)
-	if !ok {
-		return nil, store.Errorf(EFORBIDDEN, "hub.mode or hub.verify_token do not match")
+	tokens := d.verifyTokens(s.opts.WhatsAppVerifyToken)
+	if len(tokens) == 0 {
+		return nil, store.Errorf(EFORBIDDEN, "set WHATSAPP_VERIFY_TOKEN, or an instance's cloudapi.verify_token, to answer Meta's verification")
 	}
-	return text(challenge), nil
+	for _, tok := range tokens {
+		if challenge, ok := cloudapi.VerifyChallenge(r.URL.Query(), tok); ok {
+			return text(challenge), nil
+		}
+	}
+	return nil, store.Errorf(EFORBIDDEN, "hub.mode or hub.verify_token do not match")
 }
 
 // whatsappWebhook answers POST /v1/webhooks/whatsapp: Cloud API statuses
-// and inbound messages. With WHATSAPP_APP_SECRET set the X-Hub-Signature-256
-// of the raw body is the authentication (401 when it does not match);
-// without it the route takes the webhook token or API key like Evolution's.
+// and inbound messages, put on the instance of their phone number id. The
+// ids are read first, and the X-Hub-Signature-256 of the raw body checked
+// with those instances' app secrets (authenticateCloud; 401 when it does
+// not match) before the events are parsed. An id no instance has is 422,
+// nothing of the delivery applied; the rest is answered as Evolution's.
 func (s *Server) whatsappWebhook(r *http.Request, _ httprouter.Params) (any, error) {
 	body, err := readBody(r)
 	if err != nil {
 		return nil, err
 	}
-	if sec := s.opts.WhatsAppAppSecret; sec != "" && !cloudapi.VerifySignature(sec, body, r.Header.Get("X-Hub-Signature-256")) {
-		return nil, store.Errorf(EUNAUTHORIZED, "X-Hub-Signature-256 does not match the body (check WHATSAPP_APP_SECRET)")
+	d, err := s.directory()
+	if err != nil {
+		return nil, err
+	}
+	ids, _ := cloudapi.PhoneNumberIDs(body) // a body it cannot read names none; ParseWebhook says why below
+	names, known, unknown := d.clouds(ids)
+	if err := s.authenticateCloud(r, body, d, known); err != nil {
+		return nil, err
 	}
 	evs, err := cloudapi.ParseWebhook(body)
 	if err != nil {
 		return nil, store.Errorf(EBADREQUEST, "%v", err)
 	}
+	if unknown != "" {
+		return nil, s.refuseUnknown("cloudapi", unknown, len(evs),
+			fmt.Sprintf(`no instance has the phone number id %q: add it with PUT /v1/instances/{name} and "cloudapi": {"phone_number_id": %q, ...}; nothing of this delivery was applied`, unknown, unknown))
+	}
+	nameCloud(evs, d, names)
 	return s.receive("cloudapi", evs)
 }
 
@@ -88,7 +116,7 @@ func (s *Server) receive(source string, evs []sender.GatewayEvent) (any, error) 
 	}
 	res, err := s.opts.Receiver.Apply(evs)
 	if res.Rejected > 0 {
-		metrics.GetOrCreateCounter(fmt.Sprintf(`waq_webhooks_rejected_total{source=%q}`, source)).Add(res.Rejected)
+		metrics.GetOrCreateCounter(fmt.Sprintf(`waq_webhooks_rejected_total{source=%q,reason="oversized"}`, source)).Add(res.Rejected)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", store.Errorf(store.EUNAVAILABLE, "cannot store the events now; deliver again"), err)

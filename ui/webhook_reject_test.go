@@ -23,7 +23,7 @@ func TestWebhookRejectsOverlongIDs(t *testing.T) {
 	long := strings.Repeat("A", 40<<10)
 	f := func(path string, body []byte, source string, headers ...string) {
 		t.Helper()
-		c := metrics.GetOrCreateCounter(`waq_webhooks_rejected_total{source="` + source + `"}`)
+		c := metrics.GetOrCreateCounter(`waq_webhooks_rejected_total{source="` + source + `",reason="oversized"}`)
 		before := c.Get()
 		r := b.do(t, "POST", path, string(body), headers...).want(t, 200)
 		if !strings.Contains(string(r.body), `"rejected":1`) {

@@ -78,6 +78,16 @@ func (m *Main) sender(instance string) *sender.Sender {
 	return m.runner.Sender(instance)
 }
 
+// webhookInstances tells the webhooks every instance, enabled or not,
+// with its secrets (the Cloud API's app secret and verify token), and the
+// default one, which takes the events that name no instance.
+func webhookInstances(f *fleet.Fleet) func() ([]store.InstanceSettings, string, error) {
+	return func() ([]store.InstanceSettings, string, error) {
+		ins, err := f.Settings()
+		return ins, fleet.Default(ins, f.Env), err
+	}
+}
+
 // resumeInstances clears the instances' pauses, for POST /v1/queue/resume.
 func (m *Main) resumeInstances() {
 	if m.runner != nil {
@@ -102,6 +112,23 @@ func paused(r *fleet.Runner) func() map[string]bool {
 		out := map[string]bool{}
 		for _, in := range r.Statuses() {
 			out[in.Name] = in.State == sender.StatePaused
+		}
+		return out
+	}
+}
+
+// use tells the metrics each running instance's use of its rate window
+// and daily cap.
+func use(r *fleet.Runner) func() map[string]stats.InstanceUse {
+	return func() map[string]stats.InstanceUse {
+		out := map[string]stats.InstanceUse{}
+		for _, in := range r.Statuses() {
+			limit := 0
+			if rate, err := sender.ParseRate(in.Rate); err == nil {
+				limit = rate.Count
+			}
+			out[in.Name] = stats.InstanceUse{WindowSends: in.SentLastWindow, WindowLimit: limit,
+				DaySends: in.SentLastDay, DailyCap: in.DailyCap}
 		}
 		return out
 	}

@@ -114,7 +114,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		MaxAttempts:   m.Config.RetryMax + 1,
 		DefaultRegion: m.Config.DefaultRegion,
 		Instances:     instances(m.runner),
-		Metrics:       &stats.Metrics{Store: m.store, Now: time.Now, Paused: paused(m.runner), Version: resolveVersion()},
+		Metrics:       &stats.Metrics{Store: m.store, Now: time.Now, Paused: paused(m.runner), Use: use(m.runner), Version: resolveVersion()},
 		Logger:        m.Logger.With("part", "http"),
 
 		Receiver:            m.rcv,
@@ -127,6 +127,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		ResumeInstances:     func() { m.resumeInstances() },
 		WhatsAppAppSecret:   m.Config.WhatsApp.AppSecret,
 		WhatsAppVerifyToken: m.Config.WhatsApp.VerifyToken,
+		WebhookInstances:    webhookInstances(m.runner.Fleet),
 	})
 	if err := m.listen(); err != nil {
 		return err

@@ -5,7 +5,10 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -42,4 +45,36 @@ func VerifyChallenge(q url.Values, verifyToken string) (challenge string, ok boo
 		return "", false
 	}
 	return q.Get("hub.challenge"), true
+}
+
+// PhoneNumberIDs returns the distinct metadata.phone_number_id values of
+// a webhook body's "messages" changes, in order: the numbers, hence the
+// instances, the delivery is for (ParseWebhook puts the same id on their
+// events). It reads only that much, so that the signature can be checked
+// with the right instance's app secret before the events are parsed. A
+// change without one adds nothing; it returns an error only for a body
+// that ParseWebhook could not read either (not JSON of the envelope's
+// shape).
+func PhoneNumberIDs(body []byte) ([]string, error) {
+	var w webhook
+	if err := json.Unmarshal(body, &w); err != nil {
+		return nil, fmt.Errorf("cloudapi: parse webhook: %w", err)
+	}
+	var ids []string
+	for _, e := range w.Entry {
+		for _, c := range e.Changes {
+			var v struct {
+				Metadata struct {
+					PhoneNumberID string `json:"phone_number_id"`
+				} `json:"metadata"`
+			}
+			if c.Field != "messages" || json.Unmarshal(c.Value, &v) != nil {
+				continue // change() makes an EventOther of it, with no instance
+			}
+			if id := v.Metadata.PhoneNumberID; id != "" && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids, nil
 }

@@ -143,3 +143,23 @@ func TestParseWebhook(t *testing.T) {
 		t.Errorf("wrong object: %v", err)
 	}
 }
+
+// PhoneNumberIDs names each number a delivery's messages changes carry
+// once, as ParseWebhook reads them, and skips the other changes.
+func TestPhoneNumberIDs(t *testing.T) {
+	f := func(body string, want []string, wantErr bool) {
+		t.Helper()
+		got, err := PhoneNumberIDs([]byte(body))
+		if (err != nil) != wantErr || !reflect.DeepEqual(got, want) {
+			t.Errorf("PhoneNumberIDs(%.60q) = %q, %v; want %q (error %v)", body, got, err, want, wantErr)
+		}
+	}
+	f(string(cloudapitest.StatusBody("111", "wamid.A", "read", 0)), []string{"111"}, false)
+	two := `{"object":"whatsapp_business_account","entry":[` +
+		`{"changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"111"}}},{"field":"messages","value":{"metadata":{"phone_number_id":"222"}}}]},` +
+		`{"changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"111"}}},{"field":"account_update","value":{"metadata":{"phone_number_id":"333"}}},{"field":"messages","value":"x"}]}]}`
+	f(two, []string{"111", "222"}, false)
+	f(`{"object":"whatsapp_business_account","entry":[]}`, nil, false)
+	f(`{"entry":`, nil, true)
+	f(`{"entry":"x"}`, nil, true)
+}
