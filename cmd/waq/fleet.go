@@ -11,6 +11,15 @@ func (m *Main) newFleet() *fleet.Fleet {
 	return &fleet.Fleet{Store: m.store, Env: m.envInstance(), Check: fleet.CheckCredentials(nil), Loc: m.loc}
 }
 
+// inbound sees each inbound message the webhooks store: the analytics
+// count it, and the contact sticks to the instance it wrote to.
+func (m *Main) inbound(in store.Inbound) {
+	m.tracker.Inbound(in)
+	if m.runner != nil {
+		m.runner.Inbound(in)
+	}
+}
+
 // envInstance is the instance of WAQ_GATEWAY and EVOLUTION_*/WHATSAPP_*,
 // as /v1/instances shows it; nil for gateway none.
 func (m *Main) envInstance() *store.InstanceSettings {
