@@ -1,8 +1,10 @@
 package main
 
 import (
+	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/sender/fleet"
 	"github.com/waqhq/waq/store"
+	"github.com/waqhq/waq/ui"
 )
 
 // newFleet returns the instances of the data file beside the one the
@@ -46,4 +48,28 @@ func (m *Main) envInstance() *store.InstanceSettings {
 		return nil
 	}
 	return in
+}
+
+// uiInstance is a loop's state as /healthz shows it.
+func uiInstance(in sender.Instance) ui.Instance {
+	return ui.Instance{Name: in.Name, Gateway: in.Gateway, State: in.State, PausedReason: in.PausedReason,
+		HeldUntil: in.HeldUntil, Rate: in.Rate, SentLastWindow: in.SentLastWindow, DailyCap: in.DailyCap,
+		SentLastDay: in.SentLastDay, Waiting: in.Waiting}
+}
+
+// queueInstances tells GET /v1/queue every instance, with its queue.
+func queueInstances(r *fleet.Runner) func() ([]ui.Instance, error) {
+	return func() ([]ui.Instance, error) {
+		ls, err := r.Live()
+		if err != nil {
+			return nil, err
+		}
+		out := make([]ui.Instance, len(ls))
+		for i, l := range ls {
+			out[i] = uiInstance(l.Instance)
+			out[i].PausedSince, out[i].RateLimit = l.PausedSince, l.RateLimit
+			out[i].Queue = &ui.InstanceQueue{Queued: l.Queued, Pinned: l.Pinned, Waiting: l.Waiting, WaitingIDs: l.WaitingIDs}
+		}
+		return out, nil
+	}
 }

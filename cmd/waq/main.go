@@ -125,6 +125,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Mirror:              m.mirrors,
 		Fleet:               m.runner.Fleet,
 		ResumeInstances:     func() { m.resumeInstances() },
+		QueueInstances:      queueInstances(m.runner),
 		WhatsAppAppSecret:   m.Config.WhatsApp.AppSecret,
 		WhatsAppVerifyToken: m.Config.WhatsApp.VerifyToken,
 	})

@@ -313,7 +313,9 @@ func TestThreeInstances(t *testing.T) {
 	t.Logf("%s: all sent; the most requests in one window: %v", time.Since(g.began), g.overRate(t))
 	g.checkCalls(t, p, killed)
 	g.checkFailover(t, p, sticky)
+	g.checkLive(t)
 	g.checkRestart(t, p, sticky)
+	g.checkLive(t)
 }
 
 // makeSticky sends to some contacts and has others write in, and returns
@@ -450,6 +452,31 @@ func (g *fleetRig) checkFailover(t *testing.T, p *plan, sticky map[string]string
 	for c, in := range sticky {
 		if in == "cloud" && !moved[c] {
 			t.Fatalf("contact %s, sticky to cloud, has no message with the failover in its history", c)
+		}
+	}
+}
+
+// checkLive compares what /v1/queue shows of each instance with the
+// stand-ins and the store: the sends of the day are those the stand-in
+// accepted; cloud is paused since its token was revoked, with its pinned
+// messages that wait.
+func (g *fleetRig) checkLive(t *testing.T) {
+	t.Helper()
+	ls, err := g.r.Live()
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := map[string]int{"cloud": g.cloud.Sends(), "evo-1": g.evo["evo-1"].Sends(), "evo-2": g.evo["evo-2"].Sends()}
+	c, err := g.st.Counts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		if l.SentLastDay != accepted[l.Name] {
+			t.Fatalf("%s counts %d sends in the last day; its stand-in accepted %d", l.Name, l.SentLastDay, accepted[l.Name])
+		}
+		if l.Name == "cloud" && (l.State != sender.StatePaused || l.Waiting != c.States[store.Queued] || l.Pinned != l.Waiting) {
+			t.Fatalf("cloud: %+v; %d queued", l, c.States[store.Queued])
 		}
 	}
 }
