@@ -71,12 +71,12 @@ func (s *Server) queue(*http.Request, httprouter.Params) (any, error) {
 // are none; each that has messages waiting on it links to the list of
 // those pinned to it.
 func (s *Server) queueInstances() ([]Instance, error) {
-	if s.opts.QueueInstances == nil {
-		return s.instances(), nil
-	}
-	ins, err := s.opts.QueueInstances()
-	if err != nil {
-		return nil, err
+	ins := s.instances()
+	if s.opts.QueueInstances != nil {
+		var err error
+		if ins, err = s.opts.QueueInstances(); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]Instance, len(ins))
 	for i, in := range ins {

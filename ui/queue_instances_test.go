@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/ui"
 )
 
@@ -30,5 +31,20 @@ func TestQueueInstancesGolden(t *testing.T) {
 	golden(t, "queue_instances.golden.json", b.do(t, "GET", "/v1/queue", "").want(t, 200).body)
 	if ins[0].Queue.List != "" {
 		t.Fatal("GET /v1/queue changed the instances it was given")
+	}
+}
+
+// TestMessagesByInstance: GET /v1/messages?instance= lists the messages
+// pinned to (or sent by) that instance, as /v1/queue's list link does.
+func TestMessagesByInstance(t *testing.T) {
+	b := setup(t)
+	one := b.message(t, `{"to":"+34600111222","text":"a","instance":"sales-1"}`)
+	b.message(t, `{"to":"+34600111222","text":"b","instance":"sales-2"}`)
+	b.message(t, `{"to":"+34600111222","text":"c"}`)
+	l := decode[struct {
+		Messages []store.Message `json:"messages"`
+	}](t, b.do(t, "GET", "/v1/messages?status=queued&instance=sales-1", "").want(t, 200))
+	if len(l.Messages) != 1 || l.Messages[0].ID != one.ID {
+		t.Fatalf("instance sales-1: %+v", l.Messages)
 	}
 }
