@@ -140,6 +140,11 @@ func (r *Runner) seedInbound() {
 		return
 	}
 	deflt := Default(ins, r.Fleet.Env)
+	r.mu.Lock()
+	if r.settings == nil { // before the first Reconcile: Inbound needs them for what arrives from now on
+		r.settings, r.deflt = ins, deflt
+	}
+	r.mu.Unlock()
 	from := r.now().Add(-store.InboundRetention)
 	for range stickyInboundPages {
 		got, err := r.Fleet.Store.InboundSince(from, store.ListLimitMax)
