@@ -5,10 +5,12 @@ import (
 )
 
 // Status returns the instance's state, rate, sends in the current window
-// and, with a daily cap, the sends of the last 24 hours.
+// and in the last 24 hours, and its daily cap. With a cap, the day's sends
+// are the tries the cap counted; without one, the sends the gateway
+// accepted (sent_last_day's daily log).
 func (s *Sender) Status() Instance {
 	in := Instance{Name: s.cfg.Instance, Gateway: s.cfg.Gateway, State: StateActive,
-		Rate: s.cfg.Rate.String(), SentLastWindow: s.lim.count()}
+		Rate: s.cfg.Rate.String(), SentLastWindow: s.lim.count(), SentLastDay: s.daily.total()}
 	if s.day != nil {
 		in.DailyCap, in.SentLastDay = s.dailyCap(), s.day.count()
 	}
@@ -17,6 +19,10 @@ func (s *Sender) Status() Instance {
 	defer s.mu.Unlock()
 	if paused {
 		in.State, in.PausedReason = StatePaused, s.reason
+		if !s.holdUntil.IsZero() {
+			until := s.holdUntil
+			in.HeldUntil = &until
+		}
 	}
 	in.Waiting = s.waiting
 	return in

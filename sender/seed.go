@@ -16,11 +16,7 @@ const seedPagesMax = 20
 // Tries that failed have no such mark and are not counted. A store error is
 // logged, not returned: it costs at most one window of accuracy.
 func (s *Sender) seed() {
-	span := s.cfg.Rate.Window
-	if s.day != nil {
-		span = max(span, day)
-	}
-	span = max(span, s.cfg.Pacing.RecipientGap)
+	span := max(s.cfg.Rate.Window, day, s.cfg.Pacing.RecipientGap) // a day for sent_last_day, cap or not
 	edge := s.cfg.Now().Add(-span)
 	var sends []send
 	for _, st := range []store.Status{store.Sent, store.Delivered, store.Read, store.Failed} {
@@ -34,6 +30,7 @@ func (s *Sender) seed() {
 	s.mu.Lock()
 	for i, x := range sends {
 		ts[i] = x.at
+		s.daily.add(x.at, 1)
 		if s.cfg.Pacing.RecipientGap > 0 {
 			s.remember(x.to, x.at)
 		}

@@ -23,6 +23,9 @@ func (s *Sender) send(ctx context.Context, m *store.Message, started chan<- stru
 	gid, err := s.call(call, m)
 	took := time.Since(begin)
 	s.settled(stamp)
+	if err == nil {
+		s.daily.add(s.cfg.Now(), 1)
+	}
 	<-s.slots
 	s.log.Debug("gateway call", "id", m.ID, "ms", took.Milliseconds(), "err", err)
 	if s.cfg.OnCall != nil {

@@ -26,15 +26,16 @@ const (
 
 // Instance is one gateway instance's state as /v1/queue and the page show it.
 type Instance struct {
-	Name           string `json:"name"`
-	Gateway        string `json:"gateway"`
-	State          string `json:"state"` // "active" or "paused"
-	PausedReason   string `json:"paused_reason,omitempty"`
-	Rate           string `json:"rate"`
-	SentLastWindow int    `json:"sent_last_window"`
-	DailyCap       int    `json:"daily_cap,omitempty"`     // today's cap, with the warm-up
-	SentLastDay    int    `json:"sent_last_day,omitempty"` // sends in the last 24 hours, when capped
-	Waiting        string `json:"waiting,omitempty"`       // why sending waits, when pacing holds it
+	Name           string     `json:"name"`
+	Gateway        string     `json:"gateway"`
+	State          string     `json:"state"` // "active" or "paused"
+	PausedReason   string     `json:"paused_reason,omitempty"`
+	Rate           string     `json:"rate"`
+	SentLastWindow int        `json:"sent_last_window"`
+	DailyCap       int        `json:"daily_cap,omitempty"`  // today's cap, with the warm-up
+	SentLastDay    int        `json:"sent_last_day"`        // sends in the last 24 hours
+	HeldUntil      *time.Time `json:"held_until,omitempty"` // a hold (the connection was lost) ends by itself then
+	Waiting        string     `json:"waiting,omitempty"`    // why sending waits, when pacing holds it
 }
 
 // Sender sends the store's ready messages through one gateway instance,
@@ -46,6 +47,7 @@ type Sender struct {
 	log   *slog.Logger
 	lim   *limiter      // the rate
 	day   *limiter      // the daily cap, over 24 hours; nil without one
+	daily *dayLog       // the sends of the last 24 hours, cap or not
 	slots chan struct{} // a semaphore of Concurrency gateway calls
 	wake  chan struct{} // Resume wakes a paused loop
 
@@ -69,6 +71,7 @@ func New(st *store.Store, gw Gateway, cfg Config) *Sender {
 		slots:  make(chan struct{}, max(cfg.Concurrency, 1)),
 		wake:   make(chan struct{}, 1),
 		lastTo: make(map[string]time.Time),
+		daily:  newDayLog(cfg.Now),
 	}
 	if cfg.Pacing.DailyCap > 0 {
 		s.day = newLimiter(Rate{Count: cfg.Pacing.DailyCap, Window: day}, cfg.Now)

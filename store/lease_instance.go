@@ -77,3 +77,28 @@ func readyFor(tx *bolt.Tx, n int, takes func(*Message) (bool, string)) ([]string
 	}
 	return out, nil
 }
+
+// QueuedRef is what routing reads of a queued message.
+type QueuedRef struct {
+	ID, To, Instance, Campaign string
+}
+
+// QueuedRefs returns up to n queued messages, in the order they are
+// leased (priority, then FIFO), for counting what waits on each instance.
+// It reads them in one read transaction.
+func (s *Store) QueuedRefs(n int) ([]QueuedRef, error) {
+	var out []QueuedRef
+	err := s.view(func(tx *bolt.Tx) error {
+		out = out[:0]
+		c := tx.Bucket(bucketReady).Cursor()
+		for k, _ := c.First(); k != nil && len(out) < n; k, _ = c.Next() {
+			m, err := get(tx, string(k[1:]))
+			if err != nil {
+				return err
+			}
+			out = append(out, QueuedRef{ID: m.ID, To: m.To, Instance: m.Instance, Campaign: m.Campaign})
+		}
+		return nil
+	})
+	return out, err
+}

@@ -17,6 +17,7 @@ const (
 type Filter struct {
 	Status   Status // all states when empty
 	Campaign string
+	Instance string // the instance a message is pinned to, or that sent it
 	To       string
 	Limit    int    // ListLimitDefault when 0
 	Cursor   string // the NextCursor of the previous page
@@ -79,7 +80,7 @@ func list(tx *bolt.Tx, f Filter, after []byte) ([]*Message, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		if (f.Campaign == "" || m.Campaign == f.Campaign) && (f.To == "" || m.To == f.To) {
+		if (f.Campaign == "" || m.Campaign == f.Campaign) && (f.To == "" || m.To == f.To) && (f.Instance == "" || m.Instance == f.Instance) {
 			out = append(out, m)
 		}
 	}

@@ -58,10 +58,11 @@ func (s *Server) page(f store.Filter) (any, error) {
 	return list{Messages: ms, NextCursor: next}, nil
 }
 
-// filter reads the campaign, to, limit and cursor parameters of a list.
-// Other parameters are ignored. It returns an EINVALID *store.Error.
+// filter reads the campaign, instance, to, limit and cursor parameters of
+// a list. Other parameters are ignored. It returns an EINVALID
+// *store.Error.
 func (s *Server) filter(q url.Values) (store.Filter, error) {
-	f := store.Filter{Campaign: q.Get("campaign"), Cursor: q.Get("cursor")}
+	f := store.Filter{Campaign: q.Get("campaign"), Instance: q.Get("instance"), Cursor: q.Get("cursor")}
 	if to := q.Get("to"); to != "" {
 		var err error
 		if f.To, err = s.number(to); err != nil {

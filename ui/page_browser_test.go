@@ -59,10 +59,13 @@ func newPageServer(t *testing.T, key string, withStats bool, opts ...func(*ui.Op
 }
 
 func (ps *pageServer) instances() []ui.Instance {
+	since := time.Date(2026, 12, 5, 21, 4, 0, 0, time.UTC)
 	second := ui.Instance{Name: "sales-2", Gateway: "cloudapi", State: "paused", Rate: "80/1m",
-		PausedReason: "gateway: the access token expired (401)"}
+		PausedReason: "gateway: the access token expired (401)", PausedSince: &since,
+		Queue: &ui.InstanceQueue{Queued: 3, Pinned: 3, Waiting: 3, WaitingIDs: []string{"06h4a", "06h4b"}}}
 	if ps.resumed.Load() {
-		second.State, second.PausedReason = "active", ""
+		second.State, second.PausedReason, second.PausedSince = "active", "", nil
+		second.Queue = &ui.InstanceQueue{Queued: 3, Pinned: 3}
 	}
 	return []ui.Instance{{Name: "sales-1", Gateway: "evolution", State: "active", Rate: "80/1m",
 		SentLastWindow: 23, DailyCap: 1000, SentLastDay: 412}, second}
@@ -157,6 +160,10 @@ func TestPageInChromium(t *testing.T) {
 		}
 	}
 	tb.wait(`document.querySelector('#instances').textContent.includes('access token expired')`)
+	tb.wait(`document.querySelector('[data-waiting="sales-2"]').textContent === '3 waiting on it' &&
+		document.querySelector('[data-waiting="sales-2"]').getAttribute('href') === '#/messages?status=queued&instance=sales-2' &&
+		document.querySelector('#instances').textContent.includes('06h4a, 06h4b …') &&
+		document.querySelector('#instances').textContent.includes('412 of ')`)
 	tb.wait(`document.querySelector('#chart-hour svg.chart polyline')`)
 	tb.shot("overview-desktop", false)
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -44,7 +45,11 @@ func (s *Server) queue(*http.Request, httprouter.Params) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &queueStatus{Paused: paused, Instances: s.instances()}
+	ins, err := s.queueInstances()
+	if err != nil {
+		return nil, err
+	}
+	q := &queueStatus{Paused: paused, Instances: ins}
 	for _, st := range store.Statuses {
 		q.Counts = append(q.Counts, count{string(st), c.States[st]})
 	}
@@ -60,6 +65,29 @@ func (s *Server) queue(*http.Request, httprouter.Params) (any, error) {
 	q.ThroughputPerMinute = math.Round(q.ThroughputPerMinute*10) / 10
 	q.SentLastMinute = int(math.Round(q.ThroughputPerMinute))
 	return q, nil
+}
+
+// queueInstances returns the instances with their queues, [] when there
+// are none; each that has messages waiting on it links to the list of
+// those pinned to it.
+func (s *Server) queueInstances() ([]Instance, error) {
+	ins := s.instances()
+	if s.opts.QueueInstances != nil {
+		var err error
+		if ins, err = s.opts.QueueInstances(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]Instance, len(ins))
+	for i, in := range ins {
+		if in.Queue != nil && in.Queue.Waiting > 0 {
+			q := *in.Queue
+			q.List = "/v1/messages?" + url.Values{"status": {"queued"}, "instance": {in.Name}}.Encode()
+			in.Queue = &q
+		}
+		out[i] = in
+	}
+	return out, nil
 }
 
 // instances returns the gateway instances, [] when there are none.

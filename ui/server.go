@@ -26,18 +26,36 @@ import (
 )
 
 // Instance is one gateway instance's state as /v1/queue and /healthz show
-// it. It has the fields and tags of sender.Instance, so a sender.Instance
-// converts to it with ui.Instance(x).
+// it: its state, rate and daily cap use, and (in /v1/queue) its queue.
 type Instance struct {
-	Name           string `json:"name"`
-	Gateway        string `json:"gateway"`
-	State          string `json:"state"` // "active" or "paused"
-	PausedReason   string `json:"paused_reason,omitempty"`
-	Rate           string `json:"rate"` // "80/1m"
+	Name         string     `json:"name"`
+	Gateway      string     `json:"gateway"`
+	State        string     `json:"state"` // "active", "paused"; in /v1/queue also "disabled" and "stopped"
+	PausedReason string     `json:"paused_reason,omitempty"`
+	PausedSince  *time.Time `json:"paused_since,omitempty"`
+	HeldUntil    *time.Time `json:"held_until,omitempty"` // a pause that ends by itself (the connection was lost)
+	Rate         string     `json:"rate"`                 // "80/1m"
+	// RateLimit is the sends the rate's window allows: "80/1m" allows 80.
+	RateLimit      int    `json:"rate_limit,omitempty"`
 	SentLastWindow int    `json:"sent_last_window"`
-	DailyCap       int    `json:"daily_cap,omitempty"`
-	SentLastDay    int    `json:"sent_last_day,omitempty"`
-	Waiting        string `json:"waiting,omitempty"`
+	DailyCap       int    `json:"daily_cap,omitempty"` // today's cap, with the warm-up; none when absent
+	SentLastDay    int    `json:"sent_last_day"`       // sends in the last 24 hours, cap or not
+	Waiting        string `json:"waiting,omitempty"`   // why pacing holds the sending
+	// Queue is the instance's share of the queue, in /v1/queue only.
+	Queue *InstanceQueue `json:"queue,omitempty"`
+}
+
+// InstanceQueue is an instance's share of the queued messages.
+type InstanceQueue struct {
+	Queued int `json:"queued"` // as GET /v1/instances counts it
+	Pinned int `json:"pinned"` // pinned to it
+	// Waiting counts the messages that wait for it while it does not send
+	// (paused, disabled, stopped): pinned to it, or sticky to it within the
+	// failover grace; WaitingIDs are the first few, in the order they go,
+	// and List lists the pinned ones.
+	Waiting    int      `json:"waiting"`
+	WaitingIDs []string `json:"waiting_ids,omitempty"`
+	List       string   `json:"list,omitempty"`
 }
 
 // Options configure a Server; the zero value serves an open API.
@@ -47,7 +65,10 @@ type Options struct {
 	Version      string            // shown by /healthz
 	MaxAttempts  int               // max_attempts of a message that sets none (WAQ_RETRY_MAX+1); the store's default when 0
 	Instances    func() []Instance // the gateway instances; nil when no gateway is configured
-	Metrics      http.Handler      // served at GET /metrics; 501 when nil
+	// QueueInstances, when set, gives GET /v1/queue every instance with its
+	// queue (a read of the queued messages); Instances otherwise.
+	QueueInstances func() ([]Instance, error)
+	Metrics        http.Handler // served at GET /metrics; 501 when nil
 	// Receiver applies webhook events; the webhook routes answer 503 when nil.
 	Receiver Receiver
 	// Stats answers /v1/stats, /v1/reports and PUT /v1/campaigns; those

@@ -149,7 +149,10 @@ func refusedURL(t *testing.T) string {
 func TestQueue(t *testing.T) {
 	body := `{"paused": true, "counts": {"queued": 3, "sent": 12, "dead": 1},
 		"by_priority": {"critical": 1, "normal": 2},
-		"instances": [{"name": "demo", "gateway": "demo", "state": "active", "rate": "80/1m", "sent_last_window": 7}],
+		"instances": [{"name": "demo", "gateway": "demo", "state": "active", "rate": "80/1m", "sent_last_window": 7,
+			"daily_cap": 250, "sent_last_day": 120, "queue": {"queued": 3, "pinned": 0, "waiting": 0}},
+			{"name": "spare", "gateway": "evolution", "state": "paused", "paused_reason": "logged out", "rate": "80/1m",
+			"sent_last_window": 0, "sent_last_day": 4, "queue": {"queued": 2, "pinned": 2, "waiting": 2}}],
 		"oldest_queued_age_seconds": 42.4, "throughput": 1}`
 	api, env := newFakeAPI(t, map[string]answer{"GET /v1/queue": {200, body}})
 	code, out, _ := runCLI(t, env, "queue")
@@ -158,7 +161,9 @@ func TestQueue(t *testing.T) {
 	}
 	api.last("GET /v1/queue")
 	for _, want := range []string{"sending:        paused", "oldest queued:  42s", "queued     3\n", "sent       12\n",
-		"held       0\n", "critical  1\n", "low       0\n", "demo      demo     active  80/1m  7\n"} {
+		"held       0\n", "critical  1\n", "low       0\n",
+		"demo      demo       active              80/1m  7               120 of 250  3       0\n",
+		"spare     evolution  paused: logged out  80/1m  0               4           2       2\n"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("output lacks %q:\n%s", want, out)
 		}

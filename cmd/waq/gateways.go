@@ -100,7 +100,7 @@ func instances(r *fleet.Runner) func() []ui.Instance {
 	return func() []ui.Instance {
 		var out []ui.Instance
 		for _, in := range r.Statuses() {
-			out = append(out, ui.Instance(in))
+			out = append(out, uiInstance(in))
 		}
 		return out
 	}

@@ -84,7 +84,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.reader, err = stats.NewReader(m.store, m.loc, time.Now); err != nil {
 		return fmt.Errorf("analytics: %w", err)
 	}
-	m.rcv = &sender.Receiver{Store: m.store, Sender: m.sender, OnInbound: m.tracker.Inbound,
+	m.rcv = &sender.Receiver{Store: m.store, Sender: m.sender, OnInbound: m.inbound,
 		Logger: m.Logger.With("part", "webhooks")}
 	if m.runner, err = m.newRunner(); err != nil {
 		return err
@@ -125,6 +125,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Mirror:              m.mirrors,
 		Fleet:               m.runner.Fleet,
 		ResumeInstances:     func() { m.resumeInstances() },
+		QueueInstances:      queueInstances(m.runner),
 		WhatsAppAppSecret:   m.Config.WhatsApp.AppSecret,
 		WhatsAppVerifyToken: m.Config.WhatsApp.VerifyToken,
 		WebhookInstances:    webhookInstances(m.runner.Fleet),

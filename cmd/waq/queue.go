@@ -18,7 +18,9 @@ func queueUsage(w io.Writer) {
 
 Shows the queue of a running waq serve (GET /v1/queue): whether sending is
 paused, messages by state, queued messages by priority, and the gateway
-instances with their rate limit.
+instances with their state, rate, sends in the rate window and in the last
+24 hours (of the daily cap), queued messages and those waiting on a paused
+or disabled instance.
 
 Flags:
   --json   print the server's answer as JSON
@@ -38,6 +40,12 @@ type queueStatus struct {
 		PausedReason   string `json:"paused_reason"`
 		Rate           string `json:"rate"`
 		SentLastWindow int    `json:"sent_last_window"`
+		DailyCap       int    `json:"daily_cap"`
+		SentLastDay    int    `json:"sent_last_day"`
+		Queue          *struct {
+			Queued  int `json:"queued"`
+			Waiting int `json:"waiting"`
+		} `json:"queue"`
 	} `json:"instances"`
 	OldestQueuedAge float64 `json:"oldest_queued_age_seconds"`
 }
@@ -80,13 +88,20 @@ func printQueue(w io.Writer, q *queueStatus) {
 		fmt.Fprintln(tw, "no gateway: messages wait (set WAQ_GATEWAY)")
 		return
 	}
-	fmt.Fprintf(tw, "INSTANCE\tGATEWAY\tSTATE\tRATE\tSENT IN WINDOW\n")
+	fmt.Fprintf(tw, "INSTANCE\tGATEWAY\tSTATE\tRATE\tSENT IN WINDOW\tLAST 24 H\tQUEUED\tWAITING\n")
 	for _, in := range q.Instances {
 		state := in.State
 		if in.PausedReason != "" {
 			state += ": " + in.PausedReason
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", in.Name, in.Gateway, state, in.Rate, in.SentLastWindow)
+		day, queued, waiting := fmt.Sprint(in.SentLastDay), "-", "-"
+		if in.DailyCap > 0 {
+			day += fmt.Sprintf(" of %d", in.DailyCap)
+		}
+		if in.Queue != nil {
+			queued, waiting = fmt.Sprint(in.Queue.Queued), fmt.Sprint(in.Queue.Waiting)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", in.Name, in.Gateway, state, in.Rate, in.SentLastWindow, day, queued, waiting)
 	}
 }
 

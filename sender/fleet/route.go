@@ -2,15 +2,10 @@ package fleet
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/waqhq/waq/sender"
 	"github.com/waqhq/waq/store"
 )
-
-// stickyPages bounds the listing pages read at start to learn which
-// instance last sent to each contact.
-const stickyPages = 20
 
 // takes reports whether instance name leases m, and why. A message pinned
 // to an instance goes to it alone; a pin that names no instance counts as
@@ -29,7 +24,8 @@ func (r *Runner) takes(name string, m *store.Message) (bool, string) {
 
 // route chooses the instance of an unpinned message to contact, among
 // allowed (its campaign's instances; nil for any): the one
-// that last sent to it while that one runs (a conversation stays on one
+// that last exchanged a message with it (sent to it, or received from it)
+// while that one runs (a conversation stays on one
 // number; while it is paused the message waits for it, up to the failover
 // grace), else the active instance with the most room in its rate window
 // and daily cap, else the default one, where it waits. r.mu is held.
@@ -38,10 +34,10 @@ func (r *Runner) route(contact string, allowed map[string]bool) (string, string)
 	if allowed != nil {
 		limit = " among the campaign's instances"
 	}
-	if s, ok := r.sticky[contact]; ok && r.loops[s] != nil && (allowed == nil || allowed[s]) {
+	if st, ok := r.sticky[contact]; ok && r.loops[st.instance] != nil && (allowed == nil || allowed[st.instance]) {
 		var over bool
-		if over, moved = r.failedOver(s); !over {
-			return s, "routed to " + s + ": it last sent to this contact"
+		if over, moved = r.failedOver(st.instance); !over {
+			return st.instance, "routed to " + st.instance + ": " + st.why()
 		}
 	}
 	best, room, wait := "", -1, ""
@@ -117,48 +113,4 @@ func rateCount(rate string) int {
 		return 0
 	}
 	return r.Count
-}
-
-// onCall wraps a loop's OnCall to remember the instance that sent to each
-// contact.
-func (r *Runner) onCall(name string, next func(*store.Message, time.Duration, error)) func(*store.Message, time.Duration, error) {
-	return func(m *store.Message, d time.Duration, err error) {
-		if err == nil {
-			r.mu.Lock()
-			r.sticky[m.To] = name
-			r.mu.Unlock()
-		}
-		if next != nil {
-			next(m, d, err)
-		}
-	}
-}
-
-// seedSticky learns from the stored messages which instance last sent to
-// each contact, newest first, so that stickiness survives a restart as far
-// as the kept history reaches (WAQ_SENT_RETENTION for sent messages).
-func (r *Runner) seedSticky() {
-	last := map[string]time.Time{}
-	sticky := map[string]string{}
-	for _, st := range []store.Status{store.Sent, store.Delivered, store.Read} {
-		cursor := ""
-		for range stickyPages {
-			ms, next, err := r.Fleet.Store.Messages(store.Filter{Status: st, Limit: store.ListLimitMax, Cursor: cursor})
-			if err != nil {
-				r.log().Warn("instances: cannot read which instance last sent to each contact", "err", err)
-				break
-			}
-			for _, m := range ms {
-				if m.Instance != "" && m.SentAt != nil && m.SentAt.After(last[m.To]) {
-					last[m.To], sticky[m.To] = *m.SentAt, m.Instance
-				}
-			}
-			if cursor = next; next == "" {
-				break
-			}
-		}
-	}
-	r.mu.Lock()
-	r.sticky = sticky
-	r.mu.Unlock()
 }

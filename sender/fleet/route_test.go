@@ -117,3 +117,49 @@ func TestCampaignInstances(t *testing.T) {
 	f("+34600333444", "typo", "sales-1", "routed to sales-1: most room (")
 	f("+34600333444", "spring", "sales-2", "among the campaign's instances") // not sticky to sales-1: the campaign forbids it
 }
+
+// inbound applies a message from contact to instance, written at at, as a
+// webhook does, with the runner learning from it as cmd/waq wires it.
+func (b *bundle) inbound(t *testing.T, contact, instance string, at time.Time) {
+	t.Helper()
+	rcv := &sender.Receiver{Store: b.st, OnInbound: b.r.Inbound, Logger: b.r.Logger}
+	ev := sender.GatewayEvent{Kind: sender.EventInbound, Source: "evolution", GatewayID: "in-" + contact + at.String(),
+		Instance: instance, From: contact, Type: "text", Text: "hola", At: at}
+	if res, err := rcv.Apply([]sender.GatewayEvent{ev}); err != nil || res.Applied != 1 {
+		t.Fatalf("inbound from %s: %+v %v", contact, res, err)
+	}
+}
+
+// TestInboundSticky: a contact who wrote to an instance sticks to it, the
+// newer of the last send and the last inbound message winning; an inbound
+// message without an instance is the default instance's; both survive a
+// restart.
+func TestInboundSticky(t *testing.T) {
+	b := setup(t)
+	b.putRate(t, "sales-1", "key-1", "10/1h") // the default (first by name), with less room
+	b.putRate(t, "sales-2", "key-2", "100/1h")
+	b.run(t)
+	ana, bob, carla, dora := "+34600111222", "+34600333444", "+34600555666", "+34600777888"
+	b.waitSent(t, []string{b.enqueueTo(t, ana, "sales-2"), b.enqueueTo(t, bob, "sales-1")})
+	now := time.Now()
+	b.inbound(t, ana, "sales-1", now)                 // newer than sales-2's send
+	b.inbound(t, bob, "sales-2", now.Add(-time.Hour)) // older than sales-1's send: a late delivery
+	b.inbound(t, carla, "", now)                      // no instance: the default one
+	b.inbound(t, dora, "sales-1", now)
+	f := func(to, wantInstance, wantWhy string) {
+		t.Helper()
+		id := b.enqueueTo(t, to, "")
+		b.waitSent(t, []string{id})
+		if m := b.message(t, id); m.Instance != wantInstance || !strings.Contains(leaseNote(m), wantWhy) {
+			t.Fatalf("message to %s: sent by %s, note %q; want %s, %q", to, m.Instance, leaseNote(m), wantInstance, wantWhy)
+		}
+	}
+	f(ana, "sales-1", "routed to sales-1: this contact last wrote to it")
+	f(bob, "sales-1", "routed to sales-1: it last sent to this contact")
+	f(carla, "sales-1", "this contact last wrote to it")
+	b.stop()
+	b.run(t) // read back from the stored sends and inbound messages
+	f(dora, "sales-1", "this contact last wrote to it")
+	f(bob, "sales-1", "it last sent to this contact")
+	f("+34600999000", "sales-2", "most room")
+}

@@ -41,11 +41,12 @@ type Runner struct {
 	mu        sync.Mutex // guards the fields below; never held while a loop stops
 	ctx       context.Context
 	loops     map[string]*loop
-	known     map[string]bool      // every instance's name, enabled or not
-	deflt     string               // where unpinned messages wait when no instance is active
-	sticky    map[string]string    // contact -> the instance that last sent to it
-	since     map[string]time.Time // instance -> when its pause began, while paused
-	campaigns map[string][]string  // campaign -> the instances it may use
+	known     map[string]bool          // every instance's name, enabled or not
+	settings  []store.InstanceSettings // every instance, for the names webhooks carry
+	deflt     string                   // where unpinned messages wait when no instance is active
+	sticky    map[string]stick         // contact -> the instance that last exchanged a message with it
+	since     map[string]time.Time     // instance -> when its pause began, while paused
+	campaigns map[string][]string      // campaign -> the instances it may use
 	started   bool
 }
 
@@ -146,7 +147,7 @@ func (r *Runner) Reconcile() {
 func (r *Runner) plan(ins []store.InstanceSettings, want map[string]store.InstanceSettings) []*loop {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.known = map[string]bool{}
+	r.known, r.settings = map[string]bool{}, ins
 	for _, in := range ins {
 		r.known[in.Name] = true
 	}

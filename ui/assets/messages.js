@@ -33,7 +33,7 @@ export function show(el, route, a) {
   app = a;
   if (!root) build(el);
   params = route.params;
-  for (const f of ['status', 'to', 'campaign']) $('#q-' + f, root).value = params.get(f) || '';
+  for (const f of ['status', 'to', 'campaign', 'instance']) $('#q-' + f, root).value = params.get(f) || '';
   $('#q-id', root).value = '';
   pick.clear();
   load(false);
@@ -56,6 +56,7 @@ function build(el) {
         h('option', {value: ''}, 'any'), STATES.map((st) => h('option', {value: st}, st)))),
       field('to', 'Phone', text('to', {inputmode: 'tel', placeholder: '+34600111222'})),
       field('campaign', 'Campaign', text('campaign')),
+      field('instance', 'Instance', text('instance')),
       field('id', 'Message id', text('id')),
       h('div', {class: 'buttons'},
         h('button', {type: 'submit', class: 'primary'}, 'Search'),
@@ -77,6 +78,7 @@ function search(e) {
     status: $('#q-status', root).value,
     to: $('#q-to', root).value.trim(),
     campaign: $('#q-campaign', root).value.trim(),
+    instance: $('#q-instance', root).value.trim(),
   });
   if (location.hash === next) load(false);
   else location.hash = next;
@@ -85,7 +87,8 @@ function search(e) {
 const pages = pagedList({
   view: () => root, box: '#list', more: '#more',
   url: (limit, after) => '/v1/messages' + query({
-    status: params.get('status'), to: params.get('to'), campaign: params.get('campaign'), limit, cursor: after,
+    status: params.get('status'), to: params.get('to'), campaign: params.get('campaign'), instance: params.get('instance'),
+    limit, cursor: after,
   }),
   items: (r) => r.messages,
   render,

@@ -5,7 +5,7 @@
 // a refresh neither flickers nor moves the keyboard focus.
 
 import {statsAvailable, guard} from './api.js';
-import {$, h, s, fill, num, dur, bar, badge, notice, table} from './dom.js';
+import {$, h, s, fill, num, dur, bar, badge, notice, table, when} from './dom.js';
 import * as charts from './charts.js';
 
 export const STATES = ['queued', 'scheduled', 'sending', 'retrying', 'sent', 'delivered', 'read', 'failed', 'dead', 'cancelled', 'held'];
@@ -108,17 +108,41 @@ function instances(list) {
     return;
   }
   const rows = list.map((i) => {
-    const limit = parseInt(i.rate, 10) || 0;
-    const state = i.state === 'paused'
-      ? h('div', null, badge('paused'), h('p', {class: 'reason', text: i.paused_reason || 'paused'}),
-        h('button', {type: 'button', class: 'small', onclick: () => app.resume()}, 'Resume'))
-      : badge(i.state);
-    return {id: i.name, cells: [h('b', {text: i.name}), i.gateway, state, i.rate,
+    const limit = i.rate_limit || parseInt(i.rate, 10) || 0;
+    return {id: i.name, cells: [h('b', {text: i.name}), i.gateway, instanceState(i), i.rate,
       h('div', null, `${num(i.sent_last_window)} of ${num(limit)}`, bar(limit ? i.sent_last_window / limit : 0)),
-      i.daily_cap ? `${num(i.sent_last_day)} of ${num(i.daily_cap)}` : num(i.sent_last_day || 0),
+      i.daily_cap
+        ? h('div', null, `${num(i.sent_last_day)} of ${num(i.daily_cap)}`, bar(i.sent_last_day / i.daily_cap))
+        : `${num(i.sent_last_day || 0)}, no cap`,
+      instanceQueue(i),
       i.waiting || '–']};
   });
-  fill(box, table('Senders', ['Instance', 'Gateway', 'State', 'Rate', 'In the rate window', 'Last 24 h', 'Waiting'], rows, 'instances'));
+  fill(box, table('Senders', ['Instance', 'Gateway', 'State', 'Rate', 'In the rate window', 'Last 24 h', 'Queue', 'Waiting'], rows, 'instances'));
+}
+
+// instanceState is an instance's state badge; a paused one says why, since
+// when, until when for a hold, and offers to resume.
+function instanceState(i) {
+  if (i.state !== 'paused') return badge(i.state);
+  const since = i.paused_since ? ' since ' + when(i.paused_since) : '';
+  return h('div', null, badge(i.held_until ? 'held' : 'paused'),
+    h('p', {class: 'reason', text: (i.paused_reason || 'paused') + since}),
+    i.held_until ? h('p', {class: 'reason', text: 'sends again by ' + when(i.held_until)}) : null,
+    h('button', {type: 'button', class: 'small', onclick: () => app.resume()}, 'Resume'));
+}
+
+// instanceQueue is an instance's share of the queue, and the messages that
+// wait on it while it does not send, with a link to those pinned to it.
+function instanceQueue(i) {
+  const q = i.queue;
+  if (!q) return '–';
+  const counts = `${num(q.queued)} queued, ${num(q.pinned)} pinned`;
+  if (!q.waiting) return counts;
+  const ids = (q.waiting_ids || []).map((id) => h('a', {href: '#/message/' + encodeURIComponent(id), class: 'mono', text: id}));
+  return h('div', {class: 'waiting'}, h('p', null, counts),
+    h('p', null, h('a', {href: '#/messages?status=queued&instance=' + encodeURIComponent(i.name), 'data-waiting': i.name},
+      `${num(q.waiting)} waiting on it`)),
+    ids.length ? h('p', {class: 'ids'}, ids.flatMap((a, n) => (n ? [', ', a] : [a])), q.waiting > ids.length ? ' …' : '') : null);
 }
 
 // loadChart draws the last hour at most once a minute; the overview's
