@@ -1,0 +1,391 @@
+package resp
+
+import (
+	"math"
+
+	"github.com/waqhq/waq/store/keyspace"
+)
+
+// XPENDING XCLAIM XAUTOCLAIM.
+
+// groupOf opens key's stream and its group, or answers NOGROUP.
+func groupOf(c *call, key, group []byte) (*keyspace.XStream, *keyspace.Group, error) {
+	s, err := c.stream(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	var g *keyspace.Group
+	if s != nil {
+		if g, err = s.Group(group); err != nil {
+			return nil, nil, err
+		}
+	}
+	if g == nil {
+		return nil, nil, errNoGroup(key, group)
+	}
+	return s, g, nil
+}
+
+// cmdXPending: XPENDING key group [[IDLE min-idle] start end count [consumer]].
+func cmdXPending(c *call) error {
+	n := len(c.args)
+	if n != 3 && (n < 6 || n > 9) {
+		return errSyntax
+	}
+	var start, end sid
+	var count, minIdle int64
+	var consumer []byte
+	if n >= 6 {
+		at := 3
+		if eq(c.args[3], "idle") {
+			var err error
+			if minIdle, err = intArg(c.args[4]); err != nil {
+				return err
+			}
+			if n < 8 {
+				return errSyntax
+			}
+			at += 2
+		}
+		var err error
+		if count, err = intArg(c.args[at+2]); err != nil {
+			return err
+		}
+		count = max(count, 0)
+		if start, end, err = pendingRange(c.args[at], c.args[at+1]); err != nil {
+			return err
+		}
+		if at+3 < n {
+			consumer = c.args[at+3]
+		}
+	}
+	s, _, err := groupOf(c, c.args[1], c.args[2])
+	if err != nil {
+		return err
+	}
+	if n == 3 {
+		return pendingSummary(c, s)
+	}
+	if consumer != nil {
+		if cs, err := s.Consumer(c.args[2], consumer); err != nil || cs == nil {
+			c.w.array(0)
+			return err
+		}
+	}
+	return pendingList(c, s, consumer, start, end, count, minIdle)
+}
+
+func pendingRange(a, b []byte) (sid, sid, error) {
+	start, ex, err := intervalArg(a, 0)
+	if err != nil {
+		return start, start, err
+	}
+	var ok bool
+	if ex {
+		if start, ok = start.Next(); !ok {
+			return start, start, rerr("ERR invalid start ID for the interval")
+		}
+	}
+	end, ex, err := intervalArg(b, math.MaxUint64)
+	if err != nil {
+		return start, end, err
+	}
+	if ex {
+		if end, ok = end.Prev(); !ok {
+			return start, end, rerr("ERR invalid end ID for the interval")
+		}
+	}
+	return start, end, nil
+}
+
+func pendingSummary(c *call, s *keyspace.XStream) error {
+	group := c.args[2]
+	ps, err := s.PendingRange(group, nil, sid{}, keyspace.MaxStreamID, 0)
+	if err != nil {
+		return err
+	}
+	c.w.array(4)
+	c.w.int(int64(len(ps)))
+	if len(ps) == 0 {
+		c.w.null()
+		c.w.null()
+		c.w.nullArray()
+		return nil
+	}
+	c.w.bulkString(ps[0].ID.String())
+	c.w.bulkString(ps[len(ps)-1].ID.String())
+	cs, err := s.Consumers(group)
+	if err != nil {
+		return err
+	}
+	at, n := c.w.mark(), 0
+	for _, k := range cs {
+		if k.Pending == 0 {
+			continue
+		}
+		c.w.array(2)
+		c.w.bulk(k.Name)
+		c.w.bulkInt(k.Pending)
+		n++
+	}
+	c.w.fill(at, n)
+	return nil
+}
+
+func pendingList(c *call, s *keyspace.XStream, consumer []byte, start, end sid, count, minIdle int64) error {
+	now := c.tx.Now()
+	limit := count
+	if minIdle != 0 {
+		limit = 0
+	}
+	if count == 0 {
+		c.w.array(0)
+		return nil
+	}
+	ps, err := s.PendingRange(c.args[2], consumer, start, end, limit)
+	if err != nil {
+		return err
+	}
+	at, n := c.w.mark(), int64(0)
+	for _, p := range ps {
+		if n >= count {
+			break
+		}
+		if minIdle != 0 && now-p.Delivered < minIdle {
+			continue
+		}
+		c.w.array(4)
+		c.w.bulkString(p.ID.String())
+		c.w.bulk(p.Consumer)
+		c.w.int(max(now-p.Delivered, 0))
+		c.w.int(p.Deliveries)
+		n++
+	}
+	c.w.fill(at, int(n))
+	return nil
+}
+
+// claimOpts are XCLAIM's options after its IDs.
+type claimOpts struct {
+	ids               []sid
+	force, justID     bool
+	delivery, retries int64 // -1: not given
+	lastID            sid
+}
+
+func parseClaim(c *call, now int64) (claimOpts, error) {
+	o := claimOpts{delivery: -1, retries: -1}
+	j := 5
+	for ; j < len(c.args); j++ {
+		id, _, err := idArg(c.args[j], 0, true, false)
+		if err != nil {
+			break
+		}
+		o.ids = append(o.ids, id)
+	}
+	for ; j < len(c.args); j++ {
+		more, opt := len(c.args)-1-j, c.args[j]
+		var err error
+		switch {
+		case eq(opt, "force"):
+			o.force = true
+		case eq(opt, "justid"):
+			o.justID = true
+		case eq(opt, "idle") && more > 0:
+			j++
+			o.delivery, err = namedInt(c.args[j], "ERR Invalid IDLE option argument for XCLAIM")
+			o.delivery = now - o.delivery
+		case eq(opt, "time") && more > 0:
+			j++
+			o.delivery, err = namedInt(c.args[j], "ERR Invalid TIME option argument for XCLAIM")
+		case eq(opt, "retrycount") && more > 0:
+			j++
+			o.retries, err = namedInt(c.args[j], "ERR Invalid RETRYCOUNT option argument for XCLAIM")
+		case eq(opt, "lastid") && more > 0:
+			j++
+			o.lastID, _, err = idArg(c.args[j], 0, true, false)
+		default:
+			err = rerr("ERR Unrecognized XCLAIM option '" + string(opt) + "'")
+		}
+		if err != nil {
+			return o, err
+		}
+	}
+	if o.delivery < 0 || o.delivery > now {
+		o.delivery = now
+	}
+	return o, nil
+}
+
+func namedInt(b []byte, msg rerr) (int64, error) {
+	n, ok := parseInt(b)
+	if !ok {
+		return 0, msg
+	}
+	return n, nil
+}
+
+// cmdXClaim: XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms]
+// [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id].
+func cmdXClaim(c *call) error {
+	s, g, err := groupOf(c, c.args[1], c.args[2])
+	if err != nil {
+		return err
+	}
+	minIdle, err := namedInt(c.args[4], "ERR Invalid min-idle-time argument for XCLAIM")
+	if err != nil {
+		return err
+	}
+	now := c.tx.Now()
+	o, err := parseClaim(c, now)
+	if err != nil {
+		return err
+	}
+	if o.lastID.Cmp(g.Last) > 0 {
+		g.Last = o.lastID
+		if err := s.PutGroup(g); err != nil {
+			return err
+		}
+	}
+	at, n := c.w.mark(), 0
+	for _, id := range o.ids {
+		ok, err := claimOne(c, s, id, o, max(minIdle, 0), now)
+		if err != nil {
+			return err
+		}
+		if ok {
+			n++
+		}
+	}
+	c.w.fill(at, n)
+	return nil
+}
+
+// claimOne gives pending entry id to the consumer of c.args[3] and writes
+// it; false when it is not pending, gone (dropped from the PEL) or not idle
+// long enough.
+func claimOne(c *call, s *keyspace.XStream, id sid, o claimOpts, minIdle, now int64) (bool, error) {
+	group, name := c.args[2], c.args[3]
+	p, err := s.Pending(group, id)
+	if err != nil {
+		return false, err
+	}
+	e, err := s.Get(id)
+	if err != nil || e == nil {
+		if p != nil && err == nil {
+			_, err = s.Ack(group, id)
+		}
+		return false, err
+	}
+	if p == nil && !o.force {
+		return false, nil
+	}
+	if p == nil {
+		p = &keyspace.Pending{ID: id, Deliveries: 1}
+	} else if minIdle > 0 && now-p.Delivered < minIdle {
+		return false, nil
+	}
+	if _, err := s.PutConsumer(group, name, now); err != nil {
+		return false, err
+	}
+	p.Consumer, p.Delivered = name, o.delivery
+	switch {
+	case o.retries >= 0:
+		p.Deliveries = o.retries
+	case !o.justID:
+		p.Deliveries++
+	}
+	if o.justID {
+		c.w.bulkString(id.String())
+	} else {
+		c.w.entry(*e)
+	}
+	return true, s.PutPending(group, p)
+}
+
+// cmdXAutoClaim: XAUTOCLAIM key group consumer min-idle-time start
+// [COUNT count] [JUSTID].
+func cmdXAutoClaim(c *call) error {
+	minIdle, err := namedInt(c.args[4], "ERR Invalid min-idle-time argument for XAUTOCLAIM")
+	if err != nil {
+		return err
+	}
+	start, _, err := pendingRange(c.args[5], []byte("+"))
+	if err != nil {
+		return err
+	}
+	count, o := int64(100), claimOpts{retries: -1}
+	for j := 6; j < len(c.args); j++ {
+		switch {
+		case eq(c.args[j], "count") && j+1 < len(c.args):
+			n, ok := parseInt(c.args[j+1])
+			if !ok || n < 1 || n > math.MaxInt64/16 {
+				return rerr("ERR COUNT must be > 0")
+			}
+			count, j = n, j+1
+		case eq(c.args[j], "justid"):
+			o.justID = true
+		default:
+			return errSyntax
+		}
+	}
+	s, _, err := groupOf(c, c.args[1], c.args[2])
+	if err != nil {
+		return err
+	}
+	return autoClaim(c, s, start, count, max(minIdle, 0), o)
+}
+
+func autoClaim(c *call, s *keyspace.XStream, start sid, count, minIdle int64, o claimOpts) error {
+	now := c.tx.Now()
+	o.delivery = now
+	attempts := count * 10
+	ps, err := s.PendingRange(c.args[2], nil, start, keyspace.MaxStreamID, min(attempts+1, 1<<20))
+	if err != nil {
+		return err
+	}
+	c.w.array(3)
+	var mark []byte
+	endAt := len(c.w.b)
+	c.w.b = append(c.w.b, mark...)
+	at, n, i := c.w.mark(), 0, 0
+	var deleted []sid
+	for ; attempts > 0 && count > 0 && i < len(ps); i++ {
+		attempts--
+		id := ps[i].ID
+		if e, err := s.Get(id); err != nil || e == nil {
+			if err == nil {
+				_, err = s.Ack(c.args[2], id)
+			}
+			if err != nil {
+				return err
+			}
+			deleted, count = append(deleted, id), count-1
+			continue
+		}
+		ok, err := claimOne(c, s, id, o, minIdle, now)
+		if err != nil {
+			return err
+		}
+		if ok {
+			n, count = n+1, count-1
+		}
+	}
+	c.w.fill(at, n)
+	next := sid{}
+	if i < len(ps) {
+		next = ps[i].ID
+	}
+	c.w.b = append(c.w.b[:endAt], append(bulkOf(next.String()), c.w.b[endAt:]...)...)
+	c.w.array(len(deleted))
+	for _, id := range deleted {
+		c.w.bulkString(id.String())
+	}
+	return nil
+}
+
+func bulkOf(s string) []byte {
+	var w reply
+	w.bulkString(s)
+	return w.b
+}
