@@ -25,8 +25,11 @@ func (s *XStream) Trim(tr Trim) (int64, error) {
 			break
 		}
 		n, err := s.firstNode()
-		if err != nil || n == nil {
+		if err != nil {
 			return deleted, err
+		}
+		if n == nil {
+			break
 		}
 		if tr.Limit > 0 && deleted+n.live > tr.Limit {
 			break
