@@ -1,5 +1,7 @@
 package resp
 
+import "sync"
+
 // wakeStream wakes every client blocked on a stream key, not only the
 // first: reading a stream takes nothing from it, so all of them may be
 // served (XADD, XGROUP DESTROY). The writer answers after they tried.
@@ -23,4 +25,35 @@ func (s *Server) wakeStream(c *call, db int, key []byte) {
 		default:
 		}
 	}
+}
+
+// groupWaits are the groups clients blocked in XREADGROUP wait on: of two
+// clients of one group blocked on a key, the first is served first, as
+// Redis serves its blocked clients in order; a client of another group,
+// or a plain XREAD, does not hold it back.
+var groupWaits sync.Map // *client -> string (db|key|group)
+
+func groupWait(db int, key, group []byte) string {
+	return watchKey(db, key) + "\x00" + string(group)
+}
+
+// groupInTurn reports whether no client that blocked before cl on the
+// same key and group is still waiting.
+func (s *Server) groupInTurn(cl *client, db int, key, group []byte) bool {
+	if !cl.waiting {
+		return true
+	}
+	want := groupWait(db, key, group)
+	b := &s.blocked
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, w := range b.queue[watchKey(db, key)] {
+		if w.cl == cl {
+			return true
+		}
+		if g, ok := groupWaits.Load(w.cl); ok && g == want && !w.done.Load() {
+			return false
+		}
+	}
+	return true
 }

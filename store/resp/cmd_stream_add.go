@@ -114,10 +114,10 @@ func cmdXAdd(c *call) error {
 	if err != nil {
 		return err
 	}
-	fields := c.args[a.at+1:]
-	if len(fields) < 2 || len(fields)%2 == 1 {
+	if n := len(c.args) - a.at - 1; n < 2 || n%2 == 1 { // options ran to the end: no ID
 		return errArity("xadd")
 	}
+	fields := c.args[a.at+1:]
 	if a.idGiven && !a.seqAuto && a.id.IsZero() {
 		return rerr("ERR The ID specified in XADD must be greater than 0-0")
 	}

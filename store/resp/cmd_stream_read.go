@@ -147,6 +147,10 @@ func xreadCmd(c *call, group bool) error {
 	if x.count == 0 {
 		x.count = xreadBlockedCount
 	}
+	if x.group != nil && len(x.keys) > 0 {
+		groupWaits.Store(c.cl, groupWait(c.db(), x.keys[0], x.group))
+		defer groupWaits.Delete(c.cl)
+	}
 	return blockFor(c, x.keys, x.block, func(c *call, retry bool) (bool, error) {
 		return x.serve(c, true)
 	})
@@ -242,6 +246,9 @@ func (x *xread) ready(c *call, i int, s *keyspace.XStream, blocked bool) (bool, 
 	if x.group != nil {
 		if gt != keyspace.MaxStreamID {
 			return true, nil // history: always answered
+		}
+		if !c.s.groupInTurn(c.cl, c.db(), x.keys[i], x.group) {
+			return false, nil
 		}
 		g, err := s.Group(x.group)
 		if err != nil || g == nil {
