@@ -209,6 +209,9 @@ func cmdXDel(c *call) error {
 			n++
 		}
 	}
+	if n > 0 {
+		c.touch(c.db(), c.args[1])
+	}
 	c.w.int(n)
 	return nil
 }

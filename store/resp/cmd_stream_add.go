@@ -195,6 +195,9 @@ func cmdXTrim(c *call) error {
 		return err
 	}
 	n, err := s.Trim(a.trim)
+	if n > 0 {
+		c.touch(c.db(), c.args[1])
+	}
 	c.w.int(n)
 	return err
 }

@@ -73,6 +73,7 @@ func cmdXGroupCreate(c *call) error {
 		if s, err = c.tx.CreateStream(c.db(), c.args[2]); err != nil {
 			return err
 		}
+		c.touch(c.db(), c.args[2])
 	}
 	g, err := s.Group(c.args[3])
 	if err != nil {

@@ -1,27 +1,29 @@
 package resp
 
-// The stream commands (issue 13), with their hints.
+// The stream commands (issue 13), with their hints. As in Redis, only
+// XADD, and XDEL, XTRIM and XGROUP CREATE … MKSTREAM when they change the
+// stream's entries or create it, count as changes for WATCH (~touch).
 func init() {
 	const x = "stream"
 	def(x, "xadd", -5, "write denyoom fast", 1, 1, 1, cmdXAdd)
 	def(x, "xlen", 2, "readonly fast", 1, 1, 1, cmdXLen)
 	def(x, "xrange", -4, "readonly", 1, 1, 1, cmdXRange)
 	def(x, "xrevrange", -4, "readonly", 1, 1, 1, cmdXRevRange)
-	def(x, "xdel", -3, "write fast", 1, 1, 1, cmdXDel)
-	def(x, "xtrim", -4, "write", 1, 1, 1, cmdXTrim)
-	def(x, "xsetid", -3, "write denyoom fast", 1, 1, 1, cmdXSetID)
+	def(x, "xdel", -3, "write fast ~touch", 1, 1, 1, cmdXDel)
+	def(x, "xtrim", -4, "write ~touch", 1, 1, 1, cmdXTrim)
+	def(x, "xsetid", -3, "write denyoom fast ~touch", 1, 1, 1, cmdXSetID)
 	def(x, "xread", -4, "readonly blocking movablekeys ~notx", 0, 0, 0, cmdXRead)
 	def(x, "xreadgroup", -7, "write blocking movablekeys ~notx", 0, 0, 0, cmdXReadGroup)
-	def(x, "xack", -4, "write fast", 1, 1, 1, cmdXAck)
+	def(x, "xack", -4, "write fast ~touch", 1, 1, 1, cmdXAck)
 	def(x, "xpending", -3, "readonly", 1, 1, 1, cmdXPending)
-	def(x, "xclaim", -6, "write fast", 1, 1, 1, cmdXClaim)
-	def(x, "xautoclaim", -6, "write fast", 1, 1, 1, cmdXAutoClaim)
+	def(x, "xclaim", -6, "write fast ~touch", 1, 1, 1, cmdXClaim)
+	def(x, "xautoclaim", -6, "write fast ~touch", 1, 1, 1, cmdXAutoClaim)
 	container(x, "xgroup", -2, "write", nil) // its run shares a write transaction
-	def(x, "xgroup|create", -5, "write denyoom", 2, 2, 1, cmdXGroupCreate)
-	def(x, "xgroup|setid", -5, "write", 2, 2, 1, cmdXGroupSetID)
-	def(x, "xgroup|destroy", 4, "write", 2, 2, 1, cmdXGroupDestroy)
-	def(x, "xgroup|createconsumer", 5, "write denyoom", 2, 2, 1, cmdXGroupCreateConsumer)
-	def(x, "xgroup|delconsumer", 5, "write", 2, 2, 1, cmdXGroupDelConsumer)
+	def(x, "xgroup|create", -5, "write denyoom ~touch", 2, 2, 1, cmdXGroupCreate)
+	def(x, "xgroup|setid", -5, "write ~touch", 2, 2, 1, cmdXGroupSetID)
+	def(x, "xgroup|destroy", 4, "write ~touch", 2, 2, 1, cmdXGroupDestroy)
+	def(x, "xgroup|createconsumer", 5, "write denyoom ~touch", 2, 2, 1, cmdXGroupCreateConsumer)
+	def(x, "xgroup|delconsumer", 5, "write ~touch", 2, 2, 1, cmdXGroupDelConsumer)
 	def(x, "xgroup|help", 2, "loading stale", 0, 0, 0, cmdXGroupHelp)
 	container(x, "xinfo", -2, "", nil)
 	def(x, "xinfo|stream", -3, "readonly", 2, 2, 1, cmdXInfoStream)
