@@ -27,14 +27,25 @@ func (s *Server) wakeStream(c *call, db int, key []byte) {
 	}
 }
 
-// groupWaits are the groups clients blocked in XREADGROUP wait on: of two
+// groupWaits are what clients blocked in XREADGROUP wait on: of two
 // clients of one group blocked on a key, the first is served first, as
 // Redis serves its blocked clients in order; a client of another group,
 // or a plain XREAD, does not hold it back.
-var groupWaits sync.Map // *client -> string (db|key|group)
+var groupWaits sync.Map // *client -> groupWaiting
 
-func groupWait(db int, key, group []byte) string {
-	return watchKey(db, key) + "\x00" + string(group)
+type groupWaiting struct {
+	db    int
+	group string
+	keys  map[string]bool
+}
+
+func (s *Server) waitGroup(cl *client, db int, keys [][]byte, group []byte) func() {
+	g := groupWaiting{db: db, group: string(group), keys: map[string]bool{}}
+	for _, k := range keys {
+		g.keys[string(k)] = true
+	}
+	groupWaits.Store(cl, g)
+	return func() { groupWaits.Delete(cl) }
 }
 
 // groupInTurn reports whether no client that blocked before cl on the
@@ -43,7 +54,6 @@ func (s *Server) groupInTurn(cl *client, db int, key, group []byte) bool {
 	if !cl.waiting {
 		return true
 	}
-	want := groupWait(db, key, group)
 	b := &s.blocked
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -51,7 +61,8 @@ func (s *Server) groupInTurn(cl *client, db int, key, group []byte) bool {
 		if w.cl == cl {
 			return true
 		}
-		if g, ok := groupWaits.Load(w.cl); ok && g == want && !w.done.Load() {
+		v, ok := groupWaits.Load(w.cl)
+		if g, _ := v.(groupWaiting); ok && !w.done.Load() && g.db == db && g.group == string(group) && g.keys[string(key)] {
 			return false
 		}
 	}

@@ -197,52 +197,70 @@ func cmdXAutoClaim(c *call) error {
 	return autoClaim(c, s, start, count, max(minIdle, 0), o)
 }
 
+// autoClaimPage is how many pending entries XAUTOCLAIM reads at a time.
+const autoClaimPage = 1024
+
+// autoClaim claims pending entries from start, at most count of them in
+// count*10 attempts, and answers the next start (0-0 at the end), the
+// claimed entries and the IDs it dropped from the PEL (entries deleted).
 func autoClaim(c *call, s *keyspace.XStream, start sid, count, minIdle int64, o claimOpts) error {
 	now := c.tx.Now()
 	o.delivery = now
 	attempts := count * 10
-	ps, err := s.PendingRange(c.args[2], nil, start, keyspace.MaxStreamID, min(attempts+1, 1<<20))
-	if err != nil {
-		return err
-	}
 	c.w.array(3)
-	var mark []byte
-	endAt := len(c.w.b)
-	c.w.b = append(c.w.b, mark...)
-	at, n, i := c.w.mark(), 0, 0
+	endAt := c.w.len()
+	at, n := c.w.mark(), 0
 	var deleted []sid
-	for ; attempts > 0 && count > 0 && i < len(ps); i++ {
-		attempts--
-		id := ps[i].ID
-		if e, err := s.Get(id); err != nil || e == nil {
-			if err == nil {
-				_, err = s.Ack(c.args[2], id)
-			}
-			if err != nil {
-				return err
-			}
-			deleted, count = append(deleted, id), count-1
-			continue
-		}
-		ok, err := claimOne(c, s, id, o, minIdle, now)
+	next, from := sid{}, start
+	for more := true; more; {
+		ps, err := s.PendingRange(c.args[2], nil, from, keyspace.MaxStreamID, autoClaimPage)
 		if err != nil {
 			return err
 		}
-		if ok {
-			n, count = n+1, count-1
+		for _, p := range ps {
+			if attempts == 0 || count == 0 {
+				next, more = p.ID, false
+				break
+			}
+			attempts--
+			claimed, gone, err := autoClaimOne(c, s, p.ID, o, minIdle, now)
+			if err != nil {
+				return err
+			}
+			switch {
+			case gone:
+				deleted, count = append(deleted, p.ID), count-1
+			case claimed:
+				n, count = n+1, count-1
+			}
 		}
+		var ok bool
+		if more && len(ps) == autoClaimPage {
+			from, ok = ps[len(ps)-1].ID.Next()
+		}
+		more = more && ok
 	}
 	c.w.fill(at, n)
-	next := sid{}
-	if i < len(ps) {
-		next = ps[i].ID
-	}
 	c.w.b = append(c.w.b[:endAt], append(bulkOf(next.String()), c.w.b[endAt:]...)...)
 	c.w.array(len(deleted))
 	for _, id := range deleted {
 		c.w.bulkString(id.String())
 	}
 	return nil
+}
+
+// autoClaimOne claims id, or drops it from the PEL when its entry is gone.
+func autoClaimOne(c *call, s *keyspace.XStream, id sid, o claimOpts, minIdle, now int64) (claimed, gone bool, err error) {
+	e, err := s.Get(id)
+	if err != nil {
+		return false, false, err
+	}
+	if e == nil {
+		_, err = s.Ack(c.args[2], id)
+		return false, true, err
+	}
+	claimed, err = claimOne(c, s, id, o, minIdle, now)
+	return claimed, false, err
 }
 
 func bulkOf(s string) []byte {

@@ -147,9 +147,8 @@ func xreadCmd(c *call, group bool) error {
 	if x.count == 0 {
 		x.count = xreadBlockedCount
 	}
-	if x.group != nil && len(x.keys) > 0 {
-		groupWaits.Store(c.cl, groupWait(c.db(), x.keys[0], x.group))
-		defer groupWaits.Delete(c.cl)
+	if x.group != nil {
+		defer c.s.waitGroup(c.cl, c.db(), x.keys, x.group)()
 	}
 	return blockFor(c, x.keys, x.block, func(c *call, retry bool) (bool, error) {
 		return x.serve(c, true)

@@ -91,6 +91,12 @@ func TestStreamBlockingDifferential(t *testing.T) {
 			ctl("XGROUP", "CREATE", "s", "g", "$"),
 			block("b", 1, "XREADGROUP", "GROUP", "g", "bob", "BLOCK", "0", "STREAMS", "s", ">"),
 			ctl("DEL", "s"), read("b"))
+		f("group readers on several keys", resp3,
+			ctl("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"), ctl("XGROUP", "CREATE", "o", "g", "$", "MKSTREAM"),
+			block("a", 1, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "o", "s", ">", ">"),
+			block("b", 2, "XREADGROUP", "GROUP", "g", "bob", "BLOCK", "0", "STREAMS", "s", ">"),
+			ctl("XADD", "s", "1-0", "a", "1"), read("a"),
+			ctl("XADD", "s", "2-0", "b", "2"), read("b"))
 		f("inside MULTI", resp3,
 			ctl("MULTI"), ctl("XREAD", "BLOCK", "0", "STREAMS", "s", "$"), ctl("EXEC"))
 	}

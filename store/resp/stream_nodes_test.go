@@ -60,3 +60,54 @@ func TestStreamNodesDifferential(t *testing.T) {
 	f(10, 0)
 	f(10, 2)
 }
+
+// TestStreamAutoClaimPages: XAUTOCLAIM walks a PEL longer than the pages
+// waq reads it in, over deleted entries, as an iterator; every reply is
+// compared with redis-server's.
+func TestStreamAutoClaimPages(t *testing.T) {
+	redis, waq := dial(t, startRedis(t)), dial(t, func() string { a, _ := startWaq(t, Options{}); return a }())
+	var want, got []string
+	for _, c := range []*rconn{redis, waq} {
+		var all []byte
+		for j := 1; j <= 3000; j++ {
+			all = append(all, encode([]string{"XADD", "s", strconv.Itoa(j), "f", strconv.Itoa(j)})...)
+		}
+		c.c.Write(all)
+		for j := 1; j <= 3000; j++ {
+			readReply(c.rd)
+		}
+		c.do("XGROUP", "CREATE", "s", "g", "0")
+		c.do("XREADGROUP", "GROUP", "g", "a", "COUNT", "5000", "STREAMS", "s", ">")
+		for j := 1000; j <= 1100; j++ {
+			c.do("XDEL", "s", strconv.Itoa(j))
+		}
+		var out []string
+		for _, step := range [][]string{{"0", "700"}, {"", "700"}, {"", "2000"}, {"0", "100000"}, {"1500", "3"}} {
+			from := step[0]
+			if from == "" {
+				from = out[len(out)-1]
+			}
+			r, err := c.do("XAUTOCLAIM", "s", "g", "b", "0", from, "COUNT", step[1], "JUSTID")
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, r, cursorOf(r))
+		}
+		if c == redis {
+			want = out
+		} else {
+			got = out
+		}
+	}
+	for i := range want {
+		if want[i] != got[i] {
+			t.Errorf("step %d:\n redis: %.300q\n   waq: %.300q", i/2, want[i], got[i])
+		}
+	}
+}
+
+// cursorOf is the next start in an XAUTOCLAIM reply: its first bulk.
+func cursorOf(raw string) string {
+	parts := strings.SplitN(raw, "\r\n", 4)
+	return parts[2]
+}
