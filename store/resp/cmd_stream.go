@@ -108,7 +108,8 @@ func (c *call) nodeLimits() keyspace.NodeLimits {
 	return keyspace.NodeLimits{Entries: c.s.setting("stream-node-max-entries"), Bytes: c.s.setting("stream-node-max-bytes")}
 }
 
-// writeEntry writes [id, [field, value, ...]]; nil fields as a null array.
+// entry writes [id, [field, value, ...]]; nil fields (an entry deleted
+// since it was delivered) as a null array.
 func (w *reply) entry(e keyspace.Entry) {
 	w.array(2)
 	w.bulkString(e.ID.String())
