@@ -1,9 +1,10 @@
 // Package keyspace is waq's Redis-typed keyspace: strings, hashes, lists,
 // sets, sorted sets and streams (stream*.go) with TTLs, in 16 logical
 // databases, as package store/resp serves them over the Redis protocol,
-// store/mirror replicates them from a Redis and store/importer reads BullMQ queues from them. A
-// Redis command's effect on the data is written here, as methods of Tx; the
-// command's parsing and reply are in store/resp.
+// store/mirror replicates them from a Redis and store/importer reads
+// BullMQ queues from them. A Redis command's effect on the data is written
+// here, as methods of Tx; the command's parsing and reply are in
+// store/resp.
 //
 // The keyspace lives in the message store's bbolt file and commits with its
 // other writers (one fsync for all), through the seam store offers
