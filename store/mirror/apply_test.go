@@ -77,6 +77,7 @@ func TestMirrorStreams(t *testing.T) {
 		t.Errorf("status %+v", s)
 	}
 	same(t, url, st)
+	recentDeliveries(t, st, "s", "g")
 	must(t, src.Del(ctx, "s").Err())
 	caughtUp(t, r, src)
 	same(t, url, st)

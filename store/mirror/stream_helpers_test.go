@@ -6,9 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/waqhq/waq/store"
 	"github.com/waqhq/waq/store/keyspace"
 )
 
@@ -65,4 +67,29 @@ func localStream(tx *keyspace.Tx, db int, k []byte) (any, error) {
 func sortedStrings(s []string) []string {
 	slices.Sort(s)
 	return s
+}
+
+// recentDeliveries checks that the local copies of the group's pending
+// entries carry the source's delivery times, not the replica's absent clock.
+func recentDeliveries(t *testing.T, st *store.Store, key, group string) {
+	t.Helper()
+	err := keyspace.New(st).View(func(tx *keyspace.Tx) error {
+		s, err := tx.Stream(0, []byte(key))
+		if err != nil || s == nil {
+			return fmt.Errorf("stream %q: %v", key, err)
+		}
+		ps, err := s.PendingRange([]byte(group), nil, keyspace.StreamID{}, keyspace.MaxStreamID, 0)
+		if len(ps) == 0 {
+			t.Errorf("no pending entries in %s", group)
+		}
+		for _, p := range ps {
+			if age := time.Since(time.UnixMilli(p.Delivered)); age < 0 || age > time.Minute {
+				t.Errorf("pending %v delivered %v ago", p.ID, age)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -68,3 +68,14 @@ func (s *Server) groupInTurn(cl *client, db int, key, group []byte) bool {
 	}
 	return true
 }
+
+// streamNow is the time stream commands record (delivery and seen times,
+// XADD's *). A replica's transaction has no clock (keyspace's
+// UpdateNoExpiry: its keys expire by the source's DELs), but the times of
+// the pending entries it copies must still be real ones.
+func (c *call) streamNow() int64 {
+	if now := c.tx.Now(); now != 0 {
+		return now
+	}
+	return c.s.opt.Now().UnixMilli()
+}

@@ -163,7 +163,7 @@ func nextID(c *call, s *keyspace.XStream, a addArgs) (sid, error) {
 	id := a.id
 	switch {
 	case !a.idGiven:
-		now := uint64(max(c.tx.Now(), 0))
+		now := uint64(max(c.streamNow(), 0))
 		if now > s.Last.Ms {
 			return sid{Ms: now}, nil
 		}

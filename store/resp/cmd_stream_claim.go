@@ -97,7 +97,7 @@ func cmdXClaim(c *call) error {
 	if err != nil {
 		return err
 	}
-	now := c.tx.Now()
+	now := c.streamNow()
 	o, err := parseClaim(c, now)
 	if err != nil {
 		return err
@@ -204,7 +204,7 @@ const autoClaimPage = 1024
 // count*10 attempts, and answers the next start (0-0 at the end), the
 // claimed entries and the IDs it dropped from the PEL (entries deleted).
 func autoClaim(c *call, s *keyspace.XStream, start sid, count, minIdle int64, o claimOpts) error {
-	now := c.tx.Now()
+	now := c.streamNow()
 	o.delivery = now
 	attempts := count * 10
 	c.w.array(3)

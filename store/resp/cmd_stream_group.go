@@ -127,7 +127,7 @@ func cmdXGroupCreateConsumer(c *call) error {
 		c.w.int(0)
 		return err
 	}
-	_, err = s.PutConsumer(c.args[3], c.args[4], c.tx.Now())
+	_, err = s.PutConsumer(c.args[3], c.args[4], c.streamNow())
 	c.w.int(1)
 	return err
 }
@@ -219,7 +219,7 @@ func (x *xread) reply(c *call, s *keyspace.XStream, i int) error {
 		c.w.entries(es)
 		return err
 	}
-	now := c.tx.Now()
+	now := c.streamNow()
 	if _, err := s.PutConsumer(x.group, x.consumer, now); err != nil {
 		return err
 	}

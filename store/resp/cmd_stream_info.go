@@ -219,7 +219,7 @@ func cmdXInfoConsumers(c *call) error {
 	if err != nil {
 		return err
 	}
-	now := c.tx.Now()
+	now := c.streamNow()
 	c.w.array(len(cs))
 	for _, k := range cs {
 		c.w.mapLen(3)

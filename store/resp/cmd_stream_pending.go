@@ -115,7 +115,7 @@ func pendingSummary(c *call, s *keyspace.XStream) error {
 }
 
 func pendingList(c *call, s *keyspace.XStream, consumer []byte, start, end sid, count, minIdle int64) error {
-	now := c.tx.Now()
+	now := c.streamNow()
 	limit := count
 	if minIdle != 0 {
 		limit = 0
