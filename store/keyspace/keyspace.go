@@ -40,10 +40,11 @@ const (
 	List
 	Set
 	ZSet
+	Stream
 )
 
 func (t Type) String() string {
-	return [...]string{"none", "string", "hash", "list", "set", "zset"}[t]
+	return [...]string{"none", "string", "hash", "list", "set", "zset", "stream"}[t]
 }
 
 // ErrWrongType is returned by typed operations on a key of another type. Its

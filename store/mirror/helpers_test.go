@@ -144,6 +144,8 @@ func sourceDump(t *testing.T, url string) []string {
 				v = m
 			case "zset":
 				v = zdesc(c.ZRangeWithScores(ctx, k, 0, -1).Val())
+			case "stream":
+				v = sourceStream(t, c, k)
 			}
 			ttl := c.PTTL(ctx, k).Val() > 0
 			out = append(out, fmt.Sprintf("%d %q %s ttl=%v %v", db, k, typ, ttl, v))
@@ -214,6 +216,8 @@ func localValue(tx *keyspace.Tx, db int, k []byte, typ keyspace.Type, size int64
 	case keyspace.Set:
 		err = tx.SScan(db, k, nil, func(m []byte) bool { items = append(items, string(m)); return true })
 		slices.Sort(items)
+	case keyspace.Stream:
+		return localStream(tx, db, k)
 	case keyspace.ZSet:
 		err = tx.ZWalk(db, k, false, nil, func(m []byte, s float64) bool {
 			items = append(items, string(m)+":"+strconv.FormatFloat(s, 'g', -1, 64))

@@ -62,7 +62,7 @@ type loader struct {
 	ks      *keyspace.Keyspace
 	batch   []model.RedisObject
 	keys    int64 // applied
-	skipped int64 // streams, modules: not kept
+	skipped int64 // modules: not kept
 }
 
 // load parses the RDB from r into the (already flushed) keyspace.
@@ -146,6 +146,8 @@ func putObject(tx *keyspace.Tx, o model.RedisObject) (bool, error) {
 				break
 			}
 		}
+	case *model.StreamObject:
+		err = putStream(tx, db, key, v)
 	default:
 		return false, nil
 	}

@@ -34,6 +34,8 @@ var params = []param{
 	{name: "sanitize-dump-payload", def: "yes", min: 1}, // RESTORE always checks the whole payload
 	{name: "save", def: "", min: 1},
 	{name: "set-max-intset-entries", def: "512", max: math.MaxInt64},
+	{name: "stream-node-max-bytes", def: "4096", max: math.MaxInt64},  // where XADD cuts a node
+	{name: "stream-node-max-entries", def: "100", max: math.MaxInt64}, // (only MAXLEN ~ sees it)
 	{name: "timeout", def: "0", min: 1},
 	{name: "zset-max-listpack-entries", alias: "zset-max-ziplist-entries", def: "128", max: math.MaxInt64},
 	{name: "zset-max-listpack-value", alias: "zset-max-ziplist-value", def: "64", max: math.MaxInt64},

@@ -17,6 +17,7 @@ type kvalue struct {
 	pairs    [][2][]byte // hash fields and values
 	elems    [][]byte    // list elements in order, set members
 	zs       []zpair
+	stream   *keyspace.StreamCopy
 }
 
 // readValue returns key's value in db, or nil when it is missing.
@@ -44,6 +45,8 @@ func readValue(c *call, db int, key []byte) (*kvalue, error) {
 			v.elems = append(v.elems, bytes.Clone(e))
 			return true
 		})
+	case keyspace.Stream:
+		v.stream, err = c.tx.CopyStream(db, key)
 	case keyspace.ZSet:
 		err = c.tx.ZWalk(db, key, false, nil, func(e []byte, s float64) bool {
 			v.zs = append(v.zs, zpair{bytes.Clone(e), s})
@@ -62,6 +65,8 @@ func (v *kvalue) write(c *call, db int, key []byte) error {
 	switch v.typ {
 	case keyspace.String:
 		return c.tx.SetString(db, key, v.str, v.expireAt, false)
+	case keyspace.Stream:
+		return c.tx.PasteStream(db, key, v.stream)
 	case keyspace.Hash:
 		for _, p := range v.pairs {
 			if _, err = c.tx.HSet(db, key, p[0], p[1]); err != nil {

@@ -39,6 +39,8 @@ func encoding(c *call, m *keyspace.Meta) (string, error) {
 		return stringEncoding(m.Value), nil
 	case keyspace.List:
 		return "quicklist", nil
+	case keyspace.Stream:
+		return "stream", nil
 	case keyspace.Set:
 		return setEncoding(c, db, key, m.Size)
 	case keyspace.Hash:

@@ -18,7 +18,8 @@ import (
 // A line's first word may be a marker for replies whose order or content
 // Redis leaves open: "~" sorts an array, "~2" sorts an array of pairs
 // (HGETALL), "~s" sorts the keys of a SCAN reply ("~s2" its pairs: HSCAN), "?" compares only
-// the reply's type and length (random picks, PTTL).
+// the reply's type and length (random picks, PTTL), "%" masks the reply's
+// integers (stream idle times and delivery times).
 func TestDifferential(t *testing.T) {
 	redis := startRedis(t)
 	waq, _ := startWaq(t, Options{})
@@ -150,7 +151,7 @@ func splitLine(t *testing.T, line string) (string, []string) {
 		line = line[end:]
 	}
 	switch args[0] {
-	case "~", "~2", "~s", "~s2", "?":
+	case "~", "~2", "~s", "~s2", "?", "%":
 		return args[0], args[1:]
 	}
 	return "", args
@@ -169,6 +170,8 @@ func normalize(mode string, v value) string {
 		}
 	case "?":
 		return fmt.Sprintf("%c%d", v.raw[0], len(v.elems))
+	case "%":
+		return maskInts(v.raw)
 	}
 	return v.raw
 }

@@ -94,6 +94,15 @@ var randomTemplates = []string{
 	"~ KEYS %K", "~ KEYS *%k", "SELECT %d", "~ KEYS %g", "~s SCAN 0 MATCH %g COUNT 100",
 	"? SRANDMEMBER t%k %r", "? HRANDFIELD h%k %r", "? HRANDFIELD h%k %r WITHVALUES", "~s2 HSCAN h%k %c",
 	"~s2 ZSCAN z%k %c MATCH %g", "? SSCAN t%k %c", "? SCAN %c", "ZPOPMIN z%k %r",
+	// Streams, with explicit IDs (no clock) and no replies holding times.
+	"XADD x%k %i %m %v", "XADD x%k MAXLEN %p %i %m %v", "XADD x%k MINID %i %i %m %v", "XADD x%k NOMKSTREAM %i %m %v",
+	"XADD x%k MAXLEN ~ %p %i %m %v", "XLEN x%k", "XRANGE x%k %i %i", "XREVRANGE x%k %i %i COUNT %p", "XDEL x%k %i %i",
+	"XTRIM x%k MAXLEN %p", "XTRIM x%k MINID %i", "XREAD COUNT %p STREAMS x%k x%k %i %i", "XGROUP CREATE x%k g%d %i",
+	"XGROUP CREATE x%k g%d %i MKSTREAM", "XREADGROUP GROUP g%d c%d COUNT %p STREAMS x%k >",
+	"XREADGROUP GROUP g%d c%d STREAMS x%k %i", "XACK x%k g%d %i", "XPENDING x%k g%d", "XGROUP DESTROY x%k g%d",
+	"XGROUP DELCONSUMER x%k g%d c%d", "XCLAIM x%k g%d c%d 0 %i JUSTID", "XAUTOCLAIM x%k g%d c%d 0 %i COUNT %p JUSTID",
+	"XSETID x%k %i", "XGROUP SETID x%k g%d %i", "XINFO GROUPS x%k", "TYPE x%k", "DEL x%k", "RENAME x%k x%k",
+	"COPY x%k x%k", "XGROUP CREATECONSUMER x%k g%d c%d",
 }
 
 func randomCommand(rng *rand.Rand) (string, []string) {
@@ -167,6 +176,9 @@ func randomArg(rng *rand.Rand, kind byte) string {
 			"[s-h]?", "s[", "*\\", "l[1-]", "[]]*", "**1", "?", "z*?", "[h-s]*[12]"}[rng.IntN(19)]
 	case 'd':
 		return strconv.Itoa(rng.IntN(2))
+	case 'i': // stream IDs and bounds
+		return []string{"1", "1-1", "2-0", "0-1", "3", "(1", "-", "+", "5-*", "x", "0-0", "4-18446744073709551615",
+			"18446744073709551615-18446744073709551615", "(2-0", "6"}[rng.IntN(15)]
 	case 'o':
 		return []string{"NX", "XX", "GT", "LT", "CH", "INCR"}[rng.IntN(6)]
 	}

@@ -9,7 +9,7 @@
 #   store/resp/testdata/redis-suite.sh [unit ...]
 #
 # Units are runtest's names (type/string, expire, …); the default is the ten
-# of issue 13. Settings, from the environment:
+# of issue 13 and the two of streams. Settings, from the environment:
 #   SUITE=/tmp/redis-suite      where the suite was unpacked
 #   OUT=/tmp/redis-suite-out    logs: <server>/<unit>.log, <server>/<unit>.ok
 #   REDIS_RERUN=1               run redis-server again even when its log exists
@@ -26,7 +26,7 @@ OUT=${OUT:-/tmp/redis-suite-out}
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-1200}
 units=("$@")
 if [ ${#units[@]} -eq 0 ]; then
-	units=(type/incr type/string type/hash type/set type/zset type/list expire keyspace multi scan)
+	units=(type/incr type/string type/hash type/set type/zset type/list expire keyspace multi scan type/stream type/stream-cgroups)
 fi
 [ -x "$SUITE/runtest" ] || { echo "no suite in $SUITE (see the header of $0)" >&2; exit 2; }
 mkdir -p "$OUT/redis" "$OUT/waq"
@@ -63,7 +63,7 @@ runsuite() {
 	for u in "${units[@]}"; do
 		f="$OUT/$name/${u//\//_}"
 		(cd "$SUITE" && TERM=dumb timeout "$UNIT_TIMEOUT" ./runtest --host 127.0.0.1 --port "$port" --single "unit/$u" \
-			--clients 1 --tags -needs:debug --tags -needs:repl --tags -needs:config-maxmemory --tags -slow \
+			--clients 1 --baseport "$(freeport)" --tags -needs:debug --tags -needs:repl --tags -needs:config-maxmemory --tags -slow \
 			${RUNTEST_ARGS:-}) >"$f.log" 2>&1
 		# "[ok]: name (12 ms)" -> name
 		sed 's/\x1b\[[0-9;]*m//g' "$f.log" | sed -n 's/^\[ok\]: \(.*\) ([0-9]* ms)$/\1/p' | sort >"$f.ok"

@@ -1,5 +1,6 @@
 // Runs ioredis against waq the way the analytics code uses it: connect
-// (AUTH, INFO ready check, SELECT), pipeline, MULTI, typed reads.
+// (AUTH, INFO ready check, SELECT), pipeline, MULTI, typed reads, and
+// BullMQ's events stream.
 "use strict";
 const Redis = require("ioredis");
 const assert = require("assert");
@@ -34,6 +35,22 @@ async function main() {
     const ttl = await r.ttl("events");
     assert.ok(ttl > 3590 && ttl <= 3600, "ttl " + ttl);
     await assert.rejects(r.hincrby("k", "f", 1), /WRONGTYPE/);
+
+    // BullMQ's events: its scripts XADD with MAXLEN ~, QueueEvents reads
+    // them with XREAD BLOCK on a connection of its own.
+    const reader = r.duplicate();
+    try {
+      const read = reader.xread("BLOCK", 10000, "STREAMS", "bull:q:events", "$");
+      while (!(await r.info("clients")).includes("blocked_clients:1")) {
+        await new Promise((ok) => setTimeout(ok, 10));
+      }
+      const id = await r.xadd("bull:q:events", "MAXLEN", "~", 10000, "*", "event", "completed", "jobId", "1",
+        "returnvalue", "{}");
+      assert.deepStrictEqual(await read, [["bull:q:events", [[id, ["event", "completed", "jobId", "1", "returnvalue", "{}"]]]]]);
+      assert.strictEqual(await r.xlen("bull:q:events"), 1);
+    } finally {
+      reader.disconnect();
+    }
     console.log("ioredis ok");
   } finally {
     r.disconnect();
