@@ -54,8 +54,9 @@ type Server struct {
 	clients map[int64]*client
 	watch   map[string]map[*client]struct{} // db|key -> clients watching it
 	cursors *cursorTable
-	conf    settings // CONFIG SET's encoding thresholds
-	blocked blockers // clients waiting in BLPOP, BZPOPMIN, …
+	conf    settings  // CONFIG SET's encoding thresholds
+	blocked blockers  // clients waiting in BLPOP, BZPOPMIN, …
+	scripts scripting // EVAL's cache, Lua states and the scripts running
 	ln      net.Listener
 	done    chan struct{}
 	stop    chan struct{}
@@ -117,6 +118,7 @@ func (s *Server) Close() error {
 	default:
 		close(s.stop)
 	}
+	s.scripts.stopAll() // a script in progress would hold the store's writers
 	if ln == nil {
 		return nil
 	}

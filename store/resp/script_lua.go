@@ -1,0 +1,145 @@
+package resp
+
+import (
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// luaState is one sandboxed Lua 5.1 state (gopher-lua) of the pool. Its
+// globals are Redis's: the base functions Redis keeps, the string, table
+// and math libraries and redis; every other name is an error to read, and
+// no global or library table may be changed ("Attempt to modify a readonly
+// table"), so one script leaves nothing behind for the next.
+type luaState struct {
+	L       *lua.LState
+	globals *lua.LTable // the real globals, behind the protected _G
+	ro      map[*lua.LTable]bool
+	run     *scriptRun // the script running, for redis.call
+	// lastLine is the script's line where its last error was raised.
+	lastLine string
+}
+
+// luaAllowed are the globals Redis 7.0 keeps from Lua's base library.
+var luaAllowed = map[string]bool{"xpcall": true, "tostring": true, "getfenv": true, "setmetatable": true,
+	"next": true, "assert": true, "tonumber": true, "rawequal": true, "collectgarbage": true,
+	"getmetatable": true, "rawset": true, "pcall": true, "coroutine": true, "type": true, "_G": true,
+	"select": true, "unpack": true, "gcinfo": true, "pairs": true, "rawget": true, "loadstring": true,
+	"ipairs": true, "_VERSION": true, "setfenv": true, "load": true, "error": true, "newproxy": true,
+	"string": true, "table": true, "math": true}
+
+// Lua stack limits: deep recursion is an error, not a crash.
+const (
+	luaCallStack   = 200
+	luaRegistry    = 1024
+	luaRegistryMax = 1 << 20
+)
+
+func newLuaState(s *Server) *luaState {
+	L := lua.NewState(lua.Options{SkipOpenLibs: true, CallStackSize: luaCallStack,
+		RegistrySize: luaRegistry, RegistryMaxSize: luaRegistryMax})
+	for _, lib := range []struct {
+		name string
+		open lua.LGFunction
+	}{{lua.BaseLibName, lua.OpenBase}, {lua.TabLibName, lua.OpenTable}, {lua.StringLibName, lua.OpenString},
+		{lua.MathLibName, lua.OpenMath}, {lua.CoroutineLibName, lua.OpenCoroutine}} {
+		L.Push(L.NewFunction(lib.open))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+	}
+	ls := &luaState{L: L, globals: L.G.Global, ro: map[*lua.LTable]bool{}}
+	g := ls.globals
+	var drop []string
+	g.ForEach(func(k, _ lua.LValue) {
+		if name, ok := k.(lua.LString); !ok || !luaAllowed[string(name)] {
+			drop = append(drop, k.String())
+		}
+	})
+	for _, k := range drop {
+		g.RawSetString(k, lua.LNil)
+	}
+	if str, ok := g.RawGetString("string").(*lua.LTable); ok {
+		str.RawSetString("rep", L.NewFunction(luaStrRep))
+	}
+	g.RawSetString("error", L.NewFunction(luaErrorFn))
+	g.RawSetString("rawset", L.NewFunction(ls.rawset))
+	g.RawSetString("setmetatable", L.NewFunction(ls.setmetatable))
+	g.RawSetString("redis", ls.redisLib(s))
+	for _, name := range []string{"string", "table", "math", "coroutine", "redis"} {
+		if t, ok := g.RawGetString(name).(*lua.LTable); ok {
+			g.RawSetString(name, ls.protect(t))
+		}
+	}
+	meta := L.NewTable()
+	meta.RawSetString("__index", L.NewFunction(luaNoGlobal))
+	L.SetMetatable(g, meta)
+	env := ls.protect(g)
+	g.RawSetString("_G", env)
+	L.Env = env
+	return ls
+}
+
+// protect returns an empty table reading through to t that refuses writes.
+func (ls *luaState) protect(t *lua.LTable) *lua.LTable {
+	p := ls.L.NewTable()
+	meta := ls.L.NewTable()
+	meta.RawSetString("__index", t)
+	meta.RawSetString("__newindex", ls.L.NewFunction(luaReadonly))
+	meta.RawSetString("__metatable", lua.LFalse)
+	ls.L.SetMetatable(p, meta)
+	ls.ro[p] = true
+	return p
+}
+
+func luaReadonly(L *lua.LState) int {
+	L.RaiseError("Attempt to modify a readonly table")
+	return 0
+}
+
+func luaNoGlobal(L *lua.LState) int {
+	L.RaiseError("Script attempted to access nonexistent global variable '%s'", L.CheckAny(2).String())
+	return 0
+}
+
+func (ls *luaState) rawset(L *lua.LState) int {
+	t := L.CheckTable(1)
+	if ls.ro[t] || t == ls.globals {
+		L.Error(lua.LString("Attempt to modify a readonly table"), 0)
+	}
+	t.RawSet(L.CheckAny(2), L.CheckAny(3))
+	L.SetTop(1)
+	return 1
+}
+
+func (ls *luaState) setmetatable(L *lua.LState) int {
+	t := L.CheckTable(1)
+	if ls.ro[t] || t == ls.globals {
+		L.Error(lua.LString("Attempt to modify a readonly table"), 0)
+	}
+	mt := L.Get(2)
+	if _, ok := mt.(*lua.LTable); !ok && mt != lua.LNil {
+		L.ArgError(2, "nil or table expected")
+	}
+	if cur, ok := L.GetMetatable(t).(*lua.LTable); ok && cur.RawGetString("__metatable") != lua.LNil {
+		L.RaiseError("cannot change a protected metatable")
+	}
+	L.SetMetatable(t, mt)
+	L.SetTop(1)
+	return 1
+}
+
+// luaStrRep is string.rep bounded by the largest string a command accepts,
+// so a script cannot take the server's memory in one call.
+func luaStrRep(L *lua.LState) int {
+	s := L.CheckString(1)
+	n := L.CheckInt(2)
+	if n <= 0 || s == "" {
+		L.Push(lua.LString(""))
+		return 1
+	}
+	if n > MaxBulkDefault/len(s) {
+		L.RaiseError("resulting string too large")
+	}
+	L.Push(lua.LString(strings.Repeat(s, n)))
+	return 1
+}
