@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/tidwall/redcon"
@@ -39,6 +40,11 @@ func FuzzCommand(f *testing.F) {
 		"ZADD z 1 a\r\nZSCAN z -1\r\nHSCAN h -1 MATCH [^\r\nSSCAN s 18446744073709551615\r\nSCAN \"\"\r\n",
 		"!LPOS l a RANK -9223372036854775808 COUNT 2\r\nSELECT -9223372036854775808\r\nEXPIRE k 9223372036854775807\r\n",
 		"*1\r\n$999999999999\r\n", "*-1\r\n", "$3\r\nfoo\r\n", "\"unbalanced\r\n",
+		// Scripts (script_*.go): conversions, errors, a table that holds itself, a huge string.
+		"EVAL \"return redis.call('set', KEYS[1], ARGV[1])\" 1 k v\r\nEVALSHA 0 0\r\nSCRIPT LOAD \"return {1,{ok='x'},{err='y'}}\"\r\n",
+		"MULTI\r\nEVAL \"redis.call('incr','k') error('x')\" 0\r\nEVAL_RO \"return redis.call('del','k')\" 0\r\nEXEC\r\n",
+		"EVAL \"local t = {} t[1] = t return t\" 0\r\nEVAL \"return string.rep('x', 1e9)\" 0\r\nEVAL \"return 1 +\" 0\r\n",
+		"EVAL \"redis.setresp(3) return {redis.call('hgetall','h'), {map={a={set={1}}}}, {double=0/0}}\" 0\r\nSCRIPT KILL\r\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -65,6 +71,8 @@ func FuzzCommand(f *testing.F) {
 		}
 		before, logged := respPanics.Get()+commitPanics.Get(), len(logs.String())
 		cl := &client{id: 1, authed: true}
+		stop := time.AfterFunc(2*time.Second, s.scripts.stopAll) // an endless script
+		defer stop.Stop()
 		if apart {
 			for i := 0; i < len(cmds) && !cl.quit; i++ {
 				s.run(cl, cmds[i:i+1])

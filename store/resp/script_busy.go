@@ -132,7 +132,7 @@ func (s *Server) refuseBusy(cl *client, args [][]byte) bool {
 		return false
 	}
 	threshold := time.Duration(s.setting("busy-reply-threshold")) * time.Millisecond
-	if !s.scripts.busy(cl, threshold, s.opt.Now()) {
+	if threshold <= 0 || !s.scripts.busy(cl, threshold, s.opt.Now()) { // 0: never busy, as in Redis
 		return false
 	}
 	switch {

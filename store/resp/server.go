@@ -54,9 +54,8 @@ type Server struct {
 	clients map[int64]*client
 	watch   map[string]map[*client]struct{} // db|key -> clients watching it
 	cursors *cursorTable
-	conf    settings  // CONFIG SET's encoding thresholds
-	blocked blockers  // clients waiting in BLPOP, BZPOPMIN, …
-	scripts scripting // EVAL's cache, Lua states and the scripts running
+	conf    settings // CONFIG SET's encoding thresholds
+	blocked blockers // clients waiting in BLPOP, BZPOPMIN, …
 	ln      net.Listener
 	done    chan struct{}
 	stop    chan struct{}
@@ -64,6 +63,9 @@ type Server struct {
 	// testHook, when set by a test, runs before every command's handler,
 	// under the same recover.
 	testHook func(*call)
+
+	// scripts are EVAL's cache, Lua states and the scripts running.
+	scripts scripting
 }
 
 // New returns a server for st; start it with Serve.
