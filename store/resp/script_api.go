@@ -116,6 +116,8 @@ func (r *scriptRun) command(L *lua.LState, args [][]byte) (lua.LValue, bool) {
 		return errTable(L, "This Redis command is not allowed from script"), true
 	case cmd.write && r.ro:
 		return errTable(L, "Write commands are not allowed from read-only scripts."), true
+	case (cmd.name == "xread" || cmd.name == "xreadgroup") && blockOption(args):
+		return errTable(L, cmd.name+" command is not allowed with BLOCK option from scripts"), true
 	}
 	if cmd.write {
 		r.wrote.Store(true)
@@ -231,4 +233,18 @@ func luaACLCheck(L *lua.LState) int {
 	}
 	L.Push(lua.LTrue)
 	return 1
+}
+
+// blockOption reports whether XREAD or XREADGROUP asks to block (an
+// option before STREAMS); scripts may not.
+func blockOption(args [][]byte) bool {
+	for _, a := range args[1:] {
+		switch {
+		case eq(a, "streams"):
+			return false
+		case eq(a, "block"):
+			return true
+		}
+	}
+	return false
 }

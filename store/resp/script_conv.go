@@ -168,7 +168,7 @@ func luaTableReply(w *reply, t *lua.LTable, resp, depth int) {
 	}
 	if s, ok := t.RawGetString("set").(*lua.LTable); ok {
 		var keys []lua.LValue
-		s.ForEach(func(k, _ lua.LValue) { keys = append(keys, k) })
+		luaPairs(s, func(k, _ lua.LValue) { keys = append(keys, k) })
 		w.setLen(len(keys))
 		for _, k := range keys {
 			luaToReply(w, k, resp, depth+1)
@@ -187,7 +187,7 @@ func luaTableReply(w *reply, t *lua.LTable, resp, depth int) {
 
 func luaMapReply(w *reply, m *lua.LTable, resp, depth int) {
 	var kv []lua.LValue
-	m.ForEach(func(k, v lua.LValue) { kv = append(kv, k, v) })
+	luaPairs(m, func(k, v lua.LValue) { kv = append(kv, k, v) })
 	w.mapLen(len(kv) / 2)
 	for _, x := range kv {
 		luaToReply(w, x, resp, depth+1)

@@ -8,7 +8,7 @@ import (
 
 // luaState is one sandboxed Lua 5.1 state (gopher-lua) of the pool. Its
 // globals are Redis's: the base functions Redis keeps, the string, table
-// and math libraries and redis; every other name is an error to read, and
+// and math libraries, bit, cjson, cmsgpack and redis; every other name is an error to read, and
 // no global or library table may be changed ("Attempt to modify a readonly
 // table"), so one script leaves nothing behind for the next.
 type luaState struct {
@@ -26,7 +26,7 @@ var luaAllowed = map[string]bool{"xpcall": true, "tostring": true, "getfenv": tr
 	"getmetatable": true, "rawset": true, "pcall": true, "coroutine": true, "type": true, "_G": true,
 	"select": true, "unpack": true, "gcinfo": true, "pairs": true, "rawget": true, "loadstring": true,
 	"ipairs": true, "_VERSION": true, "setfenv": true, "load": true, "error": true, "newproxy": true,
-	"string": true, "table": true, "math": true}
+	"string": true, "table": true, "math": true, "bit": true, "cjson": true, "cmsgpack": true}
 
 // Lua stack limits: deep recursion is an error, not a crash.
 const (
@@ -65,7 +65,10 @@ func newLuaState(s *Server) *luaState {
 	g.RawSetString("rawset", L.NewFunction(ls.rawset))
 	g.RawSetString("setmetatable", L.NewFunction(ls.setmetatable))
 	g.RawSetString("redis", ls.redisLib(s))
-	for _, name := range []string{"string", "table", "math", "coroutine", "redis"} {
+	g.RawSetString("bit", bitLib(L))
+	g.RawSetString("cjson", cjsonLib(L))
+	g.RawSetString("cmsgpack", msgpackLib(L))
+	for _, name := range []string{"string", "table", "math", "coroutine", "redis", "bit", "cjson", "cmsgpack"} {
 		if t, ok := g.RawGetString(name).(*lua.LTable); ok {
 			g.RawSetString(name, ls.protect(t))
 		}
