@@ -24,6 +24,7 @@ func defScripting() {
 	def(sc, "script|flush", -2, "noscript", 0, 0, 0, cmdScriptFlush)
 	def(sc, "script|kill", 2, "noscript allow_busy", 0, 0, 0, cmdScriptKill)
 	def(sc, "script|help", 2, "loading stale", 0, 0, 0, cmdScriptHelp)
+	defFunctions()
 	for name, args := range map[string]string{
 		"eval":       "script numkeys [key [key ...]] [arg [arg ...]]",
 		"evalsha":    "sha1 numkeys [key [key ...]] [arg [arg ...]]",
@@ -133,14 +134,18 @@ func cmdScriptHelp(c *call) error {
 // with an error reply; what it wrote before stays, as in Redis. Only a
 // store error or a panic of a command aborts the transaction.
 func (c *call) runScript(sc *script, keys, argv [][]byte) error {
-	ro := c.cmd.name == "eval_ro" || c.cmd.name == "evalsha_ro"
+	ro := c.cmd.name == "eval_ro" || c.cmd.name == "evalsha_ro" || c.cmd.name == "fcall_ro"
 	if ro && sc.shebang && !sc.noWrite {
 		return rerr("ERR Can not execute a script with write flag using *_ro command.")
 	}
 	r := &scriptRun{s: c.s, cl: c.cl, tx: c.tx, sc: sc, ro: ro || sc.noWrite, resp: 2, start: c.s.opt.Now()}
 	sg := &c.s.scripts
-	ls, _ := sg.pool.Get().(*luaState)
-	if ls == nil {
+	var ls *luaState
+	if sc.fn != nil { // FCALL: the functions' own state
+		sg.funcs.mu.Lock()
+		defer sg.funcs.mu.Unlock()
+		ls = sg.funcs.state(c.s)
+	} else if ls, _ = sg.pool.Get().(*luaState); ls == nil {
 		ls = newLuaState(c.s)
 	}
 	db := c.cl.db
@@ -152,10 +157,16 @@ func (c *call) runScript(sc *script, keys, argv [][]byte) error {
 		return r.fatal
 	}
 	if r.killed.Load() {
-		c.w.err(errKilled + " script: " + sc.sha + ", on @user_script:" + ls.lastLine + ".")
+		src := "@user_script:"
+		if sc.fn != nil {
+			src = "@user_function:"
+		}
+		c.w.err(errKilled + " script: " + sc.sha + ", on " + src + ls.lastLine + ".")
 		return nil // a state stopped midway is not reused
 	}
-	sg.pool.Put(ls)
+	if sc.fn == nil {
+		sg.pool.Put(ls)
+	}
 	if lerr != nil {
 		c.w.err(lerr.Error())
 		return nil
@@ -179,8 +190,16 @@ func (ls *luaState) exec(r *scriptRun, keys, argv [][]byte) (lua.LValue, error) 
 		ls.run = nil
 		L.SetTop(0)
 	}()
-	L.Push(L.NewFunctionFromProto(r.sc.proto))
-	if err := L.PCall(0, 1, L.NewFunction(ls.errHandler)); err != nil {
+	nargs := 0
+	if r.sc.fn != nil { // FCALL: the callback gets KEYS and ARGV as arguments
+		L.Push(r.sc.fn)
+		L.Push(luaArray(L, keys))
+		L.Push(luaArray(L, argv))
+		nargs = 2
+	} else {
+		L.Push(L.NewFunctionFromProto(r.sc.proto))
+	}
+	if err := L.PCall(nargs, 1, L.NewFunction(ls.errHandler)); err != nil {
 		return nil, ls.scriptError(r, err)
 	}
 	return L.Get(-1), nil
@@ -213,8 +232,8 @@ func (ls *luaState) errHandler(L *lua.LState) int {
 			continue
 		}
 		src := dbg.Source
-		if src == "user_script" {
-			src = "@user_script"
+		if src == "user_script" || src == "user_function" {
+			src = "@" + src
 		}
 		ls.lastLine = strconv.Itoa(dbg.CurrentLine)
 		t.RawSetString("source", lua.LString(src))

@@ -17,6 +17,7 @@ import (
 
 const (
 	errBusy       rerr = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+	errBusyFn     rerr = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
 	errNotBusy    rerr = "NOTBUSY No scripts in execution right now."
 	errUnkillable rerr = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
 	errKilled          = "ERR Script killed by user with SCRIPT KILL..."
@@ -26,6 +27,7 @@ const (
 // runs in progress.
 type scripting struct {
 	cache scriptCache
+	funcs functions
 	pool  sync.Pool // *luaState
 	n     atomic.Int32
 	mu    sync.Mutex
@@ -67,20 +69,23 @@ func (sg *scripting) end(r *scriptRun) {
 	sg.mu.Unlock()
 }
 
-// busy reports whether a script of another client has run longer than
-// threshold.
-func (sg *scripting) busy(cl *client, threshold time.Duration, now time.Time) bool {
+// busy returns Redis's BUSY error when a script of another client has run
+// longer than threshold, else "".
+func (sg *scripting) busy(cl *client, threshold time.Duration, now time.Time) rerr {
 	if sg.n.Load() == 0 {
-		return false
+		return ""
 	}
 	sg.mu.Lock()
 	defer sg.mu.Unlock()
 	for r := range sg.runs {
 		if r.cl != cl && now.Sub(r.start) >= threshold {
-			return true
+			if r.sc.fn != nil {
+				return errBusyFn
+			}
+			return errBusy
 		}
 	}
-	return false
+	return ""
 }
 
 // kill stops the scripts in progress that have not written; it returns
@@ -132,19 +137,22 @@ func (s *Server) refuseBusy(cl *client, args [][]byte) bool {
 		return false
 	}
 	threshold := time.Duration(s.setting("busy-reply-threshold")) * time.Millisecond
-	if threshold <= 0 || !s.scripts.busy(cl, threshold, s.opt.Now()) { // 0: never busy, as in Redis
+	if threshold <= 0 { // 0: never busy, as in Redis
 		return false
 	}
+	busy := s.scripts.busy(cl, threshold, s.opt.Now())
 	switch {
+	case busy == "":
+		return false
 	case cmd.name == "exec":
 		cl.endMulti()
 		s.unwatch(cl)
-		cl.w.err("EXECABORT Transaction discarded because of: " + string(errBusy))
+		cl.w.err("EXECABORT Transaction discarded because of: " + string(busy))
 	case cl.multi:
 		cl.aborted = true
-		cl.w.err(string(errBusy))
+		cl.w.err(string(busy))
 	default:
-		cl.w.err(string(errBusy))
+		cl.w.err(string(busy))
 	}
 	return true
 }

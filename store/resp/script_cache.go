@@ -13,8 +13,9 @@ import (
 // script is one compiled script of the cache. proto is immutable, so the
 // Lua states of the pool share it.
 type script struct {
-	sha     string
+	sha     string // or, for a function (FCALL), its name
 	proto   *lua.FunctionProto
+	fn      *lua.LFunction // a function's callback, in the functions' Lua state
 	noWrite bool // "#!lua flags=no-writes"
 	shebang bool // flags were declared: EVAL_RO refuses a script without no-writes
 }
@@ -40,7 +41,7 @@ func (sc *scriptCache) load(body []byte) (*script, error) {
 	if s := sc.get(sha); s != nil {
 		return s, nil
 	}
-	s, err := compileScript(sha, body)
+	s, err := compileScript(sha, body, "user_script")
 	if err != nil {
 		return nil, err
 	}
@@ -69,24 +70,29 @@ var scriptFlags = map[string]bool{"no-writes": true, "allow-oom": true, "allow-s
 	"no-cluster": true, "allow-cross-slot-keys": true}
 
 // compileScript reads the shebang line, if any, and compiles the rest as
-// the chunk "user_script", so errors read "user_script:LINE: …" as in Redis.
-func compileScript(sha string, body []byte) (*script, error) {
+// the chunk "user_script" (FUNCTION LOAD: "user_function"), so errors read
+// "user_script:LINE: …" as in Redis.
+func compileScript(sha string, body []byte, chunk string) (*script, error) {
 	s := &script{sha: sha}
 	src := string(body)
-	if strings.HasPrefix(src, "#!") {
+	if strings.HasPrefix(src, "#!") && chunk == "user_script" {
 		line, rest, _ := strings.Cut(src, "\n")
 		if err := s.parseShebang(line); err != nil {
 			return nil, err
 		}
 		src = "\n" + rest // keep the line numbers
 	}
-	chunk, err := parse.Parse(strings.NewReader(src), "user_script")
-	if err != nil {
-		return nil, rerr("ERR Error compiling script (new function): " + parseError(err, src))
+	what := "script (new function)"
+	if chunk == "user_function" {
+		what = "function"
 	}
-	proto, err := lua.Compile(chunk, "user_script")
+	stmts, err := parse.Parse(strings.NewReader(src), chunk)
 	if err != nil {
-		return nil, rerr("ERR Error compiling script (new function): user_script: " + err.Error())
+		return nil, rerr("ERR Error compiling " + what + ": " + parseError(err, src, chunk))
+	}
+	proto, err := lua.Compile(stmts, chunk)
+	if err != nil {
+		return nil, rerr("ERR Error compiling " + what + ": " + chunk + ": " + err.Error())
 	}
 	s.proto = proto
 	return s, nil

@@ -52,10 +52,10 @@ func luaMessage(msg string) string {
 // parseError words a syntax error as Lua 5.1 does: "user_script:3:
 // unexpected symbol near 'x'" (gopher-lua: "user_script line:3(column:7)
 // near 'x': syntax error").
-func parseError(err error, src string) string {
+func parseError(err error, src, chunk string) string {
 	var pe *parse.Error
 	if !errors.As(err, &pe) {
-		return "user_script: " + strings.TrimSpace(err.Error())
+		return chunk + ": " + strings.TrimSpace(err.Error())
 	}
 	line, near := pe.Pos.Line, pe.Token
 	if line == parse.EOF {
@@ -65,7 +65,7 @@ func parseError(err error, src string) string {
 	if i := strings.Index(pe.Message, ": "); i >= 0 && !strings.HasPrefix(pe.Message[i+2:], "unexpected") {
 		msg = pe.Message[i+2:]
 	}
-	return fmt.Sprintf("user_script:%d: %s near '%s'", line, msg, near)
+	return fmt.Sprintf("%s:%d: %s near '%s'", chunk, line, msg, near)
 }
 
 // luaErrorFn is Lua 5.1's error(message [, level]): any value, nil included.
