@@ -16,8 +16,8 @@ type script struct {
 	sha     string // or, for a function (FCALL), its name
 	proto   *lua.FunctionProto
 	fn      *lua.LFunction // a function's callback, in the functions' Lua state
-	noWrite bool // "#!lua flags=no-writes"
-	shebang bool // flags were declared: EVAL_RO refuses a script without no-writes
+	noWrite bool           // "#!lua flags=no-writes"
+	shebang bool           // flags were declared: EVAL_RO refuses a script without no-writes
 }
 
 // scriptCache holds the scripts by SHA1, in memory only: as in Redis they
