@@ -25,6 +25,7 @@ func defScripting() {
 	def(sc, "script|kill", 2, "noscript allow_busy", 0, 0, 0, cmdScriptKill)
 	def(sc, "script|help", 2, "loading stale", 0, 0, 0, cmdScriptHelp)
 	defFunctions()
+	defShutdown()
 	for name, args := range map[string]string{
 		"eval":       "script numkeys [key [key ...]] [arg [arg ...]]",
 		"evalsha":    "sha1 numkeys [key [key ...]] [arg [arg ...]]",
@@ -155,6 +156,9 @@ func (c *call) runScript(sc *script, keys, argv [][]byte) error {
 	c.cl.setDB(db) // SELECT inside a script changes only the script's database
 	if r.fatal != nil {
 		return r.fatal
+	}
+	if r.aborted.Load() {
+		return errShutdown
 	}
 	if r.killed.Load() {
 		src := "@user_script:"

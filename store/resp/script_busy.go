@@ -47,6 +47,8 @@ type scriptRun struct {
 	cancel context.CancelFunc
 	wrote  atomic.Bool
 	killed atomic.Bool
+	// aborted: SHUTDOWN stopped the script; its transaction is rolled back.
+	aborted atomic.Bool
 	fatal  error // a store error or a panic of a command: aborts the transaction
 }
 

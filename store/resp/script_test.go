@@ -165,3 +165,27 @@ func TestScriptPanic(t *testing.T) {
 		t.Fatalf("EVAL after: %q", v)
 	}
 }
+
+// TestScriptShutdownNoSave: SHUTDOWN NOSAVE stops a script that wrote (SCRIPT
+// KILL may not) and rolls its writes back; waq itself keeps serving.
+func TestScriptShutdownNoSave(t *testing.T) {
+	addr, _ := startWaq(t, Options{})
+	ctl, a := dial(t, addr), dial(t, addr)
+	if v, _ := ctl.do("CONFIG", "SET", "busy-reply-threshold", "10"); v != "+OK\r\n" {
+		t.Fatal(v)
+	}
+	a.send(t, "EVAL", "redis.call('set', 'w', '1') while true do end", "0")
+	waitReply(t, ctl, "-BUSY", "GET", "w")
+	if v, _ := ctl.do("SCRIPT", "KILL"); !strings.HasPrefix(v, "-UNKILLABLE") {
+		t.Fatalf("SCRIPT KILL: %q", v)
+	}
+	if v, _ := ctl.do("SHUTDOWN", "NOSAVE"); v != "-ERR Errors trying to SHUTDOWN. Check logs.\r\n" {
+		t.Fatalf("SHUTDOWN: %q", v)
+	}
+	if v := a.read(t); !strings.HasPrefix(v, "-ERR script stopped by SHUTDOWN") {
+		t.Fatalf("EVAL: %q", v)
+	}
+	if v, _ := ctl.do("GET", "w"); v != "$-1\r\n" {
+		t.Fatalf("GET w after SHUTDOWN NOSAVE: %q", v)
+	}
+}
