@@ -49,7 +49,7 @@ type scriptRun struct {
 	killed atomic.Bool
 	// aborted: SHUTDOWN stopped the script; its transaction is rolled back.
 	aborted atomic.Bool
-	fatal  error // a store error or a panic of a command: aborts the transaction
+	fatal   error // a store error or a panic of a command: aborts the transaction
 }
 
 func (sg *scripting) begin(r *scriptRun) {
