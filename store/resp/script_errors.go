@@ -27,6 +27,9 @@ var luaMessages = []struct {
 	{regexp.MustCompile(`attempt to index a non-table object\((\w+)\) with key '[^']*'`), func(m []string) string {
 		return "attempt to index a " + m[1] + " value"
 	}},
+	{regexp.MustCompile(`bad argument #(\d+) to (\w+) \(`), func(m []string) string {
+		return "bad argument #" + m[1] + " to '" + m[2] + "' ("
+	}},
 	{regexp.MustCompile(`attempt to call a non-function object`), func([]string) string {
 		return "attempt to call a nil value"
 	}},

@@ -1,6 +1,9 @@
 package resp
 
 import (
+	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -16,6 +19,7 @@ type luaState struct {
 	globals *lua.LTable // the real globals, behind the protected _G
 	ro      map[*lua.LTable]bool
 	run     *scriptRun // the script running, for redis.call
+	rng *rand.Rand // math.random's
 	// lastLine is the script's line where its last error was raised.
 	lastLine string
 }
@@ -60,6 +64,12 @@ func newLuaState(s *Server) *luaState {
 	}
 	if str, ok := g.RawGetString("string").(*lua.LTable); ok {
 		str.RawSetString("rep", L.NewFunction(luaStrRep))
+		str.RawSetString("dump", lua.LNil) // Redis removes it: no binary chunks
+	}
+	if m, ok := g.RawGetString("math").(*lua.LTable); ok {
+		ls.rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+		m.RawSetString("random", L.NewFunction(ls.random))
+		m.RawSetString("randomseed", L.NewFunction(ls.randomseed))
 	}
 	g.RawSetString("error", L.NewFunction(luaErrorFn))
 	g.RawSetString("rawset", L.NewFunction(ls.rawset))
@@ -75,6 +85,7 @@ func newLuaState(s *Server) *luaState {
 	}
 	meta := L.NewTable()
 	meta.RawSetString("__index", L.NewFunction(luaNoGlobal))
+	meta.RawSetString("__newindex", L.NewFunction(luaReadonly))
 	L.SetMetatable(g, meta)
 	env := ls.protect(g)
 	g.RawSetString("_G", env)
@@ -84,14 +95,57 @@ func newLuaState(s *Server) *luaState {
 
 // protect returns an empty table reading through to t that refuses writes.
 func (ls *luaState) protect(t *lua.LTable) *lua.LTable {
-	p := ls.L.NewTable()
-	meta := ls.L.NewTable()
+	L := ls.L
+	p, meta := L.NewTable(), L.NewTable()
 	meta.RawSetString("__index", t)
-	meta.RawSetString("__newindex", ls.L.NewFunction(luaReadonly))
-	meta.RawSetString("__metatable", lua.LFalse)
-	ls.L.SetMetatable(p, meta)
-	ls.ro[p] = true
+	meta.RawSetString("__newindex", L.NewFunction(luaReadonly))
+	// getmetatable(p) gets a read-only view of meta
+	view, vmeta := L.NewTable(), L.NewTable()
+	vmeta.RawSetString("__index", meta)
+	vmeta.RawSetString("__newindex", L.NewFunction(luaReadonly))
+	vmeta.RawSetString("__metatable", lua.LFalse)
+	L.SetMetatable(view, vmeta)
+	meta.RawSetString("__metatable", view)
+	L.SetMetatable(p, meta)
+	ls.ro[p], ls.ro[view] = true, true
 	return p
+}
+
+// random is Lua 5.1's math.random on the state's own generator.
+func (ls *luaState) random(L *lua.LState) int {
+	f := ls.rng.Float64()
+	switch L.GetTop() {
+	case 0:
+		L.Push(lua.LNumber(f))
+		return 1
+	case 1, 2:
+		lo, hi := 1, L.CheckInt(1)
+		if L.GetTop() == 2 {
+			lo, hi = hi, L.CheckInt(2)
+		}
+		if lo > hi {
+			L.ArgError(L.GetTop(), "interval is empty")
+		}
+		L.Push(lua.LNumber(math.Floor(f*float64(hi-lo+1)) + float64(lo)))
+		return 1
+	}
+	L.RaiseError("wrong number of arguments")
+	return 0
+}
+
+// randomseed is math.randomseed; the seed may be a numeric string (ARGV).
+func (ls *luaState) randomseed(L *lua.LState) int {
+	n, ok := L.Get(1).(lua.LNumber)
+	if s, isStr := L.Get(1).(lua.LString); isStr {
+		f, err := strconv.ParseFloat(strings.TrimSpace(string(s)), 64)
+		n, ok = lua.LNumber(f), err == nil
+	}
+	if !ok {
+		L.ArgError(1, "number expected, got "+L.Get(1).Type().String())
+	}
+	seed := uint64(int64(n))
+	ls.rng = rand.New(rand.NewPCG(seed, seed))
+	return 0
 }
 
 func luaReadonly(L *lua.LState) int {
