@@ -19,7 +19,7 @@ type luaState struct {
 	globals *lua.LTable // the real globals, behind the protected _G
 	ro      map[*lua.LTable]bool
 	run     *scriptRun // the script running, for redis.call
-	rng *rand.Rand // math.random's
+	rng     *rand.Rand // math.random's
 	// lastLine is the script's line where its last error was raised.
 	lastLine string
 }
