@@ -54,6 +54,12 @@ func (sc *scriptCache) load(body []byte) (*script, error) {
 	return s, nil
 }
 
+func (sc *scriptCache) len() int {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return len(sc.m)
+}
+
 func (sc *scriptCache) flush() {
 	sc.mu.Lock()
 	sc.m = nil
