@@ -139,6 +139,11 @@ func (c *call) runScript(sc *script, keys, argv [][]byte) error {
 	if ro && sc.shebang && !sc.noWrite {
 		return rerr("ERR Can not execute a script with write flag using *_ro command.")
 	}
+	at, killed := c.cl.scripts.next(c.tx)
+	if killed != "" { // this transaction runs again; the script stays killed
+		c.w.err(killed)
+		return nil
+	}
 	r := &scriptRun{s: c.s, cl: c.cl, tx: c.tx, sc: sc, ro: ro || sc.noWrite, resp: 2, start: c.s.opt.Now()}
 	sg := &c.s.scripts
 	var ls *luaState
@@ -165,7 +170,9 @@ func (c *call) runScript(sc *script, keys, argv [][]byte) error {
 		if sc.fn != nil {
 			src = "@user_function:"
 		}
-		c.w.err(errKilled + " script: " + sc.sha + ", on " + src + ls.lastLine + ".")
+		msg := errKilled + " script: " + sc.sha + ", on " + src + ls.lastLine + "."
+		c.cl.scripts.kill(at, msg)
+		c.w.err(msg)
 		return nil // a state stopped midway is not reused
 	}
 	if sc.fn == nil {

@@ -122,6 +122,33 @@ func (sg *scripting) stopAll() {
 	}
 }
 
+// scriptSeq counts the scripts a client runs in one transaction. The store
+// may run a transaction again (when a neighbour in its commit fails), and a
+// script killed the first time must not run again unkilled: its reply is
+// kept by its place in the transaction until the client's next command.
+type scriptSeq struct {
+	tx     *keyspace.Tx
+	n      int
+	killed map[int]string // place -> the kill's error reply
+}
+
+// next returns the place of the script starting in tx, and the reply of its
+// kill in an earlier run of the transaction, if any.
+func (q *scriptSeq) next(tx *keyspace.Tx) (int, string) {
+	if q.tx != tx {
+		q.tx, q.n = tx, 0
+	}
+	q.n++
+	return q.n - 1, q.killed[q.n-1]
+}
+
+func (q *scriptSeq) kill(at int, reply string) {
+	if q.killed == nil {
+		q.killed = map[int]string{}
+	}
+	q.killed[at] = reply
+}
+
 // allowBusy are the commands Redis 7.0 runs while a script is busy.
 var allowBusy = map[string]bool{"auth": true, "hello": true, "multi": true, "discard": true, "quit": true,
 	"watch": true, "unwatch": true, "reset": true, "script|kill": true, "function|kill": true,
@@ -131,6 +158,7 @@ var allowBusy = map[string]bool{"auth": true, "hello": true, "multi": true, "dis
 // as Redis does before running a command: inside MULTI the transaction
 // fails, and EXEC discards it. It reports whether it answered.
 func (s *Server) refuseBusy(cl *client, args [][]byte) bool {
+	cl.scripts = scriptSeq{} // a new transaction starts
 	if s.scripts.n.Load() == 0 {
 		return false
 	}

@@ -189,3 +189,37 @@ func TestScriptShutdownNoSave(t *testing.T) {
 		t.Fatalf("GET w after SHUTDOWN NOSAVE: %q", v)
 	}
 }
+
+// TestScriptKilledStaysKilled: when the transaction of a killed script runs
+// again (here: a command after it in the pipeline panics, and the group
+// runs again without it), the script is not run again unkilled.
+func TestScriptKilledStaysKilled(t *testing.T) {
+	addr, _ := startWith(t, Options{}, func(s *Server) {
+		s.testHook = func(c *call) {
+			if c.cmd.name == "lpush" {
+				panic("boom")
+			}
+		}
+	})
+	ctl, a := dial(t, addr), dial(t, addr)
+	if v, _ := ctl.do("CONFIG", "SET", "busy-reply-threshold", "10"); v != "+OK\r\n" {
+		t.Fatal(v)
+	}
+	pipeline := append(encode([]string{"EVAL", "while true do end", "0"}), encode([]string{"LPUSH", "l", "x"})...)
+	if _, err := a.c.Write(pipeline); err != nil {
+		t.Fatal(err)
+	}
+	waitReply(t, ctl, "-BUSY", "PING")
+	if v, _ := ctl.do("SCRIPT", "KILL"); v != "+OK\r\n" {
+		t.Fatalf("SCRIPT KILL: %q", v)
+	}
+	if v := a.read(t); !strings.HasPrefix(v, "-ERR Script killed by user with SCRIPT KILL...") {
+		t.Fatalf("EVAL: %q", v)
+	}
+	if v := a.read(t); v != "-ERR internal error\r\n" {
+		t.Fatalf("LPUSH: %q", v)
+	}
+	if v, _ := ctl.do("PING"); v != "+PONG\r\n" {
+		t.Fatalf("PING after: %q", v)
+	}
+}
