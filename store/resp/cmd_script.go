@@ -158,8 +158,10 @@ func (c *call) runScript(sc *script, keys, argv [][]byte) error {
 	sg.begin(r)
 	ret, lerr := ls.exec(r, keys, argv)
 	sg.end(r)
-	c.cl.setDB(db)                        // SELECT inside a script changes only the script's database
-	c.cl.touch(c.cmd.name, c.s.opt.Now()) // CLIENT LIST shows EVAL, not the script's last command
+	// SELECT inside a script changes only the script's database, and CLIENT
+	// LIST shows EVAL, not the script's last command.
+	c.cl.setDB(db)
+	c.cl.touch(c.cmd.name, c.s.opt.Now())
 	if r.fatal != nil {
 		return r.fatal
 	}
