@@ -132,8 +132,9 @@ func cmdScriptHelp(c *call) error {
 }
 
 // runScript runs sc in the call's transaction. A Lua error ends the script
-// with an error reply; what it wrote before stays, as in Redis. Only a
-// store error or a panic of a command aborts the transaction.
+// with an error reply; what it wrote before stays, as in Redis. It returns
+// only what aborts the transaction: a store error, a panic of a command
+// (errPanicked) or errShutdown.
 func (c *call) runScript(sc *script, keys, argv [][]byte) error {
 	ro := c.cmd.name == "eval_ro" || c.cmd.name == "evalsha_ro" || c.cmd.name == "fcall_ro"
 	if ro && sc.shebang && !sc.noWrite {
@@ -146,14 +147,8 @@ func (c *call) runScript(sc *script, keys, argv [][]byte) error {
 	}
 	r := &scriptRun{s: c.s, cl: c.cl, tx: c.tx, sc: sc, ro: ro || sc.noWrite, resp: 2, start: c.s.opt.Now()}
 	sg := &c.s.scripts
-	var ls *luaState
-	if sc.fn != nil { // FCALL: the functions' own state
-		sg.funcs.mu.Lock()
-		defer sg.funcs.mu.Unlock()
-		ls = sg.funcs.state(c.s)
-	} else if ls, _ = sg.pool.Get().(*luaState); ls == nil {
-		ls = newLuaState(c.s)
-	}
+	ls, release := sg.acquire(c.s, sc)
+	defer release()
 	db := c.cl.db
 	sg.begin(r)
 	ret, lerr := ls.exec(r, keys, argv)
@@ -162,31 +157,47 @@ func (c *call) runScript(sc *script, keys, argv [][]byte) error {
 	// LIST shows EVAL, not the script's last command.
 	c.cl.setDB(db)
 	c.cl.touch(c.cmd.name, c.s.opt.Now())
-	if r.fatal != nil {
+	switch {
+	case r.fatal != nil:
 		return r.fatal
-	}
-	if r.aborted.Load() {
+	case r.aborted.Load():
 		return errShutdown
-	}
-	if r.killed.Load() {
-		src := "@user_script:"
-		if sc.fn != nil {
-			src = "@user_function:"
-		}
-		msg := errKilled + " script: " + sc.sha + ", on " + src + ls.lastLine + "."
+	case r.killed.Load():
+		msg := errKilled + " script: " + sc.sha + ", on @" + sc.chunk() + ":" + ls.lastLine + "."
 		c.cl.scripts.kill(at, msg)
 		c.w.err(msg)
-		return nil // a state stopped midway is not reused
-	}
-	if sc.fn == nil {
-		sg.pool.Put(ls)
-	}
-	if lerr != nil {
+		ls.broken = true // a state stopped midway is not reused
+	case lerr != nil:
 		c.w.err(lerr.Error())
-		return nil
+	default:
+		luaToReply(c.w, ret, r.resp, 0)
 	}
-	luaToReply(c.w, ret, r.resp, 0)
 	return nil
+}
+
+// acquire returns a Lua state for sc, and the function that gives it back:
+// a state of the pool for a script, the functions' own state for FCALL.
+func (sg *scripting) acquire(s *Server, sc *script) (*luaState, func()) {
+	if sc.fn != nil {
+		sg.funcs.mu.Lock()
+		return sg.funcs.state(s), sg.funcs.mu.Unlock
+	}
+	ls, _ := sg.pool.Get().(*luaState)
+	if ls == nil {
+		ls = newLuaState(s)
+	}
+	return ls, func() {
+		if !ls.broken {
+			sg.pool.Put(ls)
+		}
+	}
+}
+
+func (sc *script) chunk() string {
+	if sc.fn != nil {
+		return "user_function"
+	}
+	return "user_script"
 }
 
 // exec runs the script's function with KEYS and ARGV set; it returns the

@@ -20,6 +20,7 @@ type luaState struct {
 	ro      map[*lua.LTable]bool
 	run     *scriptRun // the script running, for redis.call
 	rng     *rand.Rand // math.random's
+	broken  bool       // stopped midway: not put back in the pool
 	// lastLine is the script's line where its last error was raised.
 	lastLine string
 }
