@@ -53,7 +53,31 @@ func newLuaState(s *Server) *luaState {
 		L.Call(1, 0)
 	}
 	ls := &luaState{L: L, globals: L.G.Global, ro: map[*lua.LTable]bool{}}
+	ls.trim()
 	g := ls.globals
+	g.RawSetString("redis", ls.redisLib(s))
+	g.RawSetString("bit", bitLib(L))
+	g.RawSetString("cjson", cjsonLib(L))
+	g.RawSetString("cmsgpack", msgpackLib(L))
+	for _, name := range []string{"string", "table", "math", "coroutine", "redis", "bit", "cjson", "cmsgpack"} {
+		if t, ok := g.RawGetString(name).(*lua.LTable); ok {
+			g.RawSetString(name, ls.protect(t))
+		}
+	}
+	meta := L.NewTable()
+	meta.RawSetString("__index", L.NewFunction(luaNoGlobal))
+	meta.RawSetString("__newindex", L.NewFunction(luaReadonly))
+	L.SetMetatable(g, meta)
+	env := ls.protect(g)
+	g.RawSetString("_G", env)
+	L.Env = env
+	return ls
+}
+
+// trim drops the globals Redis does not keep and replaces the functions
+// whose behaviour differs in Redis's sandbox.
+func (ls *luaState) trim() {
+	L, g := ls.L, ls.globals
 	var drop []string
 	g.ForEach(func(k, _ lua.LValue) {
 		if name, ok := k.(lua.LString); !ok || !luaAllowed[string(name)] {
@@ -75,23 +99,6 @@ func newLuaState(s *Server) *luaState {
 	g.RawSetString("error", L.NewFunction(luaErrorFn))
 	g.RawSetString("rawset", L.NewFunction(ls.rawset))
 	g.RawSetString("setmetatable", L.NewFunction(ls.setmetatable))
-	g.RawSetString("redis", ls.redisLib(s))
-	g.RawSetString("bit", bitLib(L))
-	g.RawSetString("cjson", cjsonLib(L))
-	g.RawSetString("cmsgpack", msgpackLib(L))
-	for _, name := range []string{"string", "table", "math", "coroutine", "redis", "bit", "cjson", "cmsgpack"} {
-		if t, ok := g.RawGetString(name).(*lua.LTable); ok {
-			g.RawSetString(name, ls.protect(t))
-		}
-	}
-	meta := L.NewTable()
-	meta.RawSetString("__index", L.NewFunction(luaNoGlobal))
-	meta.RawSetString("__newindex", L.NewFunction(luaReadonly))
-	L.SetMetatable(g, meta)
-	env := ls.protect(g)
-	g.RawSetString("_G", env)
-	L.Env = env
-	return ls
 }
 
 // protect returns an empty table reading through to t that refuses writes.
