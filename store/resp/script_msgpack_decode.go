@@ -8,10 +8,14 @@ import (
 )
 
 type msgpackDecoder struct {
-	L *lua.LState
-	s string
-	i int
+	L     *lua.LState
+	s     string
+	i     int
+	depth int
 }
+
+// msgpackDecodeDepth bounds the nesting of what unpack reads.
+const msgpackDecodeDepth = 1000
 
 func (d *msgpackDecoder) take(n int) string {
 	if n < 0 || d.i+n > len(d.s) {
@@ -91,6 +95,8 @@ func (d *msgpackDecoder) array(n int) lua.LValue {
 	if n > len(d.s)-d.i {
 		d.L.RaiseError("Missing bytes in input.")
 	}
+	d.nest()
+	defer func() { d.depth-- }()
 	t := d.L.CreateTable(n, 0)
 	for i := 1; i <= n; i++ {
 		t.RawSetInt(i, d.value())
@@ -102,6 +108,8 @@ func (d *msgpackDecoder) mapOf(n int) lua.LValue {
 	if 2*n > len(d.s)-d.i {
 		d.L.RaiseError("Missing bytes in input.")
 	}
+	d.nest()
+	defer func() { d.depth-- }()
 	t := d.L.NewTable()
 	for i := 0; i < n; i++ {
 		k := d.value()
@@ -111,4 +119,10 @@ func (d *msgpackDecoder) mapOf(n int) lua.LValue {
 		}
 	}
 	return t
+}
+
+func (d *msgpackDecoder) nest() {
+	if d.depth++; d.depth > msgpackDecodeDepth {
+		d.L.RaiseError("Too many nested data structures.")
+	}
 }

@@ -223,3 +223,30 @@ func TestScriptKilledStaysKilled(t *testing.T) {
 		t.Fatalf("PING after: %q", v)
 	}
 }
+
+// TestScriptBadScripts: scripts that recurse, nest or allocate without
+// bound get an error reply, and the server goes on.
+func TestScriptBadScripts(t *testing.T) {
+	addr, _ := startWaq(t, Options{})
+	c := dial(t, addr)
+	f := func(script string) {
+		t.Helper()
+		v, err := c.do("EVAL", script, "0")
+		if err != nil {
+			t.Fatalf("%s: %v", script, err)
+		}
+		if !strings.HasPrefix(v, "-ERR ") {
+			t.Errorf("%s: %q, want an error", script, v)
+		}
+	}
+	f("local function r() return 1 + r() end return r()")
+	f("return string.rep('x', 2^40)")
+	f("return cjson.decode(string.rep('[', 100000))")
+	f("return cmsgpack.unpack(string.rep('\\145', 100000) .. '\\192')")
+	f("return cmsgpack.unpack('\\221\\255\\255\\255\\255')")
+	f("local t = {} t[1] = t return cjson.encode(t)")
+	f("return redis.call('set', 'k', string.rep('x', 65 * 1024 * 1024))")
+	if v, _ := c.do("PING"); v != "+PONG\r\n" {
+		t.Fatalf("PING after: %q", v)
+	}
+}
