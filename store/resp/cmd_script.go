@@ -182,13 +182,10 @@ func (sg *scripting) acquire(s *Server, sc *script) (*luaState, func()) {
 		sg.funcs.mu.Lock()
 		return sg.funcs.state(s), sg.funcs.mu.Unlock
 	}
-	ls, _ := sg.pool.Get().(*luaState)
-	if ls == nil {
-		ls = newLuaState(s)
-	}
+	ls := sg.pool.get(s)
 	return ls, func() {
 		if !ls.broken {
-			sg.pool.Put(ls)
+			sg.pool.put(ls)
 		}
 	}
 }

@@ -28,7 +28,7 @@ const (
 type scripting struct {
 	cache scriptCache
 	funcs functions
-	pool  sync.Pool // *luaState
+	pool  statePool
 	n     atomic.Int32
 	mu    sync.Mutex
 	runs  map[*scriptRun]struct{}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -207,4 +208,34 @@ func luaStrRep(L *lua.LState) int {
 	}
 	L.Push(lua.LString(strings.Repeat(s, n)))
 	return 1
+}
+
+// statePool keeps up to statePoolMax idle Lua states: making one takes
+// about 300 µs and 200 KB, so they are kept across garbage collections
+// (sync.Pool drops them at each).
+type statePool struct {
+	mu   sync.Mutex
+	idle []*luaState
+}
+
+const statePoolMax = 8
+
+func (p *statePool) get(s *Server) *luaState {
+	p.mu.Lock()
+	if n := len(p.idle); n > 0 {
+		ls := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		p.mu.Unlock()
+		return ls
+	}
+	p.mu.Unlock()
+	return newLuaState(s)
+}
+
+func (p *statePool) put(ls *luaState) {
+	p.mu.Lock()
+	if len(p.idle) < statePoolMax {
+		p.idle = append(p.idle, ls)
+	}
+	p.mu.Unlock()
 }
