@@ -38,6 +38,7 @@ type client struct {
 	woke     []wakeup         // blocked clients this one's writes woke
 	waiting  bool             // blocked in blockFor
 	awaiting atomic.Bool      // in awaitOthers
+	scripts  scriptSeq        // scripts of the transaction being run (script_busy.go)
 }
 
 func (cl *client) setDB(db int) {

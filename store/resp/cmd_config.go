@@ -20,7 +20,7 @@ type param struct {
 // without a configuration file).
 var params = []param{
 	{name: "appendonly", def: "no", min: 1},
-	{name: "busy-reply-threshold", alias: "lua-time-limit", def: "5000", max: math.MaxInt64}, // no scripts: no effect
+	{name: "busy-reply-threshold", alias: "lua-time-limit", def: "5000", max: math.MaxInt64}, // BUSY after it: script_busy.go
 	{name: "databases", def: "16", min: 1},
 	{name: "hash-max-listpack-entries", alias: "hash-max-ziplist-entries", def: "512", max: math.MaxInt64},
 	{name: "hash-max-listpack-value", alias: "hash-max-ziplist-value", def: "64", max: math.MaxInt64},

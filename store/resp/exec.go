@@ -27,6 +27,10 @@ func (c *call) db() int { return c.cl.db }
 // and MULTI blocks are taken one at a time.
 func (s *Server) run(cl *client, cmds []redcon.Command) {
 	for i := 0; i < len(cmds) && !cl.quit; {
+		if s.refuseBusy(cl, cmds[i].Args) { // script_busy.go
+			i++
+			continue
+		}
 		n := s.groupLen(cl, cmds[i:])
 		if n == 0 {
 			if cmd := lookup(cmds[i].Args[0]); cmd != nil && cmd.blocking && !cl.multi {

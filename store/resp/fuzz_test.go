@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/tidwall/redcon"
@@ -46,6 +47,11 @@ func FuzzCommand(f *testing.F) {
 		"XADD x 1 a 1\r\nXGROUP CREATE x g 0\r\nXREADGROUP GROUP g c STREAMS x >\r\nXDEL x 1\r\nXCLAIM x g d -1 1 IDLE -9223372036854775808 TIME 9223372036854775807 RETRYCOUNT -1 FORCE LASTID 9-9\r\nXAUTOCLAIM x g d 0 - COUNT 576460752303423487\r\nXPENDING x g IDLE 9223372036854775807 - + 9223372036854775807 c\r\n",
 		"XREAD COUNT 9223372036854775807 STREAMS x x $ 0\r\nXREADGROUP GROUP g c NOACK STREAMS x 0\r\n",
 		"*1\r\n$999999999999\r\n", "*-1\r\n", "$3\r\nfoo\r\n", "\"unbalanced\r\n",
+		// Scripts (script_*.go): conversions, errors, a table that holds itself, a huge string.
+		"EVAL \"return redis.call('set', KEYS[1], ARGV[1])\" 1 k v\r\nEVALSHA 0 0\r\nSCRIPT LOAD \"return {1,{ok='x'},{err='y'}}\"\r\n",
+		"MULTI\r\nEVAL \"redis.call('incr','k') error('x')\" 0\r\nEVAL_RO \"return redis.call('del','k')\" 0\r\nEXEC\r\n",
+		"EVAL \"local t = {} t[1] = t return t\" 0\r\nEVAL \"return string.rep('x', 1e9)\" 0\r\nEVAL \"return 1 +\" 0\r\n",
+		"EVAL \"redis.setresp(3) return {redis.call('hgetall','h'), {map={a={set={1}}}}, {double=0/0}}\" 0\r\nSCRIPT KILL\r\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -72,6 +78,8 @@ func FuzzCommand(f *testing.F) {
 		}
 		before, logged := respPanics.Get()+commitPanics.Get(), len(logs.String())
 		cl := &client{id: 1, authed: true}
+		stop := time.AfterFunc(2*time.Second, s.scripts.stopAll) // an endless script
+		defer stop.Stop()
 		if apart {
 			for i := 0; i < len(cmds) && !cl.quit; i++ {
 				s.run(cl, cmds[i:i+1])

@@ -63,6 +63,7 @@ func (c *call) infoSection(b *strings.Builder, sec string) error {
 		line(b, "used_memory_human", fmt.Sprintf("%.2fM", float64(ms.HeapAlloc)/(1<<20)))
 		line(b, "maxmemory", 0)
 		line(b, "maxmemory_policy", "noeviction")
+		line(b, "number_of_cached_scripts", s.scripts.cache.len()) // script_cache.go
 	case "persistence":
 		line(b, "loading", 0)
 		line(b, "rdb_changes_since_last_save", 0)

@@ -63,6 +63,9 @@ type Server struct {
 	// testHook, when set by a test, runs before every command's handler,
 	// under the same recover.
 	testHook func(*call)
+
+	// scripts are EVAL's cache, Lua states and the scripts running.
+	scripts scripting
 }
 
 // New returns a server for st; start it with Serve.
@@ -117,6 +120,7 @@ func (s *Server) Close() error {
 	default:
 		close(s.stop)
 	}
+	s.scripts.stopAll() // a script in progress would hold the store's writers
 	if ln == nil {
 		return nil
 	}

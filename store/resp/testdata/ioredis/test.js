@@ -1,6 +1,6 @@
 // Runs ioredis against waq the way the analytics code uses it: connect
-// (AUTH, INFO ready check, SELECT), pipeline, MULTI, typed reads, and
-// BullMQ's events stream.
+// (AUTH, INFO ready check, SELECT), pipeline, MULTI, typed reads,
+// BullMQ's events stream, and a Lua script defined as BullMQ defines its own.
 "use strict";
 const Redis = require("ioredis");
 const assert = require("assert");
@@ -51,6 +51,17 @@ async function main() {
     } finally {
       reader.disconnect();
     }
+
+    // A script the way BullMQ sends its own: defineCommand (EVALSHA, then
+    // EVAL after NOSCRIPT), options packed with msgpack ({a: 1}), cjson.
+    r.defineCommand("addJob", { numberOfKeys: 2, lua:
+      "local opts = cmsgpack.unpack(ARGV[1]) local id = redis.call('INCR', KEYS[1]) " +
+      "redis.call('HSET', KEYS[2] .. id, 'opts', cjson.encode(opts)) return id" });
+    const packed = Buffer.from([0x81, 0xa1, 0x61, 0x01]);
+    assert.strictEqual(await r.addJob("q:id", "q:", packed), 1);
+    assert.strictEqual(await r.addJob("q:id", "q:", packed), 2);
+    assert.strictEqual(await r.hget("q:2", "opts"), '{"a":1}');
+    await assert.rejects(r.eval("return redis.call('incr', KEYS[1])", 1, "k"), /ERR value is not an integer/);
     console.log("ioredis ok");
   } finally {
     r.disconnect();
