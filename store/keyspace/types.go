@@ -53,6 +53,9 @@ func (t *Tx) create(db int, key []byte, typ Type) (*Meta, *Meta, error) {
 		return nil, nil, err
 	}
 	if old == nil {
+		if typ == Hash || typ == Set {
+			return &Meta{Type: typ, Head: encCompact}, nil, nil
+		}
 		return &Meta{Type: typ, Head: listMid, Tail: listMid}, nil, nil
 	}
 	n := *old
@@ -100,10 +103,16 @@ func (t *Tx) fieldPut(db int, key []byte, typ Type, field, val []byte) (bool, er
 	if val == nil {
 		val = []byte{}
 	}
+	if err := t.encodePut(db, key, m, field, val, added); err != nil {
+		return false, err
+	}
 	if err := t.sub.Put(sk, val); err != nil {
 		return false, err
 	}
 	if !added {
+		if m.Head != old.Head || m.Tail != old.Tail {
+			return false, t.putMeta(db, key, m, old)
+		}
 		return false, nil
 	}
 	return true, t.resize(db, key, m, old, 1)
@@ -120,6 +129,9 @@ func (t *Tx) fieldDel(db int, key []byte, typ Type, field []byte) (bool, error) 
 		return false, nil
 	}
 	if err := t.sub.Delete(sk); err != nil {
+		return false, err
+	}
+	if err := t.encodeDel(db, key, m, field); err != nil {
 		return false, err
 	}
 	n := *m
