@@ -51,9 +51,9 @@ var DefaultLimits = Limits{HashEntries: 512, HashValue: 64, IntsetEntries: 512}
 // maxIntset is Redis's own cap on set-max-intset-entries.
 const maxIntset = 1 << 30
 
-// isInt reports whether b is an integer as Redis's string2ll reads one (no
+// IsInt reports whether b is an integer as Redis's string2ll reads one (no
 // sign but '-', no leading zeros or spaces), which an intset can hold.
-func isInt(b []byte) bool {
+func IsInt(b []byte) bool {
 	n, err := strconv.ParseInt(string(b), 10, 64)
 	return err == nil && strconv.FormatInt(n, 10) == string(b)
 }
@@ -89,7 +89,7 @@ func (t *Tx) encodePut(db int, key []byte, m *Meta, field, val []byte, added boo
 		return nil
 	}
 	if m.Type == Set {
-		if added && (!isInt(field) || m.Size+1 > min(t.lim.IntsetEntries, maxIntset)) {
+		if added && (!IsInt(field) || m.Size+1 > min(t.lim.IntsetEntries, maxIntset)) {
 			m.Head = encBig
 		}
 		return nil
@@ -175,7 +175,7 @@ func (t *Tx) judge(db int, key []byte, m *Meta) (bool, error) {
 			return false, nil
 		}
 		ok := true
-		err := t.fieldScan(db, key, Set, nil, func(f, _ []byte) bool { ok = isInt(f); return ok })
+		err := t.fieldScan(db, key, Set, nil, func(f, _ []byte) bool { ok = IsInt(f); return ok })
 		return ok, err
 	}
 	if m.Size > l.HashEntries {
@@ -284,3 +284,7 @@ func (t *Tx) SAll(db int, key []byte, fn func(member []byte) bool) error {
 	}
 	return err
 }
+
+// SetLimits changes the thresholds t converts by, for the rest of t (a
+// CONFIG SET in the middle of a pipeline).
+func (t *Tx) SetLimits(l Limits) { t.lim = l }

@@ -17,6 +17,7 @@ type kvalue struct {
 	pairs    [][2][]byte // hash fields and values
 	elems    [][]byte    // list elements in order, set members
 	zs       []zpair
+	big      bool // a hash or set Redis keeps as a hashtable: the copy is one too
 }
 
 // readValue returns key's value in db, or nil when it is missing.
@@ -30,7 +31,7 @@ func readValue(c *call, db int, key []byte) (*kvalue, error) {
 	case keyspace.String:
 		v.str = bytes.Clone(m.Value)
 	case keyspace.Hash:
-		err = c.tx.HScan(db, key, nil, func(f, val []byte) bool {
+		err = c.tx.HAll(db, key, func(f, val []byte) bool { // the copy keeps the order
 			v.pairs = append(v.pairs, [2][]byte{bytes.Clone(f), bytes.Clone(val)})
 			return true
 		})
@@ -49,6 +50,11 @@ func readValue(c *call, db int, key []byte) (*kvalue, error) {
 			v.zs = append(v.zs, zpair{bytes.Clone(e), s})
 			return true
 		})
+	}
+	if err == nil && (m.Type == keyspace.Hash || m.Type == keyspace.Set) {
+		var compact bool
+		compact, err = c.tx.Compact(db, key)
+		v.big = !compact
 	}
 	return v, err
 }
@@ -85,6 +91,11 @@ func (v *kvalue) write(c *call, db int, key []byte) error {
 			if _, err = c.tx.ZAdd(db, key, p.m, p.s); err != nil {
 				return err
 			}
+		}
+	}
+	if v.big {
+		if err = c.tx.Convert(db, key); err != nil {
+			return err
 		}
 	}
 	if v.expireAt != 0 {
