@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,8 +131,11 @@ func putObject(tx *keyspace.Tx, o model.RedisObject) (bool, error) {
 	case *model.ListObject:
 		err = tx.LReplace(db, key, v.Values)
 	case *model.HashObject:
-		for f, val := range v.Hash {
-			if _, err = tx.HSet(db, key, []byte(f), val); err != nil {
+		// The RDB decoder returns a map, losing a listpack's order: the
+		// fields go in byte order, as before waq kept insertion order, so
+		// that the result does not change from one sync to the next.
+		for _, f := range slices.Sorted(maps.Keys(v.Hash)) {
+			if _, err = tx.HSet(db, key, []byte(f), v.Hash[f]); err != nil {
 				break
 			}
 		}
