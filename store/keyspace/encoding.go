@@ -2,10 +2,10 @@ package keyspace
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"slices"
 	"strconv"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Redis 7.0 keeps a small hash as a listpack, whose fields come back in
@@ -20,10 +20,13 @@ import (
 //	    (hashtable); encUnknown for one written before waq kept encodings,
 //	    judged from its contents and fixed at its next write
 //	Meta.Tail of a hash: the next insertion number
-//	resp_ord db|u32(len key)|key|seq(8) -> field, for compact hashes only
+//	resp_sub value of a listpack hash's field: its insertion number (8)
+//	    then the value
 //
-// A hashtable's order is Redis's hash order, which cannot be reproduced:
-// waq answers those in byte order.
+// Reading a listpack in order sorts its fields (at most
+// hash-max-listpack-entries) by number in memory; a write costs nothing
+// more than before. A hashtable's order is Redis's hash order, which
+// cannot be reproduced: waq answers those in byte order.
 
 // The values of Meta.Head for hashes and sets.
 const (
@@ -31,11 +34,6 @@ const (
 	encCompact uint64 = 1
 	encBig     uint64 = 2
 )
-
-// bucketOrd holds the insertion order of compact hashes. It is made by the
-// first write that needs it, so that "waq check" (read-only) does not report
-// it missing in files written before it existed.
-var bucketOrd = []byte("resp_ord")
 
 // Limits are Redis's thresholds for its compact encodings: CONFIG SET
 // hash-max-listpack-entries, hash-max-listpack-value and
@@ -58,112 +56,101 @@ func IsInt(b []byte) bool {
 	return err == nil && strconv.FormatInt(n, 10) == string(b)
 }
 
-func ordKey(db int, key []byte, seq uint64) []byte {
-	return append(subPrefix(db, key, 8), u64(seq)...)
+// seq prefixes a listpack hash's value with its insertion number n.
+func seq(n uint64, val []byte) []byte {
+	return append(binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(val)), n), val...)
 }
 
-// ordW returns the order bucket, creating it.
-func (t *Tx) ordW() (*bolt.Bucket, error) {
-	if t.ord != nil {
-		return t.ord, nil
+// unseq splits a listpack hash's stored value.
+func unseq(v []byte) (uint64, []byte) {
+	if len(v) < 8 {
+		return 0, v // never written so; read what is there
 	}
-	b, err := t.tx.CreateBucketIfNotExists(bucketOrd)
-	t.ord = b
-	return b, err
+	return binary.BigEndian.Uint64(v), v[8:]
 }
 
-// encodePut keeps m's encoding right for a write of field (val) that adds
-// it or not, before the write, as Redis converts: a hash on a field or value
-// longer than HashValue or on more than HashEntries fields, a set on a
-// member that is not an integer or on more than IntsetEntries members.
-func (t *Tx) encodePut(db int, key []byte, m *Meta, field, val []byte, added bool) error {
+// encodePut keeps m's encoding right for a write of field (val) to a hash
+// or set whose stored value for field was prev (nil: a new field), as Redis
+// converts before the write: a hash on a field or value longer than
+// HashValue or on more than HashEntries fields, a set on a member that is
+// not an integer or on more than IntsetEntries members. It returns the
+// value to store.
+func (t *Tx) encodePut(db int, key []byte, m *Meta, field, val, prev []byte) ([]byte, error) {
 	if m.Type != Hash && m.Type != Set {
-		return nil
+		return val, nil
 	}
+	added := prev == nil
 	if m.Head == encUnknown {
 		if err := t.adopt(db, key, m); err != nil {
-			return err
+			return nil, err
+		}
+		if !added {
+			prev = t.sub.Get(subKey(db, key, field))
 		}
 	}
 	if m.Head != encCompact {
-		return nil
+		return val, nil
 	}
 	if m.Type == Set {
 		if added && (!IsInt(field) || m.Size+1 > min(t.lim.IntsetEntries, maxIntset)) {
 			m.Head = encBig
 		}
-		return nil
+		return val, nil
 	}
 	l := t.lim
 	if int64(len(field)) > l.HashValue || int64(len(val)) > l.HashValue || (added && m.Size+1 > l.HashEntries) {
-		return t.toBig(db, key, m)
+		return val, t.toBig(db, key, m)
 	}
 	if !added {
-		return nil
-	}
-	ord, err := t.ordW()
-	if err != nil {
-		return err
+		n, _ := unseq(prev)
+		return seq(n, val), nil
 	}
 	m.Tail++
-	return ord.Put(ordKey(db, key, m.Tail-1), bytes.Clone(field))
+	return seq(m.Tail-1, val), nil
 }
 
-// encodeDel forgets field's place in a compact hash.
-func (t *Tx) encodeDel(db int, key []byte, m *Meta, field []byte) error {
-	if m.Type != Hash || m.Head != encCompact || t.ord == nil {
+// toBig makes m a hashtable: a hash's values lose their numbers.
+func (t *Tx) toBig(db int, key []byte, m *Meta) error {
+	was := m.Head
+	m.Head, m.Tail = encBig, 0
+	if m.Type != Hash || was != encCompact {
 		return nil
 	}
+	return t.renumber(db, key, func(_ uint64, v []byte) []byte { _, v = unseq(v); return v })
+}
+
+// renumber rewrites every stored value of the hash at key with fn(i, v),
+// i counting the fields in byte order.
+func (t *Tx) renumber(db int, key []byte, fn func(i uint64, v []byte) []byte) error {
+	var recs []kv
 	p := subPrefix(db, key, 0)
-	c := t.ord.Cursor()
-	for k, f := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, f = c.Next() {
-		if bytes.Equal(f, field) {
-			return c.Delete()
+	c := t.sub.Cursor()
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		recs = append(recs, kv{bytes.Clone(k), fn(uint64(len(recs)), bytes.Clone(v))})
+	}
+	for _, r := range recs { // after the scan: a cursor does not survive puts
+		if err := t.sub.Put(r.k, r.v); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// toBig makes m a hashtable, dropping its order.
-func (t *Tx) toBig(db int, key []byte, m *Meta) error {
-	m.Head, m.Tail = encBig, 0
-	if t.ord == nil {
-		return nil
-	}
-	return deletePrefix(t.ord, subPrefix(db, key, 0))
-}
-
 // adopt fixes the encoding of a hash or set written before waq kept
-// encodings, from its contents; a compact hash takes its fields' byte order
-// as its insertion order.
+// encodings, from its contents; a listpack hash takes its fields' byte
+// order as its insertion order.
 func (t *Tx) adopt(db int, key []byte, m *Meta) error {
 	compact, err := t.judge(db, key, m)
 	if err != nil || !compact {
-		m.Head = encBig
+		m.Head, m.Tail = encBig, 0
 		return err
 	}
 	m.Head, m.Tail = encCompact, 0
 	if m.Type != Hash {
 		return nil
 	}
-	var fields [][]byte
-	if err := t.fieldScan(db, key, Hash, nil, func(f, _ []byte) bool {
-		fields = append(fields, bytes.Clone(f))
-		return true
-	}); err != nil {
-		return err
-	}
-	ord, err := t.ordW()
-	if err != nil {
-		return err
-	}
-	for _, f := range fields {
-		if err := ord.Put(ordKey(db, key, m.Tail), f); err != nil {
-			return err
-		}
-		m.Tail++
-	}
-	return nil
+	m.Tail = uint64(m.Size)
+	return t.renumber(db, key, seq)
 }
 
 // judge reports whether a hash or set with metadata m fits Redis's compact
@@ -246,14 +233,24 @@ func (t *Tx) HAll(db int, key []byte, fn func(field, val []byte) bool) error {
 	if err != nil || m == nil {
 		return err
 	}
-	if m.Head != encCompact || t.ord == nil {
+	if m.Head != encCompact {
 		return t.fieldScan(db, key, Hash, nil, fn)
 	}
+	type field struct {
+		n    uint64
+		f, v []byte
+	}
+	var fs []field
 	p := subPrefix(db, key, 0)
-	c := t.ord.Cursor()
-	for k, f := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, f = c.Next() {
-		if v := t.sub.Get(subKey(db, key, f)); v != nil && !fn(f, v) {
-			return nil
+	c := t.sub.Cursor()
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		n, val := unseq(v)
+		fs = append(fs, field{n, k[len(p):], val})
+	}
+	slices.SortFunc(fs, func(a, b field) int { return cmp.Compare(a.n, b.n) })
+	for _, f := range fs {
+		if !fn(f.f, f.v) {
+			break
 		}
 	}
 	return nil

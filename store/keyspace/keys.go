@@ -53,11 +53,6 @@ func (t *Tx) Rename(db int, src, dst []byte) (bool, error) {
 		if err := movePrefix(t.zidx, subPrefix(db, src, 0), subPrefix(db, dst, 0)); err != nil {
 			return false, err
 		}
-		if t.ord != nil {
-			if err := movePrefix(t.ord, subPrefix(db, src, 0), subPrefix(db, dst, 0)); err != nil {
-				return false, err
-			}
-		}
 	}
 	if err := t.drop(db, src, m); err != nil {
 		return false, err
@@ -87,7 +82,7 @@ func movePrefix(b *bolt.Bucket, from, to []byte) error {
 // FlushDB deletes every key of db.
 func (t *Tx) FlushDB(db int) error {
 	p := []byte{byte(db)}
-	for _, b := range t.prefixed() {
+	for _, b := range []*bolt.Bucket{t.meta, t.sub, t.zidx} {
 		if err := deletePrefix(b, p); err != nil {
 			return err
 		}
@@ -117,11 +112,6 @@ func (t *Tx) FlushAll() error {
 			return err
 		}
 	}
-	if t.ord != nil {
-		if err := t.tx.DeleteBucket(bucketOrd); err != nil {
-			return err
-		}
-	}
 	*t = *newTx(t.tx, t.now, t.lim)
 	return nil
 }
@@ -135,21 +125,11 @@ func (t *Tx) Usage(db int, key []byte) (int64, error) {
 	}
 	n := int64(len(key) + 1 + len(m.encode()))
 	p := subPrefix(db, key, 0)
-	for _, b := range t.prefixed()[1:] {
+	for _, b := range []*bolt.Bucket{t.sub, t.zidx} {
 		c := b.Cursor()
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 			n += int64(len(k) + len(v))
 		}
 	}
 	return n, nil
-}
-
-// prefixed returns the buckets whose keys start with the database byte:
-// resp_meta first, then those of collections' subkeys.
-func (t *Tx) prefixed() []*bolt.Bucket {
-	bs := []*bolt.Bucket{t.meta, t.sub, t.zidx}
-	if t.ord != nil {
-		bs = append(bs, t.ord)
-	}
-	return bs
 }

@@ -138,13 +138,11 @@ type Tx struct {
 	now                        int64
 	lim                        Limits
 	meta, sub, zidx, exp, dbsb *bolt.Bucket
-	ord                        *bolt.Bucket // nil until the first compact hash
 }
 
 func newTx(tx *bolt.Tx, now int64, lim Limits) *Tx {
 	return &Tx{tx: tx, now: now, lim: lim, meta: tx.Bucket(bucketMeta), sub: tx.Bucket(bucketSub),
-		zidx: tx.Bucket(bucketZIdx), exp: tx.Bucket(bucketExp), dbsb: tx.Bucket(bucketDBs),
-		ord: tx.Bucket(bucketOrd)}
+		zidx: tx.Bucket(bucketZIdx), exp: tx.Bucket(bucketExp), dbsb: tx.Bucket(bucketDBs)}
 }
 
 // Now is the transaction's clock in Unix milliseconds: one instant for all
@@ -241,11 +239,6 @@ func (t *Tx) drop(db int, key []byte, m *Meta) error {
 		}
 		if m.Type == ZSet {
 			if err := deletePrefix(t.zidx, p); err != nil {
-				return err
-			}
-		}
-		if m.Type == Hash && t.ord != nil {
-			if err := deletePrefix(t.ord, p); err != nil {
 				return err
 			}
 		}

@@ -13,7 +13,7 @@ func (t *Tx) SwapDB(a, b int) error {
 	if a == b {
 		return nil
 	}
-	for _, bk := range t.prefixed() {
+	for _, bk := range []*bolt.Bucket{t.meta, t.sub, t.zidx} {
 		if err := swapFirstByte(bk, byte(a), byte(b)); err != nil {
 			return err
 		}

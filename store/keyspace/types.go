@@ -86,6 +86,9 @@ func (t *Tx) fieldGet(db int, key []byte, typ Type, field []byte) ([]byte, bool,
 		return nil, false, err
 	}
 	v := t.sub.Get(subKey(db, key, field))
+	if v != nil && m.Type == Hash && m.Head == encCompact {
+		_, v = unseq(v)
+	}
 	return v, v != nil, nil
 }
 
@@ -99,11 +102,16 @@ func (t *Tx) fieldPut(db int, key []byte, typ Type, field, val []byte) (bool, er
 		return false, err
 	}
 	sk := subKey(db, key, field)
-	added := old == nil || t.sub.Get(sk) == nil
+	var prev []byte
+	if old != nil {
+		prev = t.sub.Get(sk)
+	}
+	added := prev == nil
 	if val == nil {
 		val = []byte{}
 	}
-	if err := t.encodePut(db, key, m, field, val, added); err != nil {
+	val, err = t.encodePut(db, key, m, field, val, prev)
+	if err != nil {
 		return false, err
 	}
 	if err := t.sub.Put(sk, val); err != nil {
@@ -131,9 +139,6 @@ func (t *Tx) fieldDel(db int, key []byte, typ Type, field []byte) (bool, error) 
 	if err := t.sub.Delete(sk); err != nil {
 		return false, err
 	}
-	if err := t.encodeDel(db, key, m, field); err != nil {
-		return false, err
-	}
 	n := *m
 	return true, t.resize(db, key, &n, m, -1)
 }
@@ -152,7 +157,11 @@ func (t *Tx) fieldScan(db int, key []byte, typ Type, after []byte, fn func(f, v 
 	if after != nil && bytes.Equal(k, start) {
 		k, v = c.Next()
 	}
+	seqd := m.Type == Hash && m.Head == encCompact
 	for ; k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		if seqd {
+			_, v = unseq(v)
+		}
 		if !fn(k[len(p):], v) {
 			return nil
 		}
