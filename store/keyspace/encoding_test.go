@@ -72,7 +72,8 @@ func TestHashInsertionOrder(t *testing.T) {
 	f("h3", []string{"a", "1"}, "a=1 b=1 c=1 d=1 e=1") // a fifth field: hashtable
 	f("h4", []string{"x", "1", "x", "-", "y", "1"}, "y=1")
 	f("h4", []string{"y", "-", "w", "1", "v", "1"}, "w=1 v=1") // emptied and made again: compact
-	kview(t, b, func(kt *Tx) error {                           // the insertion numbers stay inside the keyspace
+	// The insertion numbers stay inside the keyspace.
+	kview(t, b, func(kt *Tx) error {
 		v, ok, err := kt.HGet(0, []byte("h1"), []byte("a"))
 		if string(v) != "9" || !ok || err != nil {
 			t.Errorf("HGet h1 a = %q %v %v", v, ok, err)
