@@ -8,10 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/waqhq/waq/internal/chrometest"
@@ -34,6 +38,9 @@ func TestRedisCommander(t *testing.T) {
 	ctx, cancel := chromedp.NewContext(browser)
 	t.Cleanup(cancel)
 	pg := &page{t: t, ctx: ctx}
+	if err := chromedp.Listen(ctx, pg.note); err != nil {
+		t.Fatal(err)
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(web)); err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +72,9 @@ func TestRedisCommander(t *testing.T) {
 			t.Fatal("the value saved in Redis Commander never reached waq")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	for _, p := range pg.seen() {
+		t.Error(p) // an error answer from Redis Commander's API (a command waq refused) or a script error
 	}
 }
 
@@ -142,10 +152,37 @@ func startCommander(t *testing.T, dir, addr string) string {
 	}
 }
 
-// page is Redis Commander's page in a tab.
+// page is Redis Commander's page in a tab, with the problems it showed.
 type page struct {
 	t   *testing.T
 	ctx context.Context
+
+	mu       sync.Mutex
+	problems []string
+}
+
+// note runs on the tab's event loop: it records script errors and error
+// answers (Redis Commander's API answers 500 when a command fails).
+func (p *page) note(ev any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch ev := ev.(type) {
+	case *cdpruntime.EventExceptionThrown:
+		p.problems = append(p.problems, "exception: "+ev.ExceptionDetails.Text)
+	case *network.EventResponseReceived:
+		// Redis Commander serves its JSON viewer from its own
+		// node_modules, where npm does not put it when it is installed
+		// as a dependency (hoisted): its 404 is the package's, not waq's.
+		if ev.Response.Status >= 400 && !strings.Contains(ev.Response.URL, "/json-viewer/") {
+			p.problems = append(p.problems, fmt.Sprintf("%s: %d", ev.Response.URL, ev.Response.Status))
+		}
+	}
+}
+
+func (p *page) seen() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.problems)
 }
 
 func (p *page) wait(expr string) {
