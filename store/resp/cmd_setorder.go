@@ -104,49 +104,61 @@ func inter(sets []inSet) [][]byte {
 // unionDiff is SUNION or SDIFF: the resulting set in Redis's order and
 // whether Redis built it as an intset.
 func unionDiff(sets []inSet, op string, max int) ([][]byte, bool) {
-	var out [][]byte
-	var built [][]byte // what Redis added to its result set
-	switch {
-	case op == "union":
-		seen := map[string]bool{}
-		for _, s := range sets {
-			for _, m := range s.ms {
-				if !seen[string(m)] {
-					seen[string(m)] = true
-					out = append(out, m)
-				}
-			}
-		}
+	var out, built [][]byte // built: what Redis added to its result set
+	if op == "union" {
+		out = union(sets)
 		built = out
-	case !sets[0].exists || slices.ContainsFunc(sets[1:], func(s inSet) bool {
-		return s.exists && bytes.Equal(s.key, sets[0].key)
-	}):
-		return nil, true
-	default:
-		rest := map[string]bool{}
-		one, two := 0, 0
-		for _, s := range sets {
-			if s.exists {
-				one, two = one+len(sets[0].ms), two+len(s.ms)
-			}
-		}
-		for _, s := range sets[1:] {
-			for _, m := range s.ms {
-				rest[string(m)] = true
-			}
-		}
-		for _, m := range sets[0].ms {
-			if !rest[string(m)] {
-				out = append(out, m)
-			}
-		}
-		built = out
-		if one/2 > two { // Redis's algorithm 2 adds the whole first set
-			built = sets[0].ms
-		}
+	} else {
+		out, built = diff(sets)
 	}
 	intset := len(built) <= max && !slices.ContainsFunc(built, func(m []byte) bool { return !keyspace.IsInt(m) })
 	return inOrder(out, intset), intset
+}
+
+// union returns the members of sets, each once.
+func union(sets []inSet) [][]byte {
+	var out [][]byte
+	seen := map[string]bool{}
+	for _, s := range sets {
+		for _, m := range s.ms {
+			if !seen[string(m)] {
+				seen[string(m)] = true
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// diff returns the members of the first set that no other holds, and what
+// Redis added to its result set on the way: those, or with its second
+// algorithm (when half its first one's estimated work is more) the whole
+// first set. A key given again as the first is an empty result.
+func diff(sets []inSet) (out, built [][]byte) {
+	if !sets[0].exists || slices.ContainsFunc(sets[1:], func(s inSet) bool {
+		return s.exists && bytes.Equal(s.key, sets[0].key)
+	}) {
+		return nil, nil
+	}
+	rest := map[string]bool{}
+	one, two := 0, 0
+	for i, s := range sets {
+		if s.exists {
+			one, two = one+len(sets[0].ms), two+len(s.ms)
+		}
+		for _, m := range s.ms {
+			rest[string(m)] = rest[string(m)] || i > 0
+		}
+	}
+	for _, m := range sets[0].ms {
+		if !rest[string(m)] {
+			out = append(out, m)
+		}
+	}
+	if one/2 > two {
+		return out, sets[0].ms
+	}
+	return out, out
 }
 
 // inOrder sorts ms as Redis's result set answers: ascending integers for an
