@@ -10,6 +10,21 @@ import (
 // thresholds of CONFIG SET when written); strings and sorted sets are
 // judged by their contents as they are now.
 
+// pushLimits hands CONFIG SET's thresholds to the keyspace: to later
+// transactions and to tx (nil outside one), which the rest of a pipeline
+// shares.
+func (s *Server) pushLimits(tx *keyspace.Tx) {
+	l := keyspace.Limits{
+		HashEntries:   s.setting("hash-max-listpack-entries"),
+		HashValue:     s.setting("hash-max-listpack-value"),
+		IntsetEntries: s.setting("set-max-intset-entries"),
+	}
+	s.ks.SetLimits(l)
+	if tx != nil {
+		tx.SetLimits(l)
+	}
+}
+
 // sharedRefcount is what Redis answers for its shared integers 0-9999.
 const sharedRefcount = 2147483647
 

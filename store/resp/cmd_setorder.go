@@ -18,21 +18,6 @@ import (
 // the whole first set. The *STORE forms store that same set, encoding
 // included.
 
-// pushLimits hands CONFIG SET's thresholds to the keyspace: to later
-// transactions and to tx (nil outside one), which the rest of a pipeline
-// shares.
-func (s *Server) pushLimits(tx *keyspace.Tx) {
-	l := keyspace.Limits{
-		HashEntries:   s.setting("hash-max-listpack-entries"),
-		HashValue:     s.setting("hash-max-listpack-value"),
-		IntsetEntries: s.setting("set-max-intset-entries"),
-	}
-	s.ks.SetLimits(l)
-	if tx != nil {
-		tx.SetLimits(l)
-	}
-}
-
 // intsetMax is set-max-intset-entries as Redis applies it (capped at 2^30).
 func intsetMax(c *call) int {
 	return int(min(c.s.setting("set-max-intset-entries"), 1<<30))
