@@ -29,37 +29,45 @@ const (
 
 // rdbTap keeps the stream bytes the decoder has not finished with.
 type rdbTap struct {
-	raw      []byte     // stream bytes from offset base on
-	base     int64      // stream offset of raw[0]
+	raw      []byte     // raw[start:] are the stream bytes from offset base on
+	start    int        //
+	base     int64      //
 	total    int64      // stream bytes seen
 	ahead    func() int // bytes read from the tap but not yet by the decoder
 	overflow bool       // raw lost the start of the current object
 }
 
+// write keeps p; the bytes take returned last are dropped now (the
+// decoder reads only after its callback returned).
 func (tp *rdbTap) write(p []byte) {
 	tp.total += int64(len(p))
+	if tp.start > 0 && tp.start >= len(tp.raw)/2 {
+		tp.raw = append(tp.raw[:0], tp.raw[tp.start:]...)
+		tp.start = 0
+	}
 	tp.raw = append(tp.raw, p...)
-	if len(tp.raw) > tapMax {
+	if len(tp.raw)-tp.start > tapMax {
 		cut := len(tp.raw) - tapKeep
+		tp.base += int64(cut - tp.start)
 		tp.raw = append(tp.raw[:0], tp.raw[cut:]...)
-		tp.base += int64(cut)
-		tp.overflow = true
+		tp.start, tp.overflow = 0, true
 	}
 }
 
 // take returns the bytes the decoder consumed since the last take (nil
-// when they were not kept) and forgets them.
+// when they were not kept), valid until the next write.
 func (tp *rdbTap) take() []byte {
 	end := tp.total - int64(tp.ahead())
 	n := end - tp.base
-	if n < 0 || n > int64(len(tp.raw)) {
-		return nil
-	}
 	var obj []byte
-	if !tp.overflow {
-		obj = append([]byte(nil), tp.raw[:n]...)
+	if n >= 0 && n <= int64(len(tp.raw)-tp.start) {
+		if !tp.overflow {
+			obj = tp.raw[tp.start : tp.start+int(n)]
+		}
+		tp.start += int(n)
+	} else { // lost track (never seen): the bytes after end end raw
+		tp.start = max(0, len(tp.raw)-int(tp.total-end))
 	}
-	tp.raw = append(tp.raw[:0], tp.raw[n:]...)
 	tp.base, tp.overflow = end, false
 	return obj
 }
