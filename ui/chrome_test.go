@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/waqhq/waq/internal/chrometest"
 )
 
 // The page's browser tests drive Debian's chromium, headless. They write
@@ -30,40 +31,14 @@ const (
 	phoneW, phoneH     = 390, 844
 )
 
-// stepTimeout bounds one step, so a page that never shows what a test
-// waits for fails in seconds rather than at go test's timeout.
-const stepTimeout = 30 * time.Second
+// stepTimeout bounds one step (chrometest's, which starts the browser).
+const stepTimeout = chrometest.StepTimeout
 
-// chromium returns the browser's path, or skips the test when there is
-// none: .ci/run installs it, a developer's machine may not have it.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("chromium is not installed (apt-get install chromium): skipping the status page's browser tests")
-	return ""
-}
-
-// startChromium starts one headless browser for a test's tabs.
+// startChromium starts one headless browser for a test's tabs, or skips
+// the test when there is none.
 func startChromium(t *testing.T) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.NoSandbox, // the tests run as root in CI
-		chromedp.WindowSize(desktopW, desktopH),
-		chromedp.Flag("lang", "en-US"),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
+	return chrometest.Start(t, desktopW, desktopH)
 }
 
 // tab is one page under test, with what the browser reported of it.

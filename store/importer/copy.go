@@ -42,6 +42,9 @@ func dial(ctx context.Context, req Request) (*source, error) {
 		return nil, store.FieldErrorf("url", "%v", err)
 	}
 	opts.DialTimeout, opts.ReadTimeout, opts.MaxRetries = dialTimeout, 30*time.Second, 1
+	// RESP2: HGETALL is then a flat array, read in the source's order (a
+	// small hash's insertion order), where RESP3's map would become a Go map.
+	opts.Protocol = 2
 	if opts.DB < 0 || opts.DB >= keyspace.DBs {
 		return nil, store.FieldErrorf("url", "database %d is out of range 0 to %d", opts.DB, keyspace.DBs-1)
 	}
@@ -161,7 +164,9 @@ func read(ctx context.Context, c *redis.Client, keys []string) ([]value, error) 
 		case "string":
 			vals[i].cmd = p.Get(ctx, k)
 		case "hash":
-			vals[i].cmd = p.HGetAll(ctx, k)
+			c := redis.NewKeyValueSliceCmd(ctx, "hgetall", k) // ordered, unlike HGetAll's map
+			_ = p.Process(ctx, c)
+			vals[i].cmd = c
 		case "list":
 			vals[i].cmd = p.LRange(ctx, k, 0, -1)
 		case "set":

@@ -21,7 +21,7 @@ func TestCopyKeys(t *testing.T) {
 	c0, c3 := redisClient(t, url+"/0"), redisClient(t, url+"/3")
 	must(t, c0.Set(ctx, "str", "v", 0).Err())
 	must(t, c0.Set(ctx, "ttl", "x", time.Hour).Err())
-	must(t, c0.HSet(ctx, "h", "f1", "a", "f2", "b").Err())
+	must(t, c0.HSet(ctx, "h", "f3", "c", "f2", "b", "f1", "a", "f0", "z").Err()) // insertion order, not byte order
 	must(t, c0.RPush(ctx, "l", "1", "2", "3").Err())
 	must(t, c0.SAdd(ctx, "s", "x", "y").Err())
 	must(t, c0.ZAdd(ctx, "z", zs(2.5, "b"), zs(-1, "a")).Err())
@@ -40,7 +40,7 @@ func TestCopyKeys(t *testing.T) {
 	}
 	err = keyspace.New(st).View(func(tx *keyspace.Tx) error {
 		got := dump(t, tx, 0)
-		want := "h=hash{f1:a f2:b} l=list[1 2 3] s=set{x y} str=v ttl=x z=zset[a:-1 b:2.5]"
+		want := "h=hash{f3:c f2:b f1:a f0:z} l=list[1 2 3] s=set{x y} str=v ttl=x z=zset[a:-1 b:2.5]"
 		if got != want {
 			t.Errorf("db 0:\n got %s\nwant %s", got, want)
 		}

@@ -43,7 +43,7 @@ func render(t testing.TB, tx *keyspace.Tx, db int, key []byte, m *keyspace.Meta)
 		return string(m.Value)
 	case keyspace.Hash:
 		open, close = "hash{", "}"
-		err = tx.HScan(db, key, nil, func(f, v []byte) bool { parts = append(parts, string(f)+":"+string(v)); return true })
+		err = tx.HAll(db, key, func(f, v []byte) bool { parts = append(parts, string(f)+":"+string(v)); return true })
 	case keyspace.List:
 		open, close = "list[", "]"
 		parts, err = listAll(tx, db, key)

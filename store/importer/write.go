@@ -78,10 +78,10 @@ func putValue(t *keyspace.Tx, db int, k []byte, c redis.Cmder) (int, error) {
 	switch c := c.(type) {
 	case *redis.StringCmd:
 		return 1, t.SetString(db, k, []byte(c.Val()), 0, false)
-	case *redis.MapStringStringCmd:
-		for f, v := range c.Val() {
+	case *redis.KeyValueSliceCmd: // HGETALL, in the source's order
+		for _, kv := range c.Val() {
 			if err == nil {
-				_, err = t.HSet(db, k, []byte(f), []byte(v))
+				_, err = t.HSet(db, k, []byte(kv.Key), []byte(kv.Value))
 				n++
 			}
 		}

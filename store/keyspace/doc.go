@@ -23,6 +23,9 @@
 //	resp_exp   expireAt(8)|db|key      -> "" (the sweeper's index of TTLs)
 //	resp_dbs   db                      -> keys(8) expires(8), for DBSIZE and INFO
 //
+// A hash's or set's metadata also says which encoding Redis would have
+// given it, and a listpack hash's values start with their insertion
+// number, so that replies come in Redis's order (see encoding.go).
 // Integers are big-endian; expireAt is Unix milliseconds, 0 for none; scores
 // are float64 bits made order-preserving as unsigned integers (see
 // zscoreBits). A collection's subkeys are deleted with it in the same

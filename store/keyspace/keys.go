@@ -112,7 +112,7 @@ func (t *Tx) FlushAll() error {
 			return err
 		}
 	}
-	*t = *newTx(t.tx, t.now)
+	*t = *newTx(t.tx, t.now, t.lim)
 	return nil
 }
 

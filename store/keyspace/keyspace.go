@@ -137,11 +137,12 @@ func expKey(at int64, db int, key []byte) []byte {
 type Tx struct {
 	tx                         *bolt.Tx
 	now                        int64
+	lim                        Limits
 	meta, sub, zidx, exp, dbsb *bolt.Bucket
 }
 
-func newTx(tx *bolt.Tx, now int64) *Tx {
-	return &Tx{tx: tx, now: now, meta: tx.Bucket(bucketMeta), sub: tx.Bucket(bucketSub),
+func newTx(tx *bolt.Tx, now int64, lim Limits) *Tx {
+	return &Tx{tx: tx, now: now, lim: lim, meta: tx.Bucket(bucketMeta), sub: tx.Bucket(bucketSub),
 		zidx: tx.Bucket(bucketZIdx), exp: tx.Bucket(bucketExp), dbsb: tx.Bucket(bucketDBs)}
 }
 

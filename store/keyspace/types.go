@@ -53,6 +53,9 @@ func (t *Tx) create(db int, key []byte, typ Type) (*Meta, *Meta, error) {
 		return nil, nil, err
 	}
 	if old == nil {
+		if typ == Hash || typ == Set {
+			return &Meta{Type: typ, Head: encCompact}, nil, nil
+		}
 		return &Meta{Type: typ, Head: listMid, Tail: listMid}, nil, nil
 	}
 	n := *old
@@ -83,6 +86,9 @@ func (t *Tx) fieldGet(db int, key []byte, typ Type, field []byte) ([]byte, bool,
 		return nil, false, err
 	}
 	v := t.sub.Get(subKey(db, key, field))
+	if v != nil && m.Type == Hash && m.Head == encCompact {
+		_, v = unseq(v)
+	}
 	return v, v != nil, nil
 }
 
@@ -96,14 +102,25 @@ func (t *Tx) fieldPut(db int, key []byte, typ Type, field, val []byte) (bool, er
 		return false, err
 	}
 	sk := subKey(db, key, field)
-	added := old == nil || t.sub.Get(sk) == nil
+	var prev []byte
+	if old != nil {
+		prev = t.sub.Get(sk)
+	}
+	added := prev == nil
 	if val == nil {
 		val = []byte{}
+	}
+	val, err = t.encodePut(db, key, m, field, val, prev)
+	if err != nil {
+		return false, err
 	}
 	if err := t.sub.Put(sk, val); err != nil {
 		return false, err
 	}
 	if !added {
+		if m.Head != old.Head || m.Tail != old.Tail {
+			return false, t.putMeta(db, key, m, old)
+		}
 		return false, nil
 	}
 	return true, t.resize(db, key, m, old, 1)
@@ -140,7 +157,11 @@ func (t *Tx) fieldScan(db int, key []byte, typ Type, after []byte, fn func(f, v 
 	if after != nil && bytes.Equal(k, start) {
 		k, v = c.Next()
 	}
+	seqd := m.Type == Hash && m.Head == encCompact
 	for ; k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		if seqd {
+			_, v = unseq(v)
+		}
 		if !fn(k[len(p):], v) {
 			return nil
 		}

@@ -63,11 +63,16 @@ type link struct {
 type deadlineReader struct {
 	c       net.Conn
 	timeout time.Duration
+	tap     *rdbTap // while an RDB loads: sees every byte read
 }
 
 func (d *deadlineReader) Read(p []byte) (int, error) {
 	_ = d.c.SetReadDeadline(time.Now().Add(d.timeout))
-	return d.c.Read(p)
+	n, err := d.c.Read(p)
+	if d.tap != nil {
+		d.tap.write(p[:n])
+	}
+	return n, err
 }
 
 // dial connects to the source.

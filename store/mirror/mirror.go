@@ -216,8 +216,10 @@ func (m *Mirror) fullSync(l *link, id string, off int64) error {
 		return err
 	}
 	l.dr.timeout = streamTimeout
-	ld := &loader{ks: m.ks}
-	if err := ld.load(r); err != nil {
+	ld := &loader{ks: m.ks, tap: l.tapRDB(r)}
+	err = ld.load(r)
+	l.dr.tap = nil
+	if err != nil {
 		return err
 	}
 	if err := done(); err != nil {

@@ -60,16 +60,25 @@ func (l *link) rdbReader() (*bufio.Reader, func() error, error) {
 // loader applies RDB objects to the keyspace in batches.
 type loader struct {
 	ks      *keyspace.Keyspace
+	tap     *rdbTap // nil: hashes in byte order
 	batch   []model.RedisObject
-	keys    int64 // applied
-	skipped int64 // modules: not kept
+	orders  [][]string // the fields of batch's hashes in Redis's order, when known
+	keys    int64      // applied
+	skipped int64      // modules: not kept
 }
 
 // load parses the RDB from r into the (already flushed) keyspace.
 func (ld *loader) load(r io.Reader) error {
 	var failed error
 	err := core.NewDecoder(r).Parse(func(o model.RedisObject) bool {
-		ld.batch = append(ld.batch, o)
+		var order []string
+		if ld.tap != nil {
+			raw := ld.tap.take()
+			if _, ok := o.(*model.HashObject); ok && raw != nil {
+				order = hashOrder(raw)
+			}
+		}
+		ld.batch, ld.orders = append(ld.batch, o), append(ld.orders, order)
 		if len(ld.batch) >= loadBatch {
 			failed = ld.flush()
 		}
@@ -95,8 +104,8 @@ func (ld *loader) flush() error {
 	var n, skip int64
 	err := ld.ks.UpdateNoExpiry(func(tx *keyspace.Tx) error {
 		n, skip = 0, 0
-		for _, o := range ld.batch {
-			ok, err := putObject(tx, o)
+		for i, o := range ld.batch {
+			ok, err := putObject(tx, o, ld.orders[i])
 			if err != nil {
 				return fmt.Errorf("key %q: %w", trunc(o.GetKey(), 64), err)
 			}
@@ -110,13 +119,14 @@ func (ld *loader) flush() error {
 	})
 	ld.keys += n
 	ld.skipped += skip
-	ld.batch = ld.batch[:0]
+	ld.batch, ld.orders = ld.batch[:0], ld.orders[:0]
 	return err
 }
 
 // putObject writes one RDB object with its expiry and reports whether its
-// type is one the keyspace holds.
-func putObject(tx *keyspace.Tx, o model.RedisObject) (bool, error) {
+// type is one the keyspace holds. order is a hash's fields in Redis's
+// order, if known.
+func putObject(tx *keyspace.Tx, o model.RedisObject, order []string) (bool, error) {
 	db, key := o.GetDBIndex(), []byte(o.GetKey())
 	var exp int64
 	if e := o.GetExpiration(); e != nil {
@@ -129,8 +139,8 @@ func putObject(tx *keyspace.Tx, o model.RedisObject) (bool, error) {
 	case *model.ListObject:
 		err = tx.LReplace(db, key, v.Values)
 	case *model.HashObject:
-		for f, val := range v.Hash {
-			if _, err = tx.HSet(db, key, []byte(f), val); err != nil {
+		for _, f := range fieldOrder(v.Hash, order) {
+			if _, err = tx.HSet(db, key, []byte(f), v.Hash[f]); err != nil {
 				break
 			}
 		}

@@ -161,6 +161,7 @@ func cmdConfigSet(c *call) error {
 		c.s.conf.v[s.p.name] = s.n
 	}
 	c.s.conf.mu.Unlock()
+	c.s.pushLimits(c.tx)
 	c.w.ok()
 	return nil
 }

@@ -18,6 +18,7 @@ type kvalue struct {
 	elems    [][]byte    // list elements in order, set members
 	zs       []zpair
 	stream   *keyspace.StreamCopy
+	big      bool // a hash or set Redis keeps as a hashtable: the copy is one too
 }
 
 // readValue returns key's value in db, or nil when it is missing.
@@ -31,7 +32,7 @@ func readValue(c *call, db int, key []byte) (*kvalue, error) {
 	case keyspace.String:
 		v.str = bytes.Clone(m.Value)
 	case keyspace.Hash:
-		err = c.tx.HScan(db, key, nil, func(f, val []byte) bool {
+		err = c.tx.HAll(db, key, func(f, val []byte) bool { // the copy keeps the order
 			v.pairs = append(v.pairs, [2][]byte{bytes.Clone(f), bytes.Clone(val)})
 			return true
 		})
@@ -52,6 +53,11 @@ func readValue(c *call, db int, key []byte) (*kvalue, error) {
 			v.zs = append(v.zs, zpair{bytes.Clone(e), s})
 			return true
 		})
+	}
+	if err == nil && (m.Type == keyspace.Hash || m.Type == keyspace.Set) {
+		var compact bool
+		compact, err = c.tx.Compact(db, key)
+		v.big = !compact
 	}
 	return v, err
 }
@@ -90,6 +96,11 @@ func (v *kvalue) write(c *call, db int, key []byte) error {
 			if _, err = c.tx.ZAdd(db, key, p.m, p.s); err != nil {
 				return err
 			}
+		}
+	}
+	if v.big {
+		if err = c.tx.Convert(db, key); err != nil {
+			return err
 		}
 	}
 	if v.expireAt != 0 {

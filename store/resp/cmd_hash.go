@@ -76,7 +76,8 @@ func cmdHMGet(c *call) error {
 	return nil
 }
 
-// hgetall answers HGETALL, HKEYS and HVALS, in field byte order.
+// hgetall answers HGETALL, HKEYS and HVALS in Redis's order (insertion
+// order for a listpack hash, else byte order).
 func hgetall(c *call, keys, vals bool) error {
 	n, err := c.tx.Len(c.db(), c.args[1], keyspace.Hash)
 	if err != nil {
@@ -94,7 +95,7 @@ func hgetall(c *call, keys, vals bool) error {
 	} else {
 		c.w.array(int(n))
 	}
-	return c.tx.HScan(c.db(), c.args[1], nil, func(f, v []byte) bool {
+	return c.tx.HAll(c.db(), c.args[1], func(f, v []byte) bool {
 		if keys {
 			c.w.bulk(f)
 		}
@@ -179,14 +180,16 @@ func cmdHIncrByFloat(c *call) error {
 
 // cmdHRandField picks fields as Redis's contract says (distinct for a
 // positive count, repeats allowed for a negative one); which fields is
-// random, so tests can compare only counts.
+// random, so tests can compare only counts, but distinct ones come in the
+// hash's order, as from Redis's listpack (and all of them when the count
+// covers the hash).
 func cmdHRandField(c *call) error {
 	count, withValues, single, err := randArgs(c, "withvalues")
 	if err != nil {
 		return err
 	}
 	var fs, vs [][]byte
-	err = c.tx.HScan(c.db(), c.args[1], nil, func(f, v []byte) bool {
+	err = c.tx.HAll(c.db(), c.args[1], func(f, v []byte) bool {
 		fs, vs = append(fs, bytes.Clone(f)), append(vs, bytes.Clone(v))
 		return true
 	})
@@ -225,6 +228,9 @@ func cmdHRandField(c *call) error {
 
 func cmdHScan(c *call) error {
 	return collScan(c, keyspace.Hash, func(_ int64, after []byte, fn func(f, v []byte) bool) error {
+		if after == nil {
+			return c.tx.HAll(c.db(), c.args[1], fn)
+		}
 		return c.tx.HScan(c.db(), c.args[1], after, fn)
 	})
 }

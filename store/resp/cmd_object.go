@@ -5,10 +5,25 @@ import (
 )
 
 // OBJECT reports what Redis 7.0 would: waq keeps every value one way, so
-// ENCODING names the encoding Redis would have chosen for the same contents
-// under the thresholds of CONFIG SET. Redis converts a collection one way
-// only (a hash that grew past the thresholds stays a hashtable when it
-// shrinks); waq judges the contents as they are now.
+// ENCODING names the encoding Redis would have chosen. Hashes and sets keep
+// theirs in the keyspace (converted one way, as Redis does, by the
+// thresholds of CONFIG SET when written); strings and sorted sets are
+// judged by their contents as they are now.
+
+// pushLimits hands CONFIG SET's thresholds to the keyspace: to later
+// transactions and to tx (nil outside one), which the rest of a pipeline
+// shares.
+func (s *Server) pushLimits(tx *keyspace.Tx) {
+	l := keyspace.Limits{
+		HashEntries:   s.setting("hash-max-listpack-entries"),
+		HashValue:     s.setting("hash-max-listpack-value"),
+		IntsetEntries: s.setting("set-max-intset-entries"),
+	}
+	s.ks.SetLimits(l)
+	if tx != nil {
+		tx.SetLimits(l)
+	}
+}
 
 // sharedRefcount is what Redis answers for its shared integers 0-9999.
 const sharedRefcount = 2147483647
@@ -41,11 +56,16 @@ func encoding(c *call, m *keyspace.Meta) (string, error) {
 		return "quicklist", nil
 	case keyspace.Stream:
 		return "stream", nil
-	case keyspace.Set:
-		return setEncoding(c, db, key, m.Size)
-	case keyspace.Hash:
-		return compactEncoding(c, m.Size, "hash-max-listpack-entries", "hash-max-listpack-value", "hashtable",
-			func(fn func(a, b []byte) bool) error { return c.tx.HScan(db, key, nil, fn) })
+	case keyspace.Set, keyspace.Hash:
+		compact, err := c.tx.Compact(db, key)
+		switch {
+		case !compact:
+			return "hashtable", err
+		case m.Type == keyspace.Set:
+			return "intset", nil
+		default:
+			return "listpack", nil
+		}
 	default:
 		return compactEncoding(c, m.Size, "zset-max-listpack-entries", "zset-max-listpack-value", "skiplist",
 			func(fn func(a, b []byte) bool) error {
@@ -64,22 +84,6 @@ func stringEncoding(v []byte) string {
 		return "embstr"
 	}
 	return "raw"
-}
-
-// setEncoding: an intset holds up to set-max-intset-entries integers.
-func setEncoding(c *call, db int, key []byte, size int64) (string, error) {
-	if size > c.s.setting("set-max-intset-entries") {
-		return "hashtable", nil
-	}
-	ints := true
-	err := c.tx.SScan(db, key, nil, func(mb []byte) bool {
-		_, ints = parseInt(mb)
-		return ints
-	})
-	if !ints {
-		return "hashtable", err
-	}
-	return "intset", err
 }
 
 // compactEncoding: a listpack holds up to entries elements, none longer

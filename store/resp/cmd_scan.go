@@ -118,7 +118,9 @@ func (s *Server) cursor(id uint64) []byte {
 }
 
 // collScan answers HSCAN, SSCAN and ZSCAN. Like Redis with its compact
-// encodings, a collection of up to 128 elements is returned whole.
+// encodings, a listpack hash or an intset (walked in Redis's order: walk
+// gets a nil after) and any collection of up to 128 elements is returned
+// whole.
 // As in Redis, the cursor is checked first, then the key's type, and the
 // options only when the key exists.
 func collScan(c *call, typ keyspace.Type, walk func(n int64, after []byte, fn func(f, v []byte) bool) error) error {
@@ -126,6 +128,10 @@ func collScan(c *call, typ keyspace.Type, walk func(n int64, after []byte, fn fu
 		return rerr("ERR invalid cursor")
 	}
 	n, err := c.tx.Len(c.db(), c.args[1], typ)
+	if err != nil {
+		return err
+	}
+	compact, err := c.tx.Compact(c.db(), c.args[1])
 	if err != nil {
 		return err
 	}
@@ -139,8 +145,8 @@ func collScan(c *call, typ keyspace.Type, walk func(n int64, after []byte, fn fu
 	if err != nil {
 		return err
 	}
-	if n <= 128 {
-		o.count = 128
+	if n <= 128 || compact {
+		o.count = int(n)
 	}
 	var out [][]byte
 	var last []byte

@@ -2,7 +2,6 @@ package resp
 
 import (
 	"bytes"
-	"sort"
 
 	"github.com/waqhq/waq/store/keyspace"
 )
@@ -19,10 +18,11 @@ func cmdSAdd(c *call) error {
 
 func cmdSRem(c *call) error { return countIn(c, keyspace.Set, c.tx.SRem) }
 
-// members returns copies of a set's members in byte order.
+// members returns copies of a set's members in Redis's order (ascending
+// for an intset, else byte order).
 func members(c *call, key []byte) ([][]byte, error) {
 	var ms [][]byte
-	err := c.tx.SScan(c.db(), key, nil, func(m []byte) bool {
+	err := c.tx.SAll(c.db(), key, func(m []byte) bool {
 		ms = append(ms, bytes.Clone(m))
 		return true
 	})
@@ -98,20 +98,32 @@ func answerPicked(c *call, ms [][]byte, idx []int, withCount bool) {
 	}
 }
 
+// cmdSPop answers as Redis 7.0 does: a count that takes the whole set
+// answers it as SUNION of it would; one that leaves few members (at most a
+// fifth of the count) answers the rest in the set's order and stores what
+// it leaves as a new set, whose encoding follows its members.
 func cmdSPop(c *call) error {
 	ms, idx, withCount, err := randomMembers(c, true)
 	if err != nil {
 		return err
 	}
-	if withCount {
-		c.w.set(pickedOf(ms, idx))
-	} else {
+	picked := pickedOf(ms, idx)
+	switch {
+	case !withCount:
 		answerPicked(c, ms, idx, false)
+	case len(idx) == len(ms):
+		picked, _ = unionDiff([]inSet{{key: c.args[1], ms: picked, exists: true}}, "union", intsetMax(c))
+		c.w.set(picked)
+	default:
+		c.w.set(picked)
 	}
-	for _, i := range idx {
-		if _, err := c.tx.SRem(c.db(), c.args[1], ms[i]); err != nil {
+	for _, m := range picked {
+		if _, err := c.tx.SRem(c.db(), c.args[1], m); err != nil {
 			return err
 		}
+	}
+	if left := len(ms) - len(idx); withCount && left > 0 && left*5 <= len(idx) {
+		return c.tx.SReencode(c.db(), c.args[1])
 	}
 	return nil
 }
@@ -125,43 +137,14 @@ func cmdSRandMember(c *call) error {
 	return nil
 }
 
-// setop answers SINTER, SUNION and SDIFF. Every key is type-checked first,
-// as Redis does.
+// setop answers SINTER, SUNION and SDIFF in Redis's order (see
+// cmd_setorder.go). Every key is type-checked first, as Redis does.
 func setop(c *call, op string) error {
-	sets := make([][][]byte, 0, len(c.args)-1)
-	for _, k := range c.args[1:] {
-		ms, err := members(c, k)
-		if err != nil {
-			return err
-		}
-		sets = append(sets, ms)
+	out, _, err := setResult(c, c.args[1:], op)
+	if err == nil {
+		c.w.set(out)
 	}
-	c.w.set(combine(sets, op))
-	return nil
-}
-
-func combine(sets [][][]byte, op string) [][]byte {
-	count := map[string]int{}
-	for i, ms := range sets {
-		for _, m := range ms {
-			switch {
-			case op == "diff" && i > 0:
-				delete(count, string(m))
-			case op == "diff" || op == "union":
-				count[string(m)] = 1
-			case count[string(m)] == i:
-				count[string(m)]++
-			}
-		}
-	}
-	var out [][]byte
-	for m, n := range count {
-		if op != "inter" || n == len(sets) {
-			out = append(out, []byte(m))
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i], out[j]) < 0 })
-	return out
+	return err
 }
 
 func cmdSInter(c *call) error { return setop(c, "inter") }
@@ -170,6 +153,9 @@ func cmdSDiff(c *call) error  { return setop(c, "diff") }
 
 func cmdSScan(c *call) error {
 	return collScan(c, keyspace.Set, func(_ int64, after []byte, fn func(f, v []byte) bool) error {
+		if after == nil {
+			return c.tx.SAll(c.db(), c.args[1], func(m []byte) bool { return fn(m, nil) })
+		}
 		return c.tx.SScan(c.db(), c.args[1], after, func(m []byte) bool { return fn(m, nil) })
 	})
 }

@@ -12,26 +12,23 @@ func cmdSUnionStore(c *call) error { return setStore(c, "union") }
 func cmdSDiffStore(c *call) error  { return setStore(c, "diff") }
 
 // setStore replaces the key c.args[1] (of any type) with the result of op
-// over the sets c.args[2:], and answers its size; an empty result deletes it.
+// over the sets c.args[2:], with the encoding Redis gives it, and answers
+// its size; an empty result deletes it.
 func setStore(c *call, op string) error {
-	sets := make([][][]byte, 0, len(c.args)-2)
-	for _, k := range c.args[2:] {
-		ms, err := members(c, k)
-		if err != nil {
-			return err
-		}
-		sets = append(sets, ms)
+	out, intset, err := setResult(c, c.args[2:], op)
+	if err != nil {
+		return err
 	}
-	out := combine(sets, op)
-	if err := storeSet(c, c.args[1], out); err != nil {
+	if err := storeSet(c, c.args[1], out, intset); err != nil {
 		return err
 	}
 	c.w.int(int64(len(out)))
 	return nil
 }
 
-// storeSet makes key the set of ms, whatever it held before.
-func storeSet(c *call, key []byte, ms [][]byte) error {
+// storeSet makes key the set of ms, whatever it held before; a hashtable
+// unless intset.
+func storeSet(c *call, key []byte, ms [][]byte, intset bool) error {
 	if err := keyspace.CheckLen(key, ms...); err != nil {
 		return err
 	}
@@ -43,7 +40,10 @@ func storeSet(c *call, key []byte, ms [][]byte) error {
 			return err
 		}
 	}
-	return nil
+	if intset {
+		return nil
+	}
+	return c.tx.Convert(c.db(), key)
 }
 
 // cardArgs parses "numkeys key [key ...] [LIMIT limit]" of SINTERCARD and
@@ -81,15 +81,11 @@ func cmdSInterCard(c *call) error {
 	if err != nil {
 		return err
 	}
-	sets := make([][][]byte, 0, len(keys))
-	for _, k := range keys {
-		ms, err := members(c, k)
-		if err != nil {
-			return err
-		}
-		sets = append(sets, ms)
+	out, _, err := setResult(c, keys, "inter")
+	if err != nil {
+		return err
 	}
-	n := int64(len(combine(sets, "inter")))
+	n := int64(len(out))
 	if limit > 0 {
 		n = min(n, limit)
 	}

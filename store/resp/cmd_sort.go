@@ -70,7 +70,7 @@ func sortElems(c *call, key []byte) ([][]byte, error) {
 	case keyspace.List:
 		err = c.tx.LRange(c.db(), key, 0, m.Size-1, add)
 	case keyspace.Set:
-		err = c.tx.SScan(c.db(), key, nil, add)
+		err = c.tx.SAll(c.db(), key, add) // an intset in order, as Redis's BY nosort
 	case keyspace.ZSet:
 		err = c.tx.ZWalk(c.db(), key, false, nil, func(v []byte, _ float64) bool { return add(v) })
 	default:

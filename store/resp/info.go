@@ -68,7 +68,10 @@ func (c *call) infoSection(b *strings.Builder, sec string) error {
 		line(b, "loading", 0)
 		line(b, "rdb_changes_since_last_save", 0)
 		line(b, "aof_enabled", 0)
+		line(b, "rdb_bgsave_in_progress", 0) // redis-cli --stat's "child" column
+		line(b, "aof_rewrite_in_progress", 0)
 	case "stats":
+		line(b, "total_connections_received", s.ids.Load())
 		line(b, "total_commands_processed", s.total.Load())
 		line(b, "keyspace_hits", s.hits.Load())
 		line(b, "keyspace_misses", s.misses.Load())

@@ -1,6 +1,9 @@
 package resp
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"slices"
+)
 
 // maxRepeats caps the answer of a negative count (SRANDMEMBER, HRANDFIELD):
 // Redis builds whatever it is asked for, and -9223372036854775807 makes it
@@ -76,6 +79,14 @@ func pick(n int, count int64, single bool, size func(int) int, limit int) ([]int
 		}
 		return out, nil
 	}
-	p := rand.Perm(n)
-	return p[:min(count, int64(n))], nil
+	if count >= int64(n) { // the whole collection, in its order, as Redis answers
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out, nil
+	}
+	p := rand.Perm(n)[:count]
+	slices.Sort(p) // the collection's order, as Redis's listpack sampling
+	return p, nil
 }
