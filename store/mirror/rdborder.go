@@ -2,13 +2,10 @@ package mirror
 
 import (
 	"bufio"
-	"encoding/binary"
-	"errors"
 	"maps"
 	"slices"
-	"strconv"
 
-	"github.com/hdt3213/rdb/lzf"
+	"github.com/waqhq/waq/store/rdb"
 )
 
 // The RDB decoder returns a hash as a Go map, which loses the order of a
@@ -16,8 +13,9 @@ import (
 // loader therefore taps the bytes the decoder reads and, for each hash,
 // reads its fields' order from the object's own bytes: a listpack or a
 // ziplist (small hashes) or the plain encoding's pairs, in the order Redis
-// wrote them. Anything it cannot read leaves the order unknown, and the
-// fields go in byte order; the decoder's map stays the source of truth.
+// wrote them (store/rdb reads the object). Anything it cannot read leaves
+// the order unknown, and the fields go in byte order; the decoder's map
+// stays the source of truth.
 
 // tapMax bounds the bytes kept for one object (a bigger one is no small
 // hash); tapKeep, more than the readers above the tap read ahead, is what
@@ -72,136 +70,23 @@ func (tp *rdbTap) take() []byte {
 	return obj
 }
 
-var errRDBOrder = errors.New("rdb order: unreadable")
-
-// rdbCursor reads an object's bytes.
-type rdbCursor struct {
-	b []byte
-	i int
-}
-
-func (c *rdbCursor) bytes(n int) []byte {
-	if n < 0 || c.i+n > len(c.b) {
-		panic(errRDBOrder)
-	}
-	c.i += n
-	return c.b[c.i-n : c.i]
-}
-
-func (c *rdbCursor) byte() byte { return c.bytes(1)[0] }
-
-// length reads an RDB length; special reports an encoded string's format.
-func (c *rdbCursor) length() (n uint64, special bool) {
-	b := c.byte()
-	switch b >> 6 {
-	case 0:
-		return uint64(b & 0x3f), false
-	case 1:
-		return uint64(b&0x3f)<<8 | uint64(c.byte()), false
-	case 3:
-		return uint64(b & 0x3f), true
-	}
-	switch b {
-	case 0x80:
-		return uint64(binary.BigEndian.Uint32(c.bytes(4))), false
-	case 0x81:
-		return binary.BigEndian.Uint64(c.bytes(8)), false
-	}
-	panic(errRDBOrder)
-}
-
-// str reads an RDB string: plain, an integer or LZF-compressed.
-func (c *rdbCursor) str() []byte {
-	n, special := c.length()
-	if !special {
-		return c.bytes(int(n))
-	}
-	switch n {
-	case 0:
-		return strconv.AppendInt(nil, int64(int8(c.byte())), 10)
-	case 1:
-		return strconv.AppendInt(nil, int64(int16(binary.LittleEndian.Uint16(c.bytes(2)))), 10)
-	case 2:
-		return strconv.AppendInt(nil, int64(int32(binary.LittleEndian.Uint32(c.bytes(4)))), 10)
-	case 3:
-		clen, _ := c.length()
-		ulen, _ := c.length()
-		in := c.bytes(int(clen))
-		out, err := lzf.Decompress(in, len(in), int(ulen))
-		if err != nil {
-			panic(errRDBOrder)
-		}
-		return out
-	}
-	panic(errRDBOrder)
-}
-
 // hashOrder returns the fields of the hash object whose bytes (with the
 // opcodes before it, and the file's header before the first) are b, in the
-// order Redis wrote them; nil when it cannot tell.
-func hashOrder(b []byte) (fields []string) {
-	defer func() {
-		if r := recover(); r != nil {
-			fields = nil // a format it does not know: byte order then
-		}
-	}()
-	c := &rdbCursor{b: b}
+// order Redis wrote them; nil when it cannot tell. The plain encoding's
+// pairs are in the order of Redis's table, which a small one loads in.
+func hashOrder(b []byte) []string {
 	if len(b) >= 9 && string(b[:5]) == "REDIS" {
-		c.i = 9
+		b = b[9:]
 	}
-	typ := c.skipOpcodes()
-	c.str() // the key
-	switch typ {
-	case 4: // plain: pairs in the order of Redis's table, which a small one loads in
-		n, _ := c.length()
-		for range n {
-			fields = append(fields, string(c.str()))
-			c.str()
-		}
-		return fields
-	case 13:
-		return everyOther(ziplist(c.str()))
-	case 16:
-		return everyOther(listpack(c.str()))
+	_, v, err := rdb.Object(b, tapMax)
+	if err != nil || v.Kind != rdb.Hash {
+		return nil // a format it does not know: byte order then
 	}
-	return nil
-}
-
-// skipOpcodes passes the opcodes before an object and returns its type.
-func (c *rdbCursor) skipOpcodes() byte {
-	for {
-		switch op := c.byte(); op {
-		case 0xfa: // aux
-			c.str()
-			c.str()
-		case 0xfe, 0xf8: // select db, idle
-			c.length()
-		case 0xfb: // resize db
-			c.length()
-			c.length()
-		case 0xfd:
-			c.bytes(4)
-		case 0xfc:
-			c.bytes(8)
-		case 0xf9: // freq
-			c.byte()
-		case 0xf5: // function
-			c.str()
-		default:
-			if op >= 0xf0 {
-				panic(errRDBOrder)
-			}
-			return op
-		}
+	fields := make([]string, len(v.Pairs))
+	for i, p := range v.Pairs {
+		fields[i] = string(p[0])
 	}
-}
-
-func everyOther(entries []string) []string {
-	var out []string
-	for i := 0; i+1 < len(entries); i += 2 {
-		out = append(out, entries[i])
-	}
-	return out
+	return fields
 }
 
 // tapRDB starts keeping the bytes of the RDB that r (the reader rdbReader

@@ -74,19 +74,16 @@ func TestMirrorHashOrder(t *testing.T) {
 	}
 }
 
-// TestZiplist reads a ziplist as Redis before 7.0 wrote small hashes: a
-// string, an immediate integer, an int16 and a string; and hashOrder gives up (no
-// panic) on every truncation of a hash's bytes.
+// TestZiplist reads the order of a hash Redis before 7.0 wrote as a
+// ziplist (a string, an immediate integer, an int16 and a string) behind an
+// expiry, and hashOrder gives up (no panic) on every truncation of its bytes.
 func TestZiplist(t *testing.T) {
-	zl := []byte{0, 0, 0, 0, 0, 0, 0, 0, 4, 0, // zlbytes, zltail, zllen (not read)
+	zl := []byte{23, 0, 0, 0, 19, 0, 0, 0, 4, 0, // zlbytes, zltail, zllen
 		0x00, 0x01, 'a', // "a"
 		0x03, 0xf6, // 5
 		0x02, 0xc0, 0xfe, 0xff, // int16 -2
 		0x04, 0x01, 'b', // "b"
 		0xff}
-	if got := strings.Join(ziplist(zl), " "); got != "a 5 -2 b" {
-		t.Fatalf("ziplist: %q", got)
-	}
 	obj := append([]byte{0xfc, 1, 2, 3, 4, 5, 6, 7, 8, 13, 1, 'h', byte(len(zl))}, zl...)
 	if got := hashOrder(obj); strings.Join(got, " ") != "a -2" {
 		t.Fatalf("hashOrder: %q", got)
