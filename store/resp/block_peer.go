@@ -45,6 +45,10 @@ func (s *Server) flushReplies(cl *client) {
 	if cl.w.len() == 0 || cl.conn == nil {
 		return
 	}
+	if cl.out.send(cl.w.b) { // a subscriber's writes go through its outbox
+		cl.w.truncate(0)
+		return
+	}
 	if nc := cl.conn.NetConn(); nc != nil {
 		nc.Write(cl.w.b) // an error shows again at the connection's next write
 	}

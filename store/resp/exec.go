@@ -27,12 +27,19 @@ func (c *call) db() int { return c.cl.db }
 // and MULTI blocks are taken one at a time.
 func (s *Server) run(cl *client, cmds []redcon.Command) {
 	for i := 0; i < len(cmds) && !cl.quit; {
+		start, mode := cl.w.len(), cl.replyMode
+		if s.gate(cl, cmds[i].Args) { // RESP2 subscribed mode refused it
+			cl.silence(cmds[i].Args, start, mode)
+			i++
+			continue
+		}
 		n := s.groupLen(cl, cmds[i:])
 		if n == 0 {
 			if cmd := lookup(cmds[i].Args[0]); cmd != nil && cmd.blocking && !cl.multi {
 				s.flushReplies(cl) // the client sees what came before while this one waits
 			}
 			s.runAlone(cl, cmds[i].Args)
+			cl.silence(cmds[i].Args, start, mode)
 			i++
 			continue
 		}
@@ -43,7 +50,7 @@ func (s *Server) run(cl *client, cmds []redcon.Command) {
 
 // groupLen counts the leading commands that can share a transaction.
 func (s *Server) groupLen(cl *client, cmds []redcon.Command) int {
-	if cl.multi || !cl.authed {
+	if cl.multi || !cl.authed || cl.replyMode != 0 || cl.subs.total() > 0 {
 		return 0
 	}
 	n := 0

@@ -1,0 +1,157 @@
+package resp
+
+import (
+	"net"
+	"strconv"
+	"sync"
+)
+
+// outboxLimit is the most output a subscriber may have waiting; past it the
+// connection is closed, as Redis's client-output-buffer-limit for pubsub
+// clients (32mb hard) does, so a reader that stopped reading cannot make
+// publishers fill memory.
+const outboxLimit = 32 << 20
+
+// outbox writes a subscriber's socket. Publishers never write a socket
+// themselves (a slow reader must not stall them): they append to buf and a
+// writer goroutine, started at the connection's first subscription, sends
+// it. While the connection's own commands run (busy), messages wait in held
+// and follow the commands' replies, so a SUBSCRIBE's confirmation precedes
+// the messages it brought. Connections that never subscribe keep redcon's
+// writes (on is false).
+type outbox struct {
+	mu        sync.Mutex
+	on, busy  bool
+	buf, held []byte
+	kick      chan struct{}
+	done      chan struct{}
+	wmu       sync.Mutex // held while buf is written, so writes keep their order
+	nc        net.Conn
+}
+
+// start makes the goroutine write the connection from now on.
+func (o *outbox) start(nc net.Conn) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.on || nc == nil {
+		return
+	}
+	o.on, o.nc = true, nc
+	o.kick, o.done = make(chan struct{}, 1), make(chan struct{})
+	go o.loop()
+}
+
+func (o *outbox) loop() {
+	for {
+		select {
+		case <-o.kick:
+			o.drain()
+		case <-o.done:
+			return
+		}
+	}
+}
+
+// drain writes what is in buf; a failed write closes the connection.
+func (o *outbox) drain() {
+	o.wmu.Lock()
+	defer o.wmu.Unlock()
+	o.mu.Lock()
+	b := o.buf
+	o.buf = nil
+	o.mu.Unlock()
+	if len(b) == 0 {
+		return
+	}
+	if _, err := o.nc.Write(b); err != nil {
+		o.nc.Close()
+	}
+}
+
+// begin marks the connection's commands running.
+func (o *outbox) begin() {
+	o.mu.Lock()
+	o.busy = true
+	o.mu.Unlock()
+}
+
+// end queues the replies b of the commands that ran, then the messages held
+// meanwhile; it reports false when redcon writes this connection.
+func (o *outbox) end(b []byte) bool {
+	if !o.send(b) {
+		return false
+	}
+	o.mu.Lock()
+	o.busy = false
+	o.mu.Unlock()
+	return true
+}
+
+// send queues b and the messages held so far, for the goroutine to write.
+func (o *outbox) send(b []byte) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.on {
+		return false
+	}
+	o.buf = append(append(o.buf, b...), o.held...)
+	o.held = nil
+	o.wake()
+	return true
+}
+
+func (o *outbox) wake() {
+	select {
+	case o.kick <- struct{}{}:
+	default:
+	}
+}
+
+// push queues one message from a publisher.
+func (o *outbox) push(resp3 bool, parts [][]byte) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.on {
+		return
+	}
+	if len(o.buf)+len(o.held) > outboxLimit {
+		o.nc.Close() // the reader fell too far behind; Redis drops it too
+		return
+	}
+	dst := &o.buf
+	if o.busy {
+		dst = &o.held
+	}
+	kind := byte('*')
+	if resp3 {
+		kind = '>'
+	}
+	*dst = append(strconv.AppendInt(append(*dst, kind), int64(len(parts)), 10), '\r', '\n')
+	for _, p := range parts {
+		*dst = append(strconv.AppendInt(append(*dst, '$'), int64(len(p)), 10), '\r', '\n')
+		*dst = append(append(*dst, p...), '\r', '\n')
+	}
+	if !o.busy {
+		o.wake()
+	}
+}
+
+// stop ends the goroutine when the connection closes.
+func (o *outbox) stop() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.on {
+		o.on = false
+		close(o.done)
+	}
+}
+
+// flush writes what is queued now, before the connection closes (QUIT).
+func (o *outbox) flush() {
+	o.mu.Lock()
+	on := o.on
+	o.mu.Unlock()
+	if on {
+		o.drain()
+	}
+}

@@ -1,0 +1,147 @@
+package resp
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// psStep sends a command on connection conn (none when args is empty) and
+// reads n replies there; mode is a diff marker ("~" sorts, "-" skips).
+type psStep struct {
+	conn int
+	args string
+	n    int
+	mode string
+}
+
+// TestPubSubDifferential runs subscribers and publishers on several
+// connections against redis-server and waq and compares every reply:
+// messages and pattern messages, unsubscribe counts, RESP3 pushes, the
+// publisher receiving its own message, CLIENT REPLY OFF and RESP2's
+// subscribed mode.
+func TestPubSubDifferential(t *testing.T) {
+	steps := []psStep{
+		{0, "SUBSCRIBE chan1 chan2", 2, ""},
+		{2, "HELLO 3", 1, "-"},
+		{2, "PSUBSCRIBE chan*", 1, ""},
+		{1, "PUBLISH chan1 hello", 1, ""},
+		{0, "", 1, ""},
+		{2, "", 1, ""},
+		{1, "PUBSUB NUMSUB chan1 chan2 chan3", 1, ""},
+		{1, "PUBSUB NUMPAT", 1, ""},
+		{1, "PUBSUB CHANNELS", 1, "~"},
+		{1, "PUBSUB CHANNELS *2", 1, ""},
+		{0, "GET k", 1, ""},
+		{0, "PING x", 1, ""},
+		{0, "UNSUBSCRIBE chan1", 1, ""},
+		{1, "PUBLISH chan1 x", 1, ""},
+		{2, "", 1, ""},
+		{1, "PUBLISH chan2 y", 1, ""},
+		{0, "", 1, ""},
+		{2, "", 1, ""},
+		{2, "GET k", 1, ""},
+		{2, "PUBLISH chan9 self", 2, ""},
+		{2, "CLIENT REPLY OFF", 0, ""},
+		{2, "SUBSCRIBE chanA", 1, ""},
+		{2, "PING", 0, ""},
+		{1, "PUBLISH chanA m", 1, ""},
+		{2, "", 2, ""},
+		{2, "CLIENT REPLY ON", 1, ""},
+		{2, "CLIENT REPLY SKIP", 0, ""},
+		{2, "ECHO skipped", 0, ""},
+		{2, "ECHO shown", 1, ""},
+		{0, "UNSUBSCRIBE", 1, ""},
+		{0, "PING", 1, ""},
+		{0, "PSUBSCRIBE a.* b.*", 2, ""},
+		{1, "PUBLISH a.1 x", 1, ""},
+		{1, "PUBLISH ab1 x", 1, ""},
+		{0, "", 1, ""},
+		{0, "PUNSUBSCRIBE a.*", 1, ""},
+		{0, "PUNSUBSCRIBE", 1, ""},
+		{0, "SSUBSCRIBE s1 s2", 2, ""},
+		{1, "SPUBLISH s1 z", 1, ""},
+		{1, "PUBLISH s1 z", 1, ""},
+		{0, "", 1, ""},
+		{1, "PUBSUB SHARDCHANNELS", 1, "~"},
+		{1, "PUBSUB SHARDNUMSUB s1 s3", 1, ""},
+		{0, "SUNSUBSCRIBE s2", 1, ""},
+		{0, "RESET", 1, ""},
+		{1, "SPUBLISH s1 gone", 1, ""},
+		{2, "RESET", 1, ""},
+		{1, "PUBSUB NUMPAT", 1, ""},
+		{1, "PUBSUB CHANNELS", 1, ""},
+	}
+	run := func(addr string) []string {
+		conns := []*rconn{dial(t, addr), dial(t, addr), dial(t, addr)}
+		var out []string
+		for _, s := range steps {
+			c := conns[s.conn]
+			if s.args != "" {
+				if _, err := c.c.Write(encode(strings.Fields(s.args))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for range s.n {
+				c.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				v, err := readReply(c.rd)
+				if err != nil {
+					t.Fatalf("%d %q: %v", s.conn, s.args, err)
+				}
+				if s.mode != "-" {
+					out = append(out, normalize(s.mode, v))
+				}
+			}
+		}
+		return out
+	}
+	want, got := run(startRedis(t)), run(must(startWaq(t, Options{})))
+	for i := range want {
+		if i >= len(got) || want[i] != got[i] {
+			t.Fatalf("reply %d\n redis: %q\n   waq: %q", i, want[i:], got[min(i, len(got)):])
+		}
+	}
+}
+
+func must(addr string, _ any) string { return addr }
+
+// TestPubSubSlowReader checks that a subscriber that stops reading never
+// stalls publishers and is disconnected once 32 MiB wait for it.
+func TestPubSubSlowReader(t *testing.T) {
+	addr, _ := startWaq(t, Options{})
+	sub, pub := dial(t, addr), dial(t, addr)
+	if _, err := sub.do("SUBSCRIBE", "c"); err != nil {
+		t.Fatal(err)
+	}
+	msg := strings.Repeat("x", 1<<20)
+	for i := 0; i < 64; i++ {
+		pub.c.SetDeadline(time.Now().Add(5 * time.Second))
+		if _, err := pub.do("PUBLISH", "c", msg); err != nil {
+			t.Fatalf("publish %d: %v", i, err)
+		}
+	}
+	// The subscriber's socket is closed: reading ends in EOF, not a timeout.
+	sub.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 1<<20)
+	for {
+		if _, err := sub.c.Read(buf); err != nil {
+			if strings.Contains(err.Error(), "timeout") {
+				t.Fatal("the slow subscriber was not disconnected")
+			}
+			break
+		}
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		v, err := pub.do("PUBSUB", "NUMSUB", "c")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v == "*2\r\n$1\r\nc\r\n:0\r\n" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("NUMSUB after the disconnect: %q", v)
+		}
+		time.Sleep(10 * time.Millisecond) // polling for the server's cleanup
+	}
+}
