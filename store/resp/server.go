@@ -181,7 +181,7 @@ func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 	}
 	s.run(cl, cmds)
 	cl.settle()
-	s.waitWoken(cl) // as Redis, serve the clients a write unblocked before answering it
+	s.waitWoken(cl)          // as Redis, serve the clients a write unblocked before answering it
 	if !cl.out.end(cl.w.b) { // a subscriber's writes go through its outbox
 		conn.WriteRaw(cl.w.b)
 	}
