@@ -181,8 +181,9 @@ func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 	}
 	s.run(cl, cmds)
 	cl.settle()
-	s.waitWoken(cl)          // as Redis, serve the clients a write unblocked before answering it
-	if !cl.out.end(cl.w.b) { // a subscriber's writes go through its outbox
+	s.waitWoken(cl) // as Redis, serve the clients a write unblocked before answering it
+	// A subscriber's writes go through its outbox (outbox.go).
+	if !cl.out.end(cl.w.b) {
 		conn.WriteRaw(cl.w.b)
 	}
 	cl.w.truncate(0)
