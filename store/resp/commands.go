@@ -165,5 +165,5 @@ func init() {
 	def(z, "zpopmax", -2, "write fast", 1, 1, 1, cmdZPopMax)
 	def(z, "zscan", -3, "readonly", 1, 1, 1, cmdZScan)
 	defSuite()
-	defPubSub()
+	defMore()
 }
