@@ -39,9 +39,10 @@ type client struct {
 	waiting  bool             // blocked in blockFor
 	awaiting atomic.Bool      // in awaitOthers
 
-	subs      subs   // Pub/Sub subscriptions (pubsub.go)
-	out       outbox // writes the socket once the client subscribed
-	replyMode byte   // CLIENT REPLY: 0 on, 'f' off, 's' skip the next command
+	subs      subs    // Pub/Sub subscriptions (pubsub.go)
+	out       outbox  // writes the socket once the client subscribed
+	replyMode byte    // CLIENT REPLY: 0 on, 'f' off, 's' skip the next command
+	events    []event // keyspace events waiting for the transaction to commit
 }
 
 func (cl *client) setDB(db int) {

@@ -118,6 +118,10 @@ func cmdBitCount(c *call) error {
 		if err != nil {
 			return err
 		}
+		if start < 0 && end < 0 && start > end {
+			c.w.int(0) // Redis 7.0 answers before clamping both to 0
+			return nil
+		}
 		first, last = bitRange(start, end, isBit, int64(len(v)))
 	default:
 		return errSyntax

@@ -112,7 +112,9 @@ func (s *Server) runGroup(cl *client, cmds []redcon.Command) {
 		cl.setDB(db)
 		return s.dispatchAll(cl, tx, &cl.w, all, skip)
 	}
-	if err := s.isolated(write, fn, skip); err != nil {
+	err := s.isolated(write, fn, skip)
+	s.sendEvents(cl, err == nil)
+	if err != nil {
 		s.log.Error("resp transaction", "err", err)
 		cl.w.truncate(start)
 		cl.setDB(db)
@@ -137,9 +139,15 @@ func (s *Server) dispatch(cl *client, tx *keyspace.Tx, w *reply, args [][]byte) 
 		s.touchKeys(c)
 	}
 	start := w.len()
+	var existed []bool
+	if s.notifying() && tx != nil {
+		existed = notifyBefore(c) // keyspace events (notify_cmds.go)
+	}
 	err := s.runCmd(c)
 	if err != nil {
 		w.truncate(start) // a reply written before a failed write
+	} else if s.notifying() && tx != nil {
+		notifyAfter(c, w.b[start:], existed)
 	}
 	if errors.Is(err, errPanicked) && tx == nil {
 		w.err(string(errInternal)) // nothing to roll back

@@ -33,7 +33,8 @@ var subWords = [3][3]string{
 type pubsub struct {
 	mu       sync.Mutex
 	names    [3]map[string]map[*client]struct{}
-	patterns []string // the keys of names[subPattern], sorted: the order pmessages go out
+	patterns []string     // the keys of names[subPattern], sorted: the order pmessages go out
+	notify   atomic.Int64 // notify-keyspace-events (notify.go)
 }
 
 // subs is a client's side of the registry, guarded by pubsub.mu; n counts

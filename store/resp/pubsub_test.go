@@ -72,6 +72,13 @@ func TestPubSubDifferential(t *testing.T) {
 		{1, "PUBSUB NUMPAT", 1, ""},
 		{1, "PUBSUB CHANNELS", 1, ""},
 	}
+	psCompare(t, steps)
+}
+
+// psCompare runs steps on three connections to redis-server and to waq and
+// compares the replies.
+func psCompare(t *testing.T, steps []psStep) {
+	t.Helper()
 	run := func(addr string) []string {
 		conns := []*rconn{dial(t, addr), dial(t, addr), dial(t, addr)}
 		var out []string
@@ -101,6 +108,48 @@ func TestPubSubDifferential(t *testing.T) {
 			t.Fatalf("reply %d\n redis: %q\n   waq: %q", i, want[i:], got[min(i, len(got)):])
 		}
 	}
+}
+
+// TestKeyspaceEvents compares the keyspace notifications a subscriber
+// receives for other connections' writes, in a pipeline and in MULTI.
+func TestKeyspaceEvents(t *testing.T) {
+	psCompare(t, []psStep{
+		{1, "CONFIG SET notify-keyspace-events KEA", 1, ""},
+		{1, "CONFIG GET notify-keyspace-events", 1, ""},
+		{0, "PSUBSCRIBE __key*", 1, ""},
+		{1, "SET foo bar", 1, ""}, {0, "", 2, ""},
+		{1, "SET foo bar NX", 1, ""},
+		{1, "DEL foo nokey", 1, ""}, {0, "", 2, ""},
+		{1, "RPUSH l a b", 1, ""}, {0, "", 2, ""},
+		{1, "RPOP l", 1, ""}, {0, "", 2, ""},
+		{1, "LPOP l", 1, ""}, {0, "", 4, ""},
+		{1, "LPOP l", 1, ""},
+		{1, "SADD s a b", 1, ""}, {0, "", 2, ""},
+		{1, "SREM s x", 1, ""},
+		{1, "SREM s a", 1, ""}, {0, "", 2, ""},
+		{1, "ZADD z 1 a", 1, ""}, {0, "", 2, ""},
+		{1, "ZREM z x", 1, ""},
+		{1, "ZREM z a", 1, ""}, {0, "", 4, ""},
+		{1, "HMSET h a 1 b 2", 1, ""}, {0, "", 2, ""},
+		{1, "HINCRBY h a 2", 1, ""}, {0, "", 2, ""},
+		{1, "HDEL h x", 1, ""},
+		{1, "EXPIRE h 100", 1, ""}, {0, "", 2, ""},
+		{1, "PERSIST h", 1, ""}, {0, "", 2, ""},
+		{1, "EXPIRE h -1", 1, ""}, {0, "", 2, ""},
+		{1, "INCR n", 1, ""}, {0, "", 2, ""},
+		{1, "MULTI", 1, ""}, {1, "SET a 1", 1, ""}, {1, "SADD s2 x", 1, ""}, {1, "EXEC", 1, ""}, {0, "", 4, ""},
+		{2, "SELECT 3", 1, ""}, {2, "APPEND k x", 1, ""}, {0, "", 2, ""},
+		{1, "CONFIG SET notify-keyspace-events Kl", 1, ""},
+		{1, "CONFIG GET notify-keyspace-events", 1, ""},
+		{1, "SET foo x", 1, ""},
+		{1, "LPUSH l2 x", 1, ""}, {0, "", 1, ""},
+		{1, "CONFIG SET notify-keyspace-events Kx?", 1, ""},
+		{1, "CONFIG SET notify-keyspace-events g$lshzxetdnKEm", 1, ""},
+		{1, "CONFIG GET notify-keyspace-events", 1, ""},
+		{1, "CONFIG SET notify-keyspace-events gdtn", 1, ""},
+		{1, "CONFIG GET notify-keyspace-events", 1, ""},
+		{0, "PUNSUBSCRIBE", 1, ""},
+	})
 }
 
 func must(addr string, _ any) string { return addr }
