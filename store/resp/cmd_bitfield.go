@@ -56,13 +56,14 @@ func bitField(c *call, readOnly bool) error {
 			end = max(end, (op.offset+int64(op.bits)-1)>>3+1)
 		}
 	}
-	v, exists, err := c.tx.GetString(c.db(), c.args[1])
+	v, _, err := c.tx.GetString(c.db(), c.args[1])
 	if err != nil {
 		return err
 	}
-	if writes && (!exists || int64(len(v)) < end) {
-		// Redis makes the string long enough before it runs the
-		// operations, even those that fail with OVERFLOW FAIL.
+	if writes {
+		// A copy: v is the store's read-only page. Redis makes the string
+		// long enough before it runs the operations, even those that fail
+		// with OVERFLOW FAIL.
 		nv := make([]byte, max(int64(len(v)), end))
 		copy(nv, v)
 		v = nv

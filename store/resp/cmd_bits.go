@@ -79,6 +79,9 @@ func bitRange(start, end int64, isBit bool, n int64) (first, last int64) {
 	if end >= total {
 		end = total - 1
 	}
+	if start > end {
+		return 1, 0 // empty; also keeps start*8 from overflowing
+	}
 	if isBit {
 		return start, end
 	}

@@ -38,6 +38,10 @@ func FuzzCommand(f *testing.F) {
 		"SET " + strings.Repeat("a", 32) + " v\r\nKEYS *a*a*a*a*a*a*a*a*a*a*a*ab\r\n",
 		"ZADD z 1 a\r\nZSCAN z -1\r\nHSCAN h -1 MATCH [^\r\nSSCAN s 18446744073709551615\r\nSCAN \"\"\r\n",
 		"!LPOS l a RANK -9223372036854775808 COUNT 2\r\nSELECT -9223372036854775808\r\nEXPIRE k 9223372036854775807\r\n",
+		"SUBSCRIBE a b\r\nPING\r\nGET k\r\nPSUBSCRIBE *\r\nUNSUBSCRIBE\r\nPUBLISH a x\r\nRESET\r\n",
+		"CONFIG SET notify-keyspace-events KEA\r\nSET k v\r\nDEL k\r\nCLIENT REPLY SKIP\r\nGET k\r\nCLIENT REPLY OFF\r\nGET k\r\n",
+		"BITFIELD k SET i64 0 -9223372036854775808 INCRBY i64 0 -1 OVERFLOW SAT INCRBY u63 #9223372036854775807 1\r\n",
+		"BITOP NOT d k\r\nBITOP AND d k k2 k3\r\nBITFIELD_RO k GET u1 #-1\r\nBITFIELD k OVERFLOW FAIL SET u8 #8388607 256\r\n",
 		"*1\r\n$999999999999\r\n", "*-1\r\n", "$3\r\nfoo\r\n", "\"unbalanced\r\n",
 	} {
 		f.Add([]byte(seed))
@@ -94,7 +98,18 @@ func checkReplies(t *testing.T, cl *client, cmds []redcon.Command) {
 			break
 		}
 	}
-	if n != len(cmds) && !cl.quit {
+	if n != len(cmds) && !cl.quit && !repliesVary(cmds) {
 		t.Fatalf("%d commands got %d replies: %q", len(cmds), n, cl.w.b)
 	}
+}
+
+// repliesVary reports commands that answer more or less than once:
+// (UN)SUBSCRIBE with several names, and those silenced by CLIENT REPLY.
+func repliesVary(cmds []redcon.Command) bool {
+	for _, c := range cmds {
+		if cmd := lookup(c.Args[0]); cmd != nil && (cmd.group == "pubsub" || cmd.name == "client") {
+			return true
+		}
+	}
+	return false
 }

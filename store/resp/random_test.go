@@ -94,6 +94,10 @@ var randomTemplates = []string{
 	"~ KEYS %K", "~ KEYS *%k", "SELECT %d", "~ KEYS %g", "~s SCAN 0 MATCH %g COUNT 100",
 	"? SRANDMEMBER t%k %r", "? HRANDFIELD h%k %r", "? HRANDFIELD h%k %r WITHVALUES", "~s2 HSCAN h%k %c",
 	"~s2 ZSCAN z%k %c MATCH %g", "? SSCAN t%k %c", "? SCAN %c", "ZPOPMIN z%k %r",
+	"BITOP %w s%k s%k s%k", "BITOP NOT s%k %K", "GET s%k", "SETBIT s%k %p 1", "BITCOUNT s%k %n %n",
+	"BITFIELD s%k %i %a %n %i %a %n", "BITFIELD s%k SET %a %j %n GET %a %j", "BITFIELD s%k INCRBY %a %j %n",
+	"BITFIELD s%k OVERFLOW %u INCRBY %a %j %n SET %a %j %n", "BITFIELD_RO s%k GET %a %j",
+	"PUBLISH %m %v", "PUBSUB NUMSUB %m %m", "PUBSUB NUMPAT",
 }
 
 func randomCommand(rng *rand.Rand) (string, []string) {
@@ -169,6 +173,16 @@ func randomArg(rng *rand.Rand, kind byte) string {
 		return strconv.Itoa(rng.IntN(2))
 	case 'o':
 		return []string{"NX", "XX", "GT", "LT", "CH", "INCR"}[rng.IntN(6)]
+	case 'w': // BITOP's operations
+		return []string{"AND", "OR", "XOR", "NOT", "NAND"}[rng.IntN(5)]
+	case 'i': // BITFIELD's operations with two arguments after the type
+		return []string{"GET", "INCRBY", "SET", "OVERFLOW"}[rng.IntN(4)]
+	case 'a': // BITFIELD types
+		return []string{"u1", "i1", "u8", "i8", "u63", "i64", "u64", "i5", "u3", "x"}[rng.IntN(10)]
+	case 'j': // BITFIELD offsets
+		return []string{"0", "1", "7", "#1", "#3", "13", "-1", "x"}[rng.IntN(8)]
+	case 'u':
+		return []string{"WRAP", "SAT", "FAIL", "x"}[rng.IntN(4)]
 	}
 	return fmt.Sprintf("%%%c", kind)
 }
