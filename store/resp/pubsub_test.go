@@ -148,6 +148,12 @@ func TestKeyspaceEvents(t *testing.T) {
 		{1, "CONFIG GET notify-keyspace-events", 1, ""},
 		{1, "CONFIG SET notify-keyspace-events gdtn", 1, ""},
 		{1, "CONFIG GET notify-keyspace-events", 1, ""},
+		{1, "CONFIG SET notify-keyspace-events gKE", 1, ""},
+		{1, "CONFIG GET notify-keyspace-events", 1, ""},
+		{1, "CONFIG SET notify-keyspace-events $lshzxeKE", 1, ""},
+		{1, "CONFIG GET notify-keyspace-events", 1, ""},
+		{1, "CONFIG SET notify-keyspace-events EA", 1, ""},
+		{1, "CONFIG GET notify-keyspace-events", 1, ""},
 		{0, "PUNSUBSCRIBE", 1, ""},
 	})
 }
