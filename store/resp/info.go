@@ -71,6 +71,10 @@ func (c *call) infoSection(b *strings.Builder, sec string) error {
 		line(b, "total_commands_processed", s.total.Load())
 		line(b, "keyspace_hits", s.hits.Load())
 		line(b, "keyspace_misses", s.misses.Load())
+		ch, pat, shard := s.pubsubCounts()
+		line(b, "pubsub_channels", ch)
+		line(b, "pubsub_patterns", pat)
+		line(b, "pubsubshard_channels", shard)
 	case "replication":
 		line(b, "role", "master")
 		line(b, "connected_slaves", 0)

@@ -228,3 +228,11 @@ func (cl *client) resp3() bool {
 	defer cl.mu.Unlock()
 	return cl.proto == 3
 }
+
+// pubsubCounts are INFO's pubsub_channels, pubsub_patterns and
+// pubsubshard_channels: the names with a subscriber.
+func (s *Server) pubsubCounts() (channels, patterns, shard int) {
+	s.ps.mu.Lock()
+	defer s.ps.mu.Unlock()
+	return len(s.ps.names[subChannel]), len(s.ps.patterns), len(s.ps.names[subShard])
+}
