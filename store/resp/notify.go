@@ -3,6 +3,8 @@ package resp
 import (
 	"strconv"
 	"strings"
+
+	"github.com/waqhq/waq/store/keyspace"
 )
 
 // Keyspace notifications (CONFIG SET notify-keyspace-events), as Redis 7.0
@@ -104,3 +106,15 @@ func (s *Server) sendEvents(cl *client, ok bool) {
 
 // notifying reports whether any notification is on.
 func (s *Server) notifying() bool { return s.ps.notify.Load() != 0 }
+
+// expiredEvents publishes "expired" for the keys the sweeper deleted.
+func (s *Server) expiredEvents(gone []keyspace.Expired) {
+	if s.ps.notify.Load()&nExpired == 0 || len(gone) == 0 {
+		return
+	}
+	cl := &client{}
+	for _, g := range gone {
+		cl.events = append(cl.events, event{"expired", g.DB, g.Key})
+	}
+	s.sendEvents(cl, true)
+}

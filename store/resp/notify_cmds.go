@@ -56,22 +56,55 @@ var cmdEvents = map[string]cmdEvent{
 	"hincrby": {nHash, "hincrby", onOK, false}, "hincrbyfloat": {nHash, "hincrbyfloat", onOK, false},
 }
 
-// notifyBefore notes, for DEL and UNLINK, which keys exist.
+// notifyBefore notes which key arguments exist before the command runs:
+// all of them for DEL and UNLINK, the write command's keys when "new"
+// events are on.
 func notifyBefore(c *call) []bool {
-	ev, ok := cmdEvents[c.cmd.name]
-	if !ok || ev.rule != onExisting || c.s.ps.notify.Load()&ev.class == 0 {
+	flags := c.s.ps.notify.Load()
+	ev := cmdEvents[c.cmd.name]
+	del := ev.rule == onExisting && flags&ev.class != 0
+	fresh := flags&nNew != 0 && c.cmd.write
+	if !del && !fresh {
 		return nil
 	}
 	existed := make([]bool, len(c.args))
-	for i, k := range c.args[1:] {
-		m, err := c.tx.Meta(c.db(), k)
-		existed[i+1] = err == nil && m != nil
+	for _, i := range keyArgs(c) {
+		m, err := c.tx.Meta(c.db(), c.args[i])
+		existed[i] = err != nil || m != nil
 	}
 	return existed
 }
 
+// keyArgs are the indexes of c's key arguments, from the table.
+func keyArgs(c *call) []int {
+	last := c.cmd.last
+	if last < 0 {
+		last += len(c.args)
+	}
+	var at []int
+	for i := c.cmd.first; c.cmd.first > 0 && i <= last && i < len(c.args); i += max(c.cmd.step, 1) {
+		at = append(at, i)
+	}
+	return at
+}
+
+// notifyNew queues "new" for the keys the command created.
+func notifyNew(c *call, existed []bool) {
+	if c.s.ps.notify.Load()&nNew == 0 || existed == nil || !c.cmd.write {
+		return
+	}
+	for _, i := range keyArgs(c) {
+		if m, err := c.tx.Meta(c.db(), c.args[i]); !existed[i] && err == nil && m != nil {
+			c.notify(nNew, "new", c.args[i])
+		}
+	}
+}
+
 // notifyAfter queues the command's events, judged from its reply.
 func notifyAfter(c *call, reply []byte, existed []bool) {
+	if len(reply) > 0 && reply[0] != '-' {
+		notifyNew(c, existed)
+	}
 	ev, ok := cmdEvents[c.cmd.name]
 	if !ok || len(reply) == 0 || reply[0] == '-' || c.s.ps.notify.Load()&(ev.class|nGeneric) == 0 {
 		return
@@ -79,8 +112,8 @@ func notifyAfter(c *call, reply []byte, existed []bool) {
 	key := c.args[1]
 	switch ev.rule {
 	case onExisting:
-		for i, k := range c.args[1:] {
-			if existed != nil && existed[i+1] {
+		for i, k := range c.args {
+			if i > 0 && existed != nil && existed[i] {
 				c.notify(ev.class, ev.name, k)
 			}
 		}

@@ -83,7 +83,7 @@ func psCompare(t *testing.T, steps []psStep) {
 	run := func(addr string) []string {
 		conns := []*rconn{dial(t, addr), dial(t, addr), dial(t, addr)}
 		var out []string
-		for _, s := range steps {
+		for no, s := range steps {
 			c := conns[s.conn]
 			if s.args != "" {
 				if _, err := c.c.Write(encode(strings.Fields(s.args))); err != nil {
@@ -94,7 +94,7 @@ func psCompare(t *testing.T, steps []psStep) {
 				c.c.SetReadDeadline(time.Now().Add(5 * time.Second))
 				v, err := readReply(c.rd)
 				if err != nil {
-					t.Fatalf("%d %q: %v", s.conn, s.args, err)
+					t.Fatalf("step %d (connection %d %q): %v", no, s.conn, s.args, err)
 				}
 				switch {
 				case s.mode == "pubsub": // only INFO's pubsub lines
@@ -158,6 +158,15 @@ func TestKeyspaceEvents(t *testing.T) {
 		{1, "CONFIG GET notify-keyspace-events", 1, ""},
 		{1, "CONFIG SET notify-keyspace-events EA", 1, ""},
 		{1, "CONFIG GET notify-keyspace-events", 1, ""},
+		{1, "CONFIG SET notify-keyspace-events En", 1, ""},
+		{1, "SET nk1 v", 1, ""}, {0, "", 1, ""},
+		{1, "SET nk1 w", 1, ""},
+		{1, "RPUSH nl a", 1, ""}, {0, "", 1, ""},
+		{1, "RPUSH nl b", 1, ""},
+		{1, "SET nk2 x", 1, ""}, {0, "", 1, ""},
+		{1, "CONFIG SET notify-keyspace-events Ex", 1, ""},
+		{1, "PSETEX ex1 100 v", 1, ""}, {0, "", 1, ""}, // the sweeper's, within a second
+		{1, "SET ex2 v PX 100", 1, ""}, {0, "", 1, ""},
 		{0, "PUNSUBSCRIBE", 1, ""},
 	})
 }
