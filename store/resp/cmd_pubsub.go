@@ -158,6 +158,7 @@ func subReply(w *reply, word string, name []byte, n int) {
 
 func cmdPublish(k subKind) func(*call) error {
 	return func(c *call) error {
+		c.s.awaitSubscribers(c.cl)
 		c.w.int(int64(c.s.publish(c.cl, c.w, k, c.args[1], c.args[2])))
 		return nil
 	}
@@ -165,6 +166,7 @@ func cmdPublish(k subKind) func(*call) error {
 
 func cmdPubSubChannels(k subKind) func(*call) error {
 	return func(c *call) error {
+		c.s.awaitSubscribers(c.cl)
 		if len(c.args) > 3 {
 			return rerr("ERR unknown subcommand or wrong number of arguments for '" + trunc(string(c.args[1]), 128) + "'. Try PUBSUB HELP.")
 		}
@@ -179,6 +181,7 @@ func cmdPubSubChannels(k subKind) func(*call) error {
 
 func cmdPubSubNumSub(k subKind) func(*call) error {
 	return func(c *call) error {
+		c.s.awaitSubscribers(c.cl)
 		c.w.array(2 * (len(c.args) - 2))
 		for _, name := range c.args[2:] {
 			c.w.bulk(name)
@@ -189,6 +192,7 @@ func cmdPubSubNumSub(k subKind) func(*call) error {
 }
 
 func cmdPubSubNumPat(c *call) error {
+	c.s.awaitSubscribers(c.cl)
 	c.w.int(int64(c.s.numPat()))
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Pub/Sub's registry: who listens to which channel, pattern or shard
@@ -235,4 +236,41 @@ func (s *Server) pubsubCounts() (channels, patterns, shard int) {
 	s.ps.mu.Lock()
 	defer s.ps.mu.Unlock()
 	return len(s.ps.names[subChannel]), len(s.ps.patterns), len(s.ps.names[subShard])
+}
+
+// maxPeekedSubscribers bounds the sockets a PUBLISH looks into.
+const maxPeekedSubscribers = 64
+
+// awaitSubscribers lets the commands subscribers have already sent (read,
+// or still in their sockets) run before a PUBLISH or PUBSUB looks at the
+// registry, for at most othersMax. Redis runs commands in arrival order,
+// so an UNSUBSCRIBE sent before another connection's PUBLISH takes effect
+// first; test harnesses send one and, without reading its reply, the other.
+//
+// Looking into a socket costs a system call, so with more than
+// maxPeekedSubscribers subscribed connections only the commands already
+// read are waited for.
+func (s *Server) awaitSubscribers(cl *client) {
+	s.mu.Lock()
+	var subs []*client
+	for _, o := range s.clients {
+		if o != cl && o.subs.total() > 0 {
+			subs = append(subs, o)
+		}
+	}
+	s.mu.Unlock()
+	deadline := time.Now().Add(othersMax)
+	for _, o := range subs {
+		g := o.guard()
+		if g == nil {
+			continue
+		}
+		upto := g.reads.Load()
+		if len(subs) <= maxPeekedSubscribers {
+			upto = o.pendingReads() // also what is still in the socket: one syscall
+		}
+		for g.settled.Load() < upto && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Microsecond) // polling: the peer's goroutine signals nothing
+		}
+	}
 }

@@ -91,7 +91,7 @@ func psCompare(t *testing.T, steps []psStep) {
 				}
 			}
 			for range s.n {
-				c.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				c.c.SetReadDeadline(time.Now().Add(20 * time.Second)) // a loaded machine
 				v, err := readReply(c.rd)
 				if err != nil {
 					t.Fatalf("step %d (connection %d %q): %v", no, s.conn, s.args, err)
@@ -183,13 +183,13 @@ func TestPubSubSlowReader(t *testing.T) {
 	}
 	msg := strings.Repeat("x", 1<<20)
 	for i := 0; i < 64; i++ {
-		pub.c.SetDeadline(time.Now().Add(5 * time.Second))
+		pub.c.SetDeadline(time.Now().Add(20 * time.Second))
 		if _, err := pub.do("PUBLISH", "c", msg); err != nil {
 			t.Fatalf("publish %d: %v", i, err)
 		}
 	}
 	// The subscriber's socket is closed: reading ends in EOF, not a timeout.
-	sub.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	sub.c.SetReadDeadline(time.Now().Add(30 * time.Second))
 	buf := make([]byte, 1<<20)
 	for {
 		if _, err := sub.c.Read(buf); err != nil {
@@ -199,7 +199,7 @@ func TestPubSubSlowReader(t *testing.T) {
 			break
 		}
 	}
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	for deadline := time.Now().Add(20 * time.Second); ; {
 		v, err := pub.do("PUBSUB", "NUMSUB", "c")
 		if err != nil {
 			t.Fatal(err)
