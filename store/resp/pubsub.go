@@ -265,10 +265,11 @@ func (s *Server) awaitSubscribers(cl *client) {
 		if g == nil {
 			continue
 		}
-		upto := g.reads.Load()
+		upto := uint64(0)
 		if len(subs) <= maxPeekedSubscribers {
 			upto = o.pendingReads() // also what is still in the socket: one syscall
 		}
+		upto = max(upto, g.reads.Load()) // read while pendingReads looked
 		for g.settled.Load() < upto && time.Now().Before(deadline) {
 			time.Sleep(200 * time.Microsecond) // polling: the peer's goroutine signals nothing
 		}

@@ -224,3 +224,39 @@ func pubsubLines(info string) string {
 	}
 	return strings.Join(keep, ",")
 }
+
+// TestPublishAfterUnsubscribe sends an UNSUBSCRIBE and, without reading its
+// reply, a PUBLISH on another connection: as in Redis, the UNSUBSCRIBE
+// takes effect first, even when its handler starts only after the
+// PUBLISH's (the hook holds it until then).
+func TestPublishAfterUnsubscribe(t *testing.T) {
+	published := make(chan struct{}, 1)
+	addr, _ := startWith(t, Options{}, func(s *Server) {
+		s.testHook = func(c *call) {
+			switch c.cmd.name {
+			case "publish":
+				published <- struct{}{}
+			case "unsubscribe":
+				select {
+				case <-published:
+				case <-time.After(time.Second):
+				}
+			}
+		}
+	})
+	sub, pub := dial(t, addr), dial(t, addr)
+	for i := range 5 {
+		if _, err := sub.do("SUBSCRIBE", "c"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sub.c.Write(encode([]string{"UNSUBSCRIBE"})); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := pub.do("PUBLISH", "c", "x"); err != nil || v != ":0\r\n" {
+			t.Fatalf("round %d: PUBLISH after UNSUBSCRIBE: %q %v", i, v, err)
+		}
+		if _, err := readReply(sub.rd); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
