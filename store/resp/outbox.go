@@ -1,8 +1,8 @@
 package resp
 
 import (
+	"bytes"
 	"net"
-	"strconv"
 	"sync"
 )
 
@@ -18,11 +18,13 @@ const outboxLimit = 32 << 20
 // it. While the connection's own commands run (busy), messages wait in held
 // and follow the commands' replies, so a SUBSCRIBE's confirmation precedes
 // the messages it brought. Connections that never subscribe keep redcon's
-// writes (on is false).
+// writes (on is false). A message is encoded once per publish and shared
+// by every outbox it is queued in: buf and held are lists of segments.
 type outbox struct {
 	mu        sync.Mutex
 	on, busy  bool
-	buf, held []byte
+	buf, held net.Buffers
+	size      int // bytes in buf and held
 	kick      chan struct{}
 	done      chan struct{}
 	wmu       sync.Mutex // held while buf is written, so writes keep their order
@@ -59,11 +61,14 @@ func (o *outbox) drain() {
 	o.mu.Lock()
 	b := o.buf
 	o.buf = nil
+	for _, seg := range b {
+		o.size -= len(seg)
+	}
 	o.mu.Unlock()
 	if len(b) == 0 {
 		return
 	}
-	if _, err := o.nc.Write(b); err != nil {
+	if _, err := b.WriteTo(o.nc); err != nil {
 		o.nc.Close()
 	}
 }
@@ -76,26 +81,33 @@ func (o *outbox) begin() {
 }
 
 // end queues the replies b of the commands that ran, then the messages held
-// meanwhile; it reports false when redcon writes this connection.
+// meanwhile, and lets publishers queue directly again; it reports false
+// when redcon writes this connection.
 func (o *outbox) end(b []byte) bool {
-	if !o.send(b) {
-		return false
-	}
-	o.mu.Lock()
-	o.busy = false
-	o.mu.Unlock()
-	return true
+	return o.queue(b, false)
 }
 
-// send queues b and the messages held so far, for the goroutine to write.
+// send queues a copy of b and the messages held so far, for the goroutine
+// to write; the connection's commands are still running.
 func (o *outbox) send(b []byte) bool {
+	return o.queue(b, true)
+}
+
+// queue does end and send under one lock, so that no message is held
+// after the held ones were moved.
+func (o *outbox) queue(b []byte, busy bool) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if !o.on {
 		return false
 	}
-	o.buf = append(append(o.buf, b...), o.held...)
+	if len(b) > 0 {
+		o.buf = append(o.buf, bytes.Clone(b))
+		o.size += len(b)
+	}
+	o.buf = append(o.buf, o.held...)
 	o.held = nil
+	o.busy = busy
 	o.wake()
 	return true
 }
@@ -107,33 +119,25 @@ func (o *outbox) wake() {
 	}
 }
 
-// push queues one message from a publisher.
-func (o *outbox) push(resp3 bool, parts [][]byte) {
+// push queues one encoded message from a publisher; msg is shared and
+// must not change.
+func (o *outbox) push(msg []byte) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if !o.on {
 		return
 	}
-	if len(o.buf)+len(o.held) > outboxLimit {
+	if o.size+len(msg) > outboxLimit {
 		o.nc.Close() // the reader fell too far behind; Redis drops it too
 		return
 	}
-	dst := &o.buf
+	o.size += len(msg)
 	if o.busy {
-		dst = &o.held
+		o.held = append(o.held, msg)
+		return
 	}
-	kind := byte('*')
-	if resp3 {
-		kind = '>'
-	}
-	*dst = append(strconv.AppendInt(append(*dst, kind), int64(len(parts)), 10), '\r', '\n')
-	for _, p := range parts {
-		*dst = append(strconv.AppendInt(append(*dst, '$'), int64(len(p)), 10), '\r', '\n')
-		*dst = append(append(*dst, p...), '\r', '\n')
-	}
-	if !o.busy {
-		o.wake()
-	}
+	o.buf = append(o.buf, msg)
+	o.wake()
 }
 
 // stop ends the goroutine when the connection closes.

@@ -144,27 +144,35 @@ func (s *Server) publish(self *client, selfW *reply, k subKind, channel, msg []b
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	n := 0
-	deliver := func(cl *client, parts ...[]byte) {
-		n++
-		if cl == self {
-			pushParts(selfW, parts)
-			return
+	// deliver sends parts to clients: a message encoded once per protocol
+	// and shared by their outboxes.
+	deliver := func(clients map[*client]struct{}, parts ...[]byte) {
+		var encoded [2][]byte // RESP2, RESP3
+		for cl := range clients {
+			n++
+			if cl == self {
+				pushParts(selfW, parts)
+				continue
+			}
+			i := 0
+			if cl.resp3() {
+				i = 1
+			}
+			if encoded[i] == nil {
+				w := reply{resp3: i == 1}
+				pushParts(&w, parts)
+				encoded[i] = w.b
+			}
+			cl.out.push(encoded[i])
 		}
-		cl.out.push(cl.resp3(), parts)
 	}
-	word := []byte(subWords[k][2])
-	for cl := range ps.names[k][string(channel)] {
-		deliver(cl, word, channel, msg)
-	}
+	deliver(ps.names[k][string(channel)], []byte(subWords[k][2]), channel, msg)
 	if k == subShard {
 		return n
 	}
 	for _, p := range ps.patterns {
-		if !match([]byte(p), channel) {
-			continue
-		}
-		for cl := range ps.names[subPattern][p] {
-			deliver(cl, []byte("pmessage"), []byte(p), channel, msg)
+		if match([]byte(p), channel) {
+			deliver(ps.names[subPattern][p], []byte("pmessage"), []byte(p), channel, msg)
 		}
 	}
 	return n
