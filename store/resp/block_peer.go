@@ -42,11 +42,11 @@ func peerGone(cl *client) bool {
 // blocking one waits. redcon's own buffer is empty while a batch runs (its
 // replies go out together after it), so writing to the socket keeps order.
 func (s *Server) flushReplies(cl *client) {
-	if cl.w.len() == 0 || cl.conn == nil {
+	if cl.out.waiting(cl.w.b) { // a subscriber's writes go through its outbox
+		cl.w.truncate(0)
 		return
 	}
-	if cl.out.send(cl.w.b) { // a subscriber's writes go through its outbox
-		cl.w.truncate(0)
+	if cl.w.len() == 0 || cl.conn == nil {
 		return
 	}
 	if nc := cl.conn.NetConn(); nc != nil {

@@ -39,6 +39,7 @@ func (s *Server) run(cl *client, cmds []redcon.Command) {
 				s.flushReplies(cl) // the client sees what came before while this one waits
 			}
 			s.runAlone(cl, cmds[i].Args)
+			cl.out.begin() // after a blocking command's wait (outbox.waiting)
 			cl.silence(cmds[i].Args, start, mode)
 			i++
 			continue

@@ -87,13 +87,14 @@ func (o *outbox) end(b []byte) bool {
 	return o.queue(b, false)
 }
 
-// send queues a copy of b and the messages held so far, for the goroutine
-// to write; the connection's commands are still running.
-func (o *outbox) send(b []byte) bool {
-	return o.queue(b, true)
+// waiting queues b before the connection waits in a blocking command:
+// messages flow meanwhile, as Redis sends them to a blocked client; begin
+// marks the commands running again once it returns.
+func (o *outbox) waiting(b []byte) bool {
+	return o.queue(b, false)
 }
 
-// queue does end and send under one lock, so that no message is held
+// queue does end and waiting under one lock, so that no message is held
 // after the held ones were moved.
 func (o *outbox) queue(b []byte, busy bool) bool {
 	o.mu.Lock()

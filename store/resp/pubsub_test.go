@@ -114,6 +114,21 @@ func psCompare(t *testing.T, steps []psStep) {
 	}
 }
 
+// TestPubSubBlocked checks that a RESP3 subscriber blocked in BLPOP gets
+// the messages published meanwhile, then BLPOP's reply.
+func TestPubSubBlocked(t *testing.T) {
+	psCompare(t, []psStep{
+		{2, "HELLO 3", 1, "-"},
+		{2, "SUBSCRIBE ch", 1, ""},
+		{2, "BLPOP l 0", 0, ""},
+		{1, "PUBLISH ch m1", 1, ""}, {2, "", 1, ""},
+		{1, "PUBLISH ch m2", 1, ""}, {2, "", 1, ""},
+		{1, "RPUSH l x", 1, ""}, {2, "", 1, ""},
+		{2, "SUBSCRIBE ch2", 1, ""},
+		{1, "PUBLISH ch2 m3", 1, ""}, {2, "", 1, ""},
+	})
+}
+
 // TestKeyspaceEvents compares the keyspace notifications a subscriber
 // receives for other connections' writes, in a pipeline and in MULTI.
 func TestKeyspaceEvents(t *testing.T) {
