@@ -35,11 +35,15 @@ func (s *Server) run(cl *client, cmds []redcon.Command) {
 		}
 		n := s.groupLen(cl, cmds[i:])
 		if n == 0 {
-			if cmd := lookup(cmds[i].Args[0]); cmd != nil && cmd.blocking && !cl.multi {
+			cmd := lookup(cmds[i].Args[0])
+			blocking := cmd != nil && cmd.blocking && !cl.multi
+			if blocking {
 				s.flushReplies(cl) // the client sees what came before while this one waits
 			}
 			s.runAlone(cl, cmds[i].Args)
-			cl.out.begin() // after a blocking command's wait (outbox.waiting)
+			if blocking {
+				cl.out.begin() // after the wait, in which messages flowed (outbox.waiting)
+			}
 			cl.silence(cmds[i].Args, start, mode)
 			i++
 			continue
