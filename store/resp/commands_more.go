@@ -6,5 +6,6 @@ func defMore() {
 	defPubSub()
 	defBitOps()
 	def("server", "command|getkeys", -4, "loading stale", 0, 0, 0, cmdCommandGetKeys)
+	syntax["client"] += "|REPLY ON|OFF|SKIP"
 	syntax["command"] = "[COUNT|DOCS [command-name ...]|GETKEYS command [arg ...]|INFO [command-name ...]|LIST]"
 }
