@@ -1,7 +1,6 @@
 package keyspace
 
 import (
-	"bytes"
 	"encoding/binary"
 	"sync/atomic"
 	"time"
@@ -66,30 +65,8 @@ func (ks *Keyspace) UpdateNoExpiry(fn func(t *Tx) error) error {
 // returns how many it deleted; reads already treat them as missing, so this
 // only frees space. store.ErrClosed after Close.
 func (ks *Keyspace) Sweep(limit int) (int, error) {
-	n := 0
-	err := ks.Update(func(t *Tx) error {
-		n = 0
-		c := t.exp.Cursor()
-		var due [][]byte
-		for k, _ := c.First(); k != nil && len(due) < limit; k, _ = c.Next() {
-			if int64(binary.BigEndian.Uint64(k)) > t.now {
-				break
-			}
-			due = append(due, bytes.Clone(k))
-		}
-		for _, k := range due {
-			db, key := int(k[8]), k[9:]
-			if _, err := t.Meta(db, key); err != nil { // deletes the expired key
-				return err
-			}
-			if err := t.exp.Delete(k); err != nil { // an entry that lost its key
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
+	keys, err := ks.SweepKeys(limit)
+	return len(keys), err
 }
 
 // NextExpiry returns the earliest TTL in Unix ms, or 0 when no key expires,

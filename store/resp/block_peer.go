@@ -42,6 +42,10 @@ func peerGone(cl *client) bool {
 // blocking one waits. redcon's own buffer is empty while a batch runs (its
 // replies go out together after it), so writing to the socket keeps order.
 func (s *Server) flushReplies(cl *client) {
+	if cl.out.waiting(cl.w.b) { // a subscriber's writes go through its outbox
+		cl.w.truncate(0)
+		return
+	}
 	if cl.w.len() == 0 || cl.conn == nil {
 		return
 	}

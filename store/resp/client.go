@@ -39,6 +39,11 @@ type client struct {
 	waiting  bool             // blocked in blockFor
 	awaiting atomic.Bool      // in awaitOthers
 	scripts  scriptSeq        // scripts of the transaction being run (script_busy.go)
+
+	subs      subs    // Pub/Sub subscriptions (pubsub.go)
+	out       outbox  // writes the socket once the client subscribed
+	replyMode byte    // CLIENT REPLY: 0 on, 'f' off, 's' skip the next command
+	events    []event // keyspace events waiting for the transaction to commit
 }
 
 func (cl *client) setDB(db int) {
@@ -70,9 +75,9 @@ func (cl *client) info(now time.Time) string {
 	if cl.multi {
 		multi = len(cl.queued)
 	}
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=0 name=%s age=%d idle=%d flags=N db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d\n",
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=0 name=%s age=%d idle=%d flags=N db=%d sub=%d psub=%d ssub=%d multi=%d qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=%s user=default redir=-1 resp=%d\n",
 		cl.id, cl.addr, cl.laddr, cl.name, int(now.Sub(cl.created).Seconds()), int(now.Sub(cl.last).Seconds()),
-		cl.db, multi, cl.cmd, max(cl.proto, 2))
+		cl.db, cl.subs.n[subChannel].Load(), cl.subs.n[subPattern].Load(), cl.subs.n[subShard].Load(), multi, cl.cmd, max(cl.proto, 2))
 }
 
 func (s *Server) clientList(now time.Time) string {

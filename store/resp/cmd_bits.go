@@ -79,6 +79,9 @@ func bitRange(start, end int64, isBit bool, n int64) (first, last int64) {
 	if end >= total {
 		end = total - 1
 	}
+	if start > end {
+		return 1, 0 // empty; also keeps start*8 from overflowing
+	}
 	if isBit {
 		return start, end
 	}
@@ -117,6 +120,10 @@ func cmdBitCount(c *call) error {
 		start, end, isBit, err := bitRangeArgs(c, 2)
 		if err != nil {
 			return err
+		}
+		if start < 0 && end < 0 && start > end {
+			c.w.int(0) // Redis 7.0 answers before clamping both to 0
+			return nil
 		}
 		first, last = bitRange(start, end, isBit, int64(len(v)))
 	default:

@@ -70,6 +70,8 @@ func findParam(name string) *param {
 
 func (p *param) value(s *Server) string {
 	switch {
+	case p.name == "notify-keyspace-events":
+		return formatNotify(s.ps.notify.Load())
 	case p.name == "proto-max-bulk-len":
 		return strconv.Itoa(s.opt.MaxBulk) // the server's own, as APPEND and SETRANGE use it
 	case p.min <= p.max:
@@ -137,6 +139,14 @@ func cmdConfigSet(c *call) error {
 			return rerr(fail + "duplicate parameter")
 		}
 		seen[strings.ToLower(name)] = true
+		if p.name == "notify-keyspace-events" {
+			n, ok := parseNotify(val)
+			if !ok {
+				return rerr(fail + "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
+			}
+			set = append(set, pair{p, n})
+			continue
+		}
 		if p.min > p.max {
 			if val != p.value(c.s) {
 				return rerr(fail + "waq does not change this setting (its WAQ_* settings configure it)")
@@ -159,6 +169,9 @@ func cmdConfigSet(c *call) error {
 	}
 	for _, s := range set {
 		c.s.conf.v[s.p.name] = s.n
+		if s.p.name == "notify-keyspace-events" {
+			c.s.ps.notify.Store(s.n)
+		}
 	}
 	c.s.conf.mu.Unlock()
 	c.s.pushLimits(c.tx)

@@ -111,6 +111,16 @@ func helloReply(c *call) {
 }
 
 func cmdPing(c *call) error {
+	if !c.w.resp3 && c.cl.subs.total() > 0 && len(c.args) <= 2 {
+		var msg []byte
+		if len(c.args) == 2 {
+			msg = c.args[1]
+		}
+		c.w.array(2) // RESP2 subscribed mode: "pong" and the message or ""
+		c.w.bulkString("pong")
+		c.w.bulk(msg)
+		return nil
+	}
 	switch len(c.args) {
 	case 1:
 		c.w.simple("PONG")

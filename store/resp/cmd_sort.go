@@ -2,6 +2,7 @@ package resp
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,7 +14,8 @@ import (
 // list, set or sorted set, by their own value or by the keys (and hash
 // fields) a BY pattern names, numerically unless ALPHA, with GET patterns
 // and STORE. Without a sort (BY a pattern with no *), a list keeps its
-// order, a sorted set its score order and a set its byte order.
+// order, a sorted set its score order (both reversed by DESC) and a set its
+// byte order.
 
 type sortOpts struct {
 	desc, alpha, dontSort bool
@@ -180,6 +182,10 @@ func sortCommand(c *call, readOnly bool) error {
 	}
 	if !o.dontSort {
 		o.order(items)
+	} else if o.desc && len(items) > 0 {
+		if m, err := c.tx.Meta(c.db(), c.args[1]); err == nil && m != nil && m.Type != keyspace.Set {
+			slices.Reverse(items) // Redis walks a list or sorted set from its end
+		}
 	}
 	items = o.window(items)
 	return sortReply(c, &o, items)

@@ -166,4 +166,5 @@ func init() {
 	def(z, "zscan", -3, "readonly", 1, 1, 1, cmdZScan)
 	defSuite()
 	defScripting()
+	defMore()
 }

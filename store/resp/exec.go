@@ -27,16 +27,25 @@ func (c *call) db() int { return c.cl.db }
 // and MULTI blocks are taken one at a time.
 func (s *Server) run(cl *client, cmds []redcon.Command) {
 	for i := 0; i < len(cmds) && !cl.quit; {
-		if s.refuseBusy(cl, cmds[i].Args) { // script_busy.go
+		start, mode := cl.w.len(), cl.replyMode
+		// RESP2 subscribed mode (pubsub.go) or a busy script (script_busy.go) refused it
+		if s.gate(cl, cmds[i].Args) || s.refuseBusy(cl, cmds[i].Args) {
+			cl.silence(cmds[i].Args, start, mode)
 			i++
 			continue
 		}
 		n := s.groupLen(cl, cmds[i:])
 		if n == 0 {
-			if cmd := lookup(cmds[i].Args[0]); cmd != nil && cmd.blocking && !cl.multi {
+			cmd := lookup(cmds[i].Args[0])
+			blocking := cmd != nil && cmd.blocking && !cl.multi
+			if blocking {
 				s.flushReplies(cl) // the client sees what came before while this one waits
 			}
 			s.runAlone(cl, cmds[i].Args)
+			if blocking {
+				cl.out.begin() // after the wait, in which messages flowed (outbox.waiting)
+			}
+			cl.silence(cmds[i].Args, start, mode)
 			i++
 			continue
 		}
@@ -47,7 +56,7 @@ func (s *Server) run(cl *client, cmds []redcon.Command) {
 
 // groupLen counts the leading commands that can share a transaction.
 func (s *Server) groupLen(cl *client, cmds []redcon.Command) int {
-	if cl.multi || !cl.authed {
+	if cl.multi || !cl.authed || cl.replyMode != 0 || cl.subs.total() > 0 {
 		return 0
 	}
 	n := 0
@@ -109,7 +118,9 @@ func (s *Server) runGroup(cl *client, cmds []redcon.Command) {
 		cl.setDB(db)
 		return s.dispatchAll(cl, tx, &cl.w, all, skip)
 	}
-	if err := s.isolated(write, fn, skip); err != nil {
+	err := s.isolated(write, fn, skip)
+	s.sendEvents(cl, err == nil)
+	if err != nil {
 		s.log.Error("resp transaction", "err", err)
 		cl.w.truncate(start)
 		cl.setDB(db)
@@ -134,9 +145,15 @@ func (s *Server) dispatch(cl *client, tx *keyspace.Tx, w *reply, args [][]byte) 
 		s.touchKeys(c)
 	}
 	start := w.len()
+	var existed []bool
+	if s.notifying() && tx != nil {
+		existed = notifyBefore(c) // keyspace events (notify_cmds.go)
+	}
 	err := s.runCmd(c)
 	if err != nil {
 		w.truncate(start) // a reply written before a failed write
+	} else if s.notifying() && tx != nil {
+		notifyAfter(c, w.b[start:], existed)
 	}
 	if errors.Is(err, errPanicked) && tx == nil {
 		w.err(string(errInternal)) // nothing to roll back

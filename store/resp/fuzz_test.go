@@ -46,6 +46,10 @@ func FuzzCommand(f *testing.F) {
 		"XGROUP CREATE x g $ MKSTREAM ENTRIESREAD 9223372036854775807\r\nXADD x 1 a 1\r\nXREADGROUP GROUP g c COUNT -1 NOACK STREAMS x >\r\nXINFO GROUPS x\r\n",
 		"XADD x 1 a 1\r\nXGROUP CREATE x g 0\r\nXREADGROUP GROUP g c STREAMS x >\r\nXDEL x 1\r\nXCLAIM x g d -1 1 IDLE -9223372036854775808 TIME 9223372036854775807 RETRYCOUNT -1 FORCE LASTID 9-9\r\nXAUTOCLAIM x g d 0 - COUNT 576460752303423487\r\nXPENDING x g IDLE 9223372036854775807 - + 9223372036854775807 c\r\n",
 		"XREAD COUNT 9223372036854775807 STREAMS x x $ 0\r\nXREADGROUP GROUP g c NOACK STREAMS x 0\r\n",
+		"SUBSCRIBE a b\r\nPING\r\nGET k\r\nPSUBSCRIBE *\r\nUNSUBSCRIBE\r\nPUBLISH a x\r\nRESET\r\n",
+		"CONFIG SET notify-keyspace-events KEA\r\nSET k v\r\nDEL k\r\nCLIENT REPLY SKIP\r\nGET k\r\nCLIENT REPLY OFF\r\nGET k\r\n",
+		"BITFIELD k SET i64 0 -9223372036854775808 INCRBY i64 0 -1 OVERFLOW SAT INCRBY u63 #9223372036854775807 1\r\n",
+		"BITOP NOT d k\r\nBITOP AND d k k2 k3\r\nBITFIELD_RO k GET u1 #-1\r\nBITFIELD k OVERFLOW FAIL SET u8 #8388607 256\r\n",
 		"*1\r\n$999999999999\r\n", "*-1\r\n", "$3\r\nfoo\r\n", "\"unbalanced\r\n",
 		// Scripts (script_*.go): conversions, errors, a table that holds itself, a huge string.
 		"EVAL \"return redis.call('set', KEYS[1], ARGV[1])\" 1 k v\r\nEVALSHA 0 0\r\nSCRIPT LOAD \"return {1,{ok='x'},{err='y'}}\"\r\n",
@@ -109,7 +113,18 @@ func checkReplies(t *testing.T, cl *client, cmds []redcon.Command) {
 			break
 		}
 	}
-	if n != len(cmds) && !cl.quit {
+	if n != len(cmds) && !cl.quit && !repliesVary(cmds) {
 		t.Fatalf("%d commands got %d replies: %q", len(cmds), n, cl.w.b)
 	}
+}
+
+// repliesVary reports commands that answer more or less than once:
+// (UN)SUBSCRIBE with several names, and those silenced by CLIENT REPLY.
+func repliesVary(cmds []redcon.Command) bool {
+	for _, c := range cmds {
+		if cmd := lookup(c.Args[0]); cmd != nil && (cmd.group == "pubsub" || cmd.name == "client") {
+			return true
+		}
+	}
+	return false
 }

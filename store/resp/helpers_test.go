@@ -111,7 +111,7 @@ func readReply(rd *bufio.Reader) (value, error) {
 		}
 		v.raw += string(buf)
 		return v, nil
-	case '*', '~', '%': // and RESP3's set and map
+	case '*', '~', '%', '>': // and RESP3's set, map and push
 		n, _ := strconv.Atoi(strings.TrimSpace(line[1:]))
 		if line[0] == '%' {
 			n *= 2

@@ -76,6 +76,10 @@ func (c *call) infoSection(b *strings.Builder, sec string) error {
 		line(b, "keyspace_hits", s.hits.Load())
 		line(b, "keyspace_misses", s.misses.Load())
 		line(b, "migrate_cached_sockets", 0) // no MIGRATE, so none (the dump unit reads it)
+		ch, pat, shard := s.pubsubCounts()
+		line(b, "pubsub_channels", ch)
+		line(b, "pubsub_patterns", pat)
+		line(b, "pubsubshard_channels", shard)
 	case "replication":
 		line(b, "role", "master")
 		line(b, "connected_slaves", 0)

@@ -70,7 +70,9 @@ func cmdExec(c *call) error {
 		c.w.array(len(queued))
 		return s.dispatchAll(cl, tx, c.w, queued, skip)
 	}
-	return s.isolated(write, fn, skip)
+	err := s.isolated(write, fn, skip)
+	s.sendEvents(cl, err == nil)
+	return err
 }
 
 func cmdWatch(c *call) error {

@@ -103,6 +103,10 @@ var randomTemplates = []string{
 	"XGROUP DELCONSUMER x%k g%d c%d", "XCLAIM x%k g%d c%d 0 %i JUSTID", "XAUTOCLAIM x%k g%d c%d 0 %i COUNT %p JUSTID",
 	"XSETID x%k %i", "XGROUP SETID x%k g%d %i", "XINFO GROUPS x%k", "TYPE x%k", "DEL x%k", "RENAME x%k x%k",
 	"COPY x%k x%k", "XGROUP CREATECONSUMER x%k g%d c%d",
+	"BITOP %w s%k s%k s%k", "BITOP NOT s%k %K", "GET s%k", "SETBIT s%k %p 1", "BITCOUNT s%k %n %n",
+	"BITFIELD s%k %h %a %n %h %a %n", "BITFIELD s%k SET %a %j %n GET %a %j", "BITFIELD s%k INCRBY %a %j %n",
+	"BITFIELD s%k OVERFLOW %u INCRBY %a %j %n SET %a %j %n", "BITFIELD_RO s%k GET %a %j",
+	"PUBLISH %m %v", "PUBSUB NUMSUB %m %m", "PUBSUB NUMPAT",
 }
 
 func randomCommand(rng *rand.Rand) (string, []string) {
@@ -181,6 +185,16 @@ func randomArg(rng *rand.Rand, kind byte) string {
 			"18446744073709551615-18446744073709551615", "(2-0", "6"}[rng.IntN(15)]
 	case 'o':
 		return []string{"NX", "XX", "GT", "LT", "CH", "INCR"}[rng.IntN(6)]
+	case 'w': // BITOP's operations
+		return []string{"AND", "OR", "XOR", "NOT", "NAND"}[rng.IntN(5)]
+	case 'h': // BITFIELD's operations with two arguments after the type
+		return []string{"GET", "INCRBY", "SET", "OVERFLOW"}[rng.IntN(4)]
+	case 'a': // BITFIELD types
+		return []string{"u1", "i1", "u8", "i8", "u63", "i64", "u64", "i5", "u3", "x"}[rng.IntN(10)]
+	case 'j': // BITFIELD offsets
+		return []string{"0", "1", "7", "#1", "#3", "13", "-1", "x"}[rng.IntN(8)]
+	case 'u':
+		return []string{"WRAP", "SAT", "FAIL", "x"}[rng.IntN(4)]
 	}
 	return fmt.Sprintf("%%%c", kind)
 }

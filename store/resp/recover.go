@@ -57,6 +57,7 @@ func (s *Server) recovered(name string, v any) {
 // with that one skipped: its writes are rolled back with the others', and it
 // fails alone, as an error would, with its panic logged once.
 func (s *Server) dispatchAll(cl *client, tx *keyspace.Tx, w *reply, cmds [][][]byte, skip map[int]bool) error {
+	cl.events = cl.events[:0] // a transaction run again raises its events again
 	for i, args := range cmds {
 		if skip[i] {
 			w.err(string(errInternal))

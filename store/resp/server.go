@@ -56,6 +56,7 @@ type Server struct {
 	cursors *cursorTable
 	conf    settings // CONFIG SET's encoding thresholds
 	blocked blockers // clients waiting in BLPOP, BZPOPMIN, …
+	ps      pubsub   // Pub/Sub subscriptions
 	ln      net.Listener
 	done    chan struct{}
 	stop    chan struct{}
@@ -153,6 +154,8 @@ func (s *Server) closed(conn redcon.Conn, err error) {
 		return
 	}
 	s.unwatch(cl)
+	s.unsubscribeAll(cl)
+	cl.out.stop()
 	s.mu.Lock()
 	delete(s.clients, cl.id)
 	s.mu.Unlock()
@@ -175,6 +178,7 @@ func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 			conn.Close()
 		}
 	}()
+	cl.out.begin()
 	cmds := append([]redcon.Command{cmd}, conn.ReadPipeline()...)
 	if g, ok := conn.NetConn().(*guardConn); ok {
 		g.consumed()
@@ -182,12 +186,16 @@ func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 	s.run(cl, cmds)
 	cl.settle()
 	s.waitWoken(cl) // as Redis, serve the clients a write unblocked before answering it
-	conn.WriteRaw(cl.w.b)
+	// A subscriber's writes go through its outbox (outbox.go).
+	if !cl.out.end(cl.w.b) {
+		conn.WriteRaw(cl.w.b)
+	}
 	cl.w.truncate(0)
 	if cap(cl.w.b) > 1<<20 {
 		cl.w.b = nil
 	}
 	if cl.quit {
+		cl.out.flush()
 		conn.Close()
 	}
 }

@@ -48,7 +48,9 @@ func (s *Server) sweepOnce() (int, error) {
 	if mirroring, err := s.mirroring(); mirroring || err != nil {
 		return 0, err
 	}
-	return s.ks.Sweep(sweepBatch)
+	gone, err := s.ks.SweepKeys(sweepBatch)
+	s.expiredEvents(gone)
+	return len(gone), err
 }
 
 // mirroring reports whether the keyspace is a mirror's copy.

@@ -8,13 +8,14 @@
 #       tar -x -C /tmp/redis-suite
 #   store/resp/testdata/redis-suite.sh [unit ...]
 #
-# Units are runtest's names (type/string, expire, …); the default is the ten
-# of issue 13 and the two of streams. Settings, from the environment:
+# Units are runtest's names (type/string, expire, …); the default is the
+# seventeen of issue 13. Settings, from the environment:
 #   SUITE=/tmp/redis-suite      where the suite was unpacked
 #   OUT=/tmp/redis-suite-out    logs: <server>/<unit>.log, <server>/<unit>.ok
 #   REDIS_RERUN=1               run redis-server again even when its log exists
 #   SKIP_REDIS=1                compare with the redis logs already in OUT
-#   RUNTEST_ARGS="--durable"    extra runtest arguments (--durable keeps a
+#   RUNTEST_ARGS="--durable"    extra runtest arguments ("--baseport 33111"
+#                               when other runs share the machine; --durable keeps a
 #                               file going after an exception; not the issue's
 #                               measure, but shows what lies beyond one)
 #   UNIT_TIMEOUT=1200           seconds one unit may take
@@ -26,7 +27,8 @@ OUT=${OUT:-/tmp/redis-suite-out}
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-1200}
 units=("$@")
 if [ ${#units[@]} -eq 0 ]; then
-	units=(type/incr type/string type/hash type/set type/zset type/list expire keyspace multi scan type/stream type/stream-cgroups)
+	units=(type/incr type/string type/hash type/set type/zset type/list expire keyspace multi scan
+		pubsub bitops sort type/list-3 type/stream type/stream-cgroups dump)
 fi
 [ -x "$SUITE/runtest" ] || { echo "no suite in $SUITE (see the header of $0)" >&2; exit 2; }
 mkdir -p "$OUT/redis" "$OUT/waq"
