@@ -153,12 +153,6 @@ func cmdObjectHelp(c *call) error {
 		"REFCOUNT <key>",
 		"    Return the number of references of the value associated with the specified",
 		"    <key>.",
-		"HELP",
-		"    Prints this help.",
 	}
-	c.w.array(len(help))
-	for _, h := range help {
-		c.w.simple(h)
-	}
-	return nil
+	return writeHelp(c, help)
 }

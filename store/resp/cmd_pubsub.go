@@ -198,27 +198,20 @@ func cmdPubSubNumPat(c *call) error {
 }
 
 func cmdPubSubHelp(c *call) error {
-	lines := []string{
+	return writeHelp(c, []string{
 		"PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
 		"CHANNELS [<pattern>]",
-		"    List the channels with a subscriber, matching <pattern> (default: all).",
+		"    Return the currently active channels matching a <pattern> (default: '*').",
 		"NUMPAT",
-		"    Count the patterns with a subscriber.",
+		"    Return number of subscriptions to patterns.",
 		"NUMSUB [<channel> ...]",
-		"    Count each channel's subscribers; subscribers through a pattern",
-		"    are not counted.",
+		"    Return the number of subscribers for the specified channels, excluding",
+		"    pattern subscriptions(default: no channels).",
 		"SHARDCHANNELS [<pattern>]",
-		"    List the shard channels with a subscriber, matching <pattern>.",
+		"    Return the currently active shard level channels matching a <pattern> (default: '*').",
 		"SHARDNUMSUB [<shardchannel> ...]",
-		"    Count each shard channel's subscribers.",
-		"HELP",
-		"    Print this help.",
-	}
-	c.w.array(len(lines))
-	for _, l := range lines {
-		c.w.simple(l)
-	}
-	return nil
+		"    Return the number of subscribers for the specified shard level channel(s)",
+	})
 }
 
 // cmdReset returns the connection to its state after connecting: no

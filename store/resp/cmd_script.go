@@ -121,14 +121,8 @@ func cmdScriptHelp(c *call) error {
 		"    Kill the currently executing Lua script.",
 		"LOAD <script>",
 		"    Load a script into the scripts cache without executing it.",
-		"HELP",
-		"    Prints this help.",
 	}
-	c.w.array(len(lines))
-	for _, l := range lines {
-		c.w.simple(l)
-	}
-	return nil
+	return writeHelp(c, lines)
 }
 
 // runScript runs sc in the call's transaction. A Lua error ends the script

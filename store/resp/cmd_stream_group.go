@@ -142,13 +142,7 @@ func cmdXGroupDelConsumer(c *call) error {
 	return err
 }
 
-func cmdXGroupHelp(c *call) error {
-	c.w.array(len(xgroupHelp))
-	for _, l := range xgroupHelp {
-		c.w.simple(l)
-	}
-	return nil
-}
+func cmdXGroupHelp(c *call) error { return writeHelp(c, xgroupHelp) }
 
 var xgroupHelp = []string{
 	"XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -166,8 +160,6 @@ var xgroupHelp = []string{
 	"    Remove the specified group.",
 	"SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
 	"    Set the current group ID and entries_read counter.",
-	"HELP",
-	"    Prints this help.",
 }
 
 // cmdXAck: XACK key group id [id ...]; the IDs are checked only when the

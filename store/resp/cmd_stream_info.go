@@ -242,12 +242,6 @@ func cmdXInfoHelp(c *call) error {
 		"    Show the stream consumer groups.",
 		"STREAM <key> [FULL [COUNT <count>]",
 		"    Show information about the stream.",
-		"HELP",
-		"    Prints this help.",
 	}
-	c.w.array(len(lines))
-	for _, l := range lines {
-		c.w.simple(l)
-	}
-	return nil
+	return writeHelp(c, lines)
 }

@@ -133,3 +133,15 @@ func formatScore(f float64) string {
 	}
 	return strconv.FormatFloat(f, 'g', 17, 64)
 }
+
+// writeHelp answers a HELP subcommand: lines, then the HELP entry every one
+// of Redis's ends with.
+func writeHelp(c *call, lines []string) error {
+	c.w.array(len(lines) + 2)
+	for _, l := range lines {
+		c.w.simple(l)
+	}
+	c.w.simple("HELP")
+	c.w.simple("    Prints this help.")
+	return nil
+}
