@@ -1,0 +1,85 @@
+package resp
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// statsRun is one case: commands sent after CONFIG RESETSTAT, then the
+// statistics INFO reports.
+type statsRun [][]string
+
+// TestCommandStatsDifferential runs each case against redis-server and waq
+// and compares INFO commandstats, INFO errorstats and total_error_replies,
+// with the times masked.
+func TestCommandStatsDifferential(t *testing.T) {
+	redis := dial(t, startRedis(t))
+	addr, _ := startWaq(t, Options{})
+	waq := dial(t, addr)
+	for name, run := range statsCases {
+		t.Run(name, func(t *testing.T) {
+			want, got := runStats(t, redis, run), runStats(t, waq, run)
+			if !strings.Contains(want, "cmdstat_config|resetstat") {
+				t.Fatalf("redis reported no statistics: %q", want)
+			}
+			if want != got {
+				t.Errorf("redis:\n%s\nwaq:\n%s", want, got)
+			}
+		})
+	}
+}
+
+var statsCases = map[string]statsRun{
+	"auth":        {{"AUTH", "k"}},
+	"multi":       {{"MULTI"}, {"SET", "a", "b"}, {"AUTH", "a"}, {"EXEC"}, {"EXEC"}},
+	"multi queue": {{"MULTI"}, {"SET"}, {"EXEC"}},
+	"arity":       {{"SET", "k"}, {"SET", "k1", "v1"}, {"SET", "k2", "v2"}},
+	"unknown":     {{"ASDF"}, {"CONFIG", "NOSUCH"}, {"CONFIG", "GET"}, {"CONFIG"}},
+	"noscript":    {{"EVALSHA", "NotValidShaSUM", "0"}},
+	"nogroup": {{"DEL", "mystream"}, {"XADD", "mystream", "*", "f", "v"},
+		{"XGROUP", "CREATECONSUMER", "mystream", "mygroup", "consumer"}},
+	"lua pcall": {{"EVAL", "redis.pcall('XGROUP', 'CREATECONSUMER', 's1', 'mygroup', 'consumer') return", "0"}, {"EVAL", "a"}},
+	"lua call":  {{"EVAL", "return redis.call('select',99)", "0"}},
+	"lua pcall ok": {{"EVAL", "local t = redis.pcall('select',99) if t['err'] then return 1 end return 0", "0"},
+		{"EVAL", "return redis.pcall('select',99)", "0"}},
+	"lua ro": {{"EVAL_RO", "return redis.call('set','x','y')", "1", "x"},
+		{"EVAL_RO", "local t = redis.pcall('set','x','y') return 1", "1", "x"}},
+	"lua wrongtype": {{"SET", "Sicily", "1"}, {"EVAL", "return redis.call('lpush', KEYS[1], 'x')", "1", "Sicily"}},
+	"lua error_reply": {{"EVAL", "return redis.error_reply('MY_ERR_CODE custom msg')", "0"},
+		{"EVAL", "return redis.error_reply('')", "0"}, {"EVAL", "error('boom')", "0"}},
+	"lua refused": {{"EVAL", "return redis.call('nosuch')", "0"}, {"EVAL", "return redis.pcall('get')", "0"},
+		{"EVAL", "return redis.call('multi')", "0"}},
+	"ok": {{"SET", "k", "v"}, {"GET", "k"}, {"CLIENT", "GETNAME"}},
+}
+
+var statsTimes = regexp.MustCompile(`usec=\d+,usec_per_call=[\d.]+`)
+
+// runStats sends run after CONFIG RESETSTAT and returns the statistics'
+// lines, sorted, with times masked.
+func runStats(t *testing.T, c *rconn, run statsRun) string {
+	t.Helper()
+	if _, err := c.do("CONFIG", "RESETSTAT"); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range run {
+		if _, err := c.do(args...); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
+	var lines []string
+	for _, sec := range []string{"commandstats", "errorstats", "stats"} {
+		raw, err := c.do("INFO", sec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(raw, "\r\n") {
+			if strings.HasPrefix(l, "cmdstat_") || strings.HasPrefix(l, "errorstat_") || strings.HasPrefix(l, "total_error_replies:") {
+				lines = append(lines, statsTimes.ReplaceAllString(l, "usec=#"))
+			}
+		}
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
