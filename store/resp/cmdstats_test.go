@@ -3,6 +3,7 @@ package resp
 import (
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -151,4 +152,33 @@ func withoutInfo(stats string) string {
 		}
 	}
 	return strings.Join(keep, "\n")
+}
+
+// TestErrorCode checks the code an error message counts under, and that
+// the table of codes stops growing at maxErrorCodes.
+func TestErrorCode(t *testing.T) {
+	f := func(msg, want string) {
+		t.Helper()
+		if got := errorCode(msg); got != want {
+			t.Errorf("errorCode(%q) = %q, want %q", msg, got, want)
+		}
+	}
+	f("ERR wrong number of arguments", "ERR")
+	f("WRONGTYPE Operation against a key", "WRONGTYPE")
+	f("MY_ERR_CODE custom msg", "MY_ERR_CODE")
+	f("ERR", "ERR")
+	f("", "ERR")
+	f(strings.Repeat("X", 31)+" late space", "ERR")
+	f(strings.Repeat("X", 30)+" in time", strings.Repeat("X", 30))
+
+	st := newCmdStats()
+	for i := range maxErrorCodes + 10 {
+		st.replied("E" + strconv.Itoa(i) + " m")
+	}
+	if n := len(st.errors); n != maxErrorCodes {
+		t.Errorf("%d codes kept, want %d", n, maxErrorCodes)
+	}
+	if n := st.total.Load(); n != maxErrorCodes+10 {
+		t.Errorf("total_error_replies %d, want %d", n, maxErrorCodes+10)
+	}
 }
