@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // statsRun is one case: commands sent after CONFIG RESETSTAT, then the
@@ -181,4 +182,20 @@ func TestErrorCode(t *testing.T) {
 	if n := st.total.Load(); n != maxErrorCodes+10 {
 		t.Errorf("total_error_replies %d, want %d", n, maxErrorCodes+10)
 	}
+}
+
+// BenchmarkCountCall measures what counting adds to each command: two
+// clock reads, the reply's first byte and the command's counters, from
+// parallel clients on one command (the contended case).
+func BenchmarkCountCall(b *testing.B) {
+	s := &Server{stats: newCmdStats()}
+	c := &call{cmd: lookup([]byte("get"))}
+	b.RunParallel(func(pb *testing.PB) {
+		w := &reply{}
+		for pb.Next() {
+			w.b = append(w.b[:0], "$1\r\nv\r\n"...)
+			t0 := time.Now()
+			s.counted(c, w, 0, time.Since(t0))
+		}
+	})
 }

@@ -94,6 +94,7 @@ func (s *Server) runChecked(cl *client, args [][]byte) {
 		s.log.Error("resp command", "err", err)
 		cl.w.truncate(start)
 		cl.w.err("ERR " + err.Error())
+		s.stats.replied("ERR " + err.Error())
 	}
 }
 
