@@ -162,8 +162,10 @@ func (c *call) runScript(sc *script, keys, argv [][]byte) error {
 		c.w.err(msg)
 		ls.broken = true // a state stopped midway is not reused
 	case lerr != nil:
+		c.counted = isCounted(lerr)
 		c.w.err(lerr.Error())
 	default:
+		c.counted = countedValue(ret)
 		luaToReply(c.w, ret, r.resp, 0)
 	}
 	return nil
@@ -275,6 +277,9 @@ func (ls *luaState) scriptError(r *scriptRun, err error) error {
 	src, line := t.RawGetString("source"), t.RawGetString("line")
 	if src != lua.LNil && line != lua.LNil {
 		msg += " script: " + r.sc.sha + ", on " + src.String() + ":" + line.String() + "."
+	}
+	if countedValue(t) {
+		return countedErr{rerr(strings.TrimPrefix(msg, "-"))}
 	}
 	return rerr(strings.TrimPrefix(msg, "-"))
 }

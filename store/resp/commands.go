@@ -34,7 +34,7 @@ func init() {
 	container(sv, "config", -2, "", nil)
 	def(sv, "config|get", -3, "admin noscript loading stale", 0, 0, 0, cmdConfigGet)
 	def(sv, "config|set", -4, "admin noscript loading stale", 0, 0, 0, cmdConfigSet)
-	def(sv, "config|resetstat", 2, "admin noscript loading stale", 0, 0, 0, cmdOK)
+	def(sv, "config|resetstat", 2, "admin noscript loading stale", 0, 0, 0, cmdResetStat)
 	def(sv, "dbsize", 1, "readonly fast", 0, 0, 0, cmdDBSize)
 	def(sv, "time", 1, "loading stale fast", 0, 0, 0, cmdTime)
 	container(sv, "command", -1, "loading stale", cmdCommand)

@@ -3,6 +3,7 @@ package resp
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/tidwall/redcon"
 
@@ -18,6 +19,9 @@ type call struct {
 	w    *reply
 	cmd  *command
 	args [][]byte
+	// counted marks an error reply already counted in INFO errorstats
+	// (cmdstats_hook.go).
+	counted bool
 }
 
 func (c *call) db() int { return c.cl.db }
@@ -77,9 +81,9 @@ func (s *Server) runAlone(cl *client, args [][]byte) {
 	switch {
 	case !cl.multi && !cl.authed:
 		if _, e := check(args); e != "" {
-			cl.w.err(string(e)) // Redis checks name and arity before AUTH
+			s.refuse(cl, args, string(e)) // Redis checks name and arity before AUTH
 		} else if !cmd.noAuth {
-			cl.w.err(string(errNoAuth))
+			s.refuse(cl, args, string(errNoAuth))
 		} else {
 			s.runChecked(cl, args)
 		}
@@ -99,6 +103,7 @@ func (s *Server) runChecked(cl *client, args [][]byte) {
 		s.log.Error("resp command", "err", err)
 		cl.w.truncate(start)
 		cl.w.err("ERR " + err.Error())
+		s.stats.replied("ERR " + err.Error())
 	}
 }
 
@@ -126,6 +131,7 @@ func (s *Server) runGroup(cl *client, cmds []redcon.Command) {
 		cl.setDB(db)
 		for range cmds {
 			cl.w.err("ERR " + err.Error())
+			s.stats.replied("ERR " + err.Error())
 		}
 	}
 }
@@ -137,6 +143,8 @@ func (s *Server) dispatch(cl *client, tx *keyspace.Tx, w *reply, args [][]byte) 
 	cmd, e := check(args)
 	if e != "" {
 		w.err(string(e))
+		s.stats.rejected(statCmd(args))
+		s.stats.replied(string(e))
 		return nil
 	}
 	cl.touch(cmd.name, s.opt.Now())
@@ -144,7 +152,7 @@ func (s *Server) dispatch(cl *client, tx *keyspace.Tx, w *reply, args [][]byte) 
 	if cmd.write && tx != nil && !cmd.selfTouch {
 		s.touchKeys(c)
 	}
-	start := w.len()
+	start, t0 := w.len(), time.Now()
 	var existed []bool
 	if s.notifying() && tx != nil {
 		existed = notifyBefore(c) // keyspace events (notify_cmds.go)
@@ -157,9 +165,12 @@ func (s *Server) dispatch(cl *client, tx *keyspace.Tx, w *reply, args [][]byte) 
 	}
 	if errors.Is(err, errPanicked) && tx == nil {
 		w.err(string(errInternal)) // nothing to roll back
-		return nil
+		err = nil
 	}
-	return finish(w, err)
+	if err = finish(w, err); err == nil {
+		s.counted(c, w, start, time.Since(t0))
+	}
+	return err
 }
 
 // finish writes a Redis error reply for err, or returns err when it is not one.

@@ -10,7 +10,7 @@ import (
 	"github.com/waqhq/waq/store/keyspace"
 )
 
-var infoSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "keyspace", "waq"}
+var infoSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "commandstats", "errorstats", "cluster", "keyspace", "waq"}
 
 // cmdInfo answers INFO with the fields clients and browsers read
 // (redis_version, loading, dbN:keys=…, role, maxmemory_policy) and a
@@ -23,7 +23,7 @@ func cmdInfo(c *call) error {
 	all := len(want) == 0 || want["all"] || want["everything"] || want["default"]
 	var b strings.Builder
 	for _, sec := range infoSections {
-		if !all && !want[sec] {
+		if !all && !want[sec] || sec == "commandstats" && !wantCommandStats(want) {
 			continue
 		}
 		if b.Len() > 0 {
@@ -80,12 +80,17 @@ func (c *call) infoSection(b *strings.Builder, sec string) error {
 		line(b, "pubsub_channels", ch)
 		line(b, "pubsub_patterns", pat)
 		line(b, "pubsubshard_channels", shard)
+		line(b, "total_error_replies", s.stats.total.Load())
 	case "replication":
 		line(b, "role", "master")
 		line(b, "connected_slaves", 0)
 	case "cpu":
 		line(b, "used_cpu_sys", "0.000000")
 		line(b, "used_cpu_user", "0.000000")
+	case "commandstats":
+		s.stats.writeCommands(b)
+	case "errorstats":
+		s.stats.writeErrors(b)
 	case "cluster":
 		line(b, "cluster_enabled", 0)
 	case "keyspace":

@@ -6,7 +6,7 @@ import "github.com/waqhq/waq/store/keyspace"
 // wrong arity) is answered now and makes EXEC fail, as in Redis.
 func (s *Server) queue(cl *client, args [][]byte) {
 	if _, e := check(args); e != "" {
-		cl.w.err(string(e))
+		s.refuse(cl, args, string(e))
 		cl.aborted = true
 		return
 	}

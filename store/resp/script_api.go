@@ -109,15 +109,15 @@ func (r *scriptRun) command(L *lua.LState, args [][]byte) (lua.LValue, bool) {
 	cmd, e := check(args)
 	switch {
 	case e != "" && strings.HasPrefix(string(e), "ERR wrong number"):
-		return errTable(L, "Wrong number of args calling Redis command from script"), true
+		return r.refused(L, args, "Wrong number of args calling Redis command from script"), true
 	case e != "":
-		return errTable(L, "Unknown Redis command called from script"), true
+		return r.refused(L, args, "Unknown Redis command called from script"), true
 	case scriptDenied(cmd):
-		return errTable(L, "This Redis command is not allowed from script"), true
+		return r.refused(L, args, "This Redis command is not allowed from script"), true
 	case cmd.write && r.ro:
-		return errTable(L, "Write commands are not allowed from read-only scripts."), true
+		return r.refused(L, args, "Write commands are not allowed from read-only scripts."), true
 	case (cmd.name == "xread" || cmd.name == "xreadgroup") && blockOption(args):
-		return errTable(L, cmd.name+" command is not allowed with BLOCK option from scripts"), true
+		return r.refused(L, args, cmd.name+" command is not allowed with BLOCK option from scripts"), true
 	}
 	if cmd.write {
 		r.wrote.Store(true)
@@ -129,6 +129,9 @@ func (r *scriptRun) command(L *lua.LState, args [][]byte) (lua.LValue, bool) {
 		L.RaiseError("%s", err.Error())
 	}
 	v, _, isErr := respToLua(L, w.b, 0)
+	if isErr {
+		markCounted(v) // counted by dispatch
+	}
 	return v, isErr
 }
 

@@ -177,12 +177,12 @@ func (s *Server) refuseBusy(cl *client, args [][]byte) bool {
 	case cmd.name == "exec":
 		cl.endMulti()
 		s.unwatch(cl)
-		cl.w.err("EXECABORT Transaction discarded because of: " + string(busy))
+		s.refuse(cl, args, "EXECABORT Transaction discarded because of: "+string(busy))
 	case cl.multi:
 		cl.aborted = true
-		cl.w.err(string(busy))
+		s.refuse(cl, args, string(busy))
 	default:
-		cl.w.err(string(busy))
+		s.refuse(cl, args, string(busy))
 	}
 	return true
 }

@@ -47,6 +47,7 @@ type Server struct {
 	hits    atomic.Int64 // keyspace_hits and keyspace_misses of INFO
 	misses  atomic.Int64
 	total   atomic.Int64 // commands processed
+	stats   *cmdStats    // INFO commandstats and errorstats
 	// watching is the number of keys some client WATCHes.
 	watching atomic.Int64
 
@@ -85,7 +86,7 @@ func New(st *store.Store, opt Options) *Server {
 	}
 	return &Server{st: st, ks: keyspace.New(st), opt: opt, log: opt.Logger, started: opt.Now(), clients: make(map[int64]*client),
 		watch: make(map[string]map[*client]struct{}), cursors: newCursorTable(4096),
-		done: make(chan struct{}), stop: make(chan struct{})}
+		done: make(chan struct{}), stop: make(chan struct{}), stats: newCmdStats()}
 }
 
 // Serve accepts connections on ln until Close, and runs the TTL sweeper. It
