@@ -30,16 +30,19 @@ const (
 	Set
 	ZSet
 	Hash
+	Stream
 )
 
 // Value is one key's value: Str for a string, Elems for a list (in order) or
-// a set, Pairs for a hash (field, value), Members for a sorted set.
+// a set, Pairs for a hash (field, value), Members for a sorted set, Stream
+// for a stream.
 type Value struct {
 	Kind    Kind
 	Str     []byte
 	Elems   [][]byte
 	Pairs   [][2][]byte
 	Members []Member
+	Stream  *StreamValue
 }
 
 // Member is one member of a sorted set.
@@ -53,9 +56,10 @@ var (
 	// version or whose checksum does not match.
 	ErrPayload = errors.New("rdb: DUMP payload version or checksum are wrong")
 	// ErrFormat is returned for a payload whose value cannot be read: a
-	// type other than the five above (streams, modules), a length past the
-	// end, a corrupt listpack, ziplist or intset, an empty collection,
-	// duplicate members, a NaN score, bytes left over.
+	// type other than the six above (modules, Redis 7.2's streams), a
+	// length past the end, a corrupt listpack, ziplist or intset, an empty
+	// collection, duplicate members, a NaN score, a stream whose entries,
+	// counters, PEL or consumers disagree, bytes left over.
 	ErrFormat = errors.New("rdb: bad data format")
 )
 
