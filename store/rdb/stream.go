@@ -39,11 +39,14 @@ type StreamValue struct {
 }
 
 // StreamNode is one of Redis's macro nodes: its master ID (the first ID
-// ever added to it), the master entry's fields and its live entries.
+// ever added to it), the master entry's fields, its live entries and the
+// number of entries deleted from it (read, never written).
 type StreamNode struct {
 	Master  StreamID
 	Fields  [][]byte
 	Entries []StreamEntry
+	Deleted int
+	last    StreamID // the last entry, deleted or not
 }
 
 // StreamEntry is an entry: its ID and its fields and values, flat.
@@ -147,11 +150,7 @@ func (r *reader) streamNodes(s *StreamValue) error {
 		if err != nil {
 			return err
 		}
-		if len(node.Entries) > 0 {
-			prev = &node.Entries[len(node.Entries)-1].ID
-		} else {
-			prev = &node.Master
-		}
+		prev = &node.last
 		s.Nodes = append(s.Nodes, *node)
 	}
 	return nil

@@ -116,6 +116,7 @@ func readStreamNode(master StreamID, lp []byte, prev *StreamID) (*StreamNode, er
 	if seen != live || gone != deleted {
 		return nil, errFormat("stream node counts do not match its entries")
 	}
+	nd.Deleted, nd.last = gone, last
 	return nd, nil
 }
 
