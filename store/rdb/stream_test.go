@@ -98,3 +98,55 @@ func TestStreamCorrupt(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamInconsistent writes streams whose parts disagree: each is
+// refused on reading, as Redis's deep sanitization refuses them.
+func TestStreamInconsistent(t *testing.T) {
+	entry := func(ms uint64, fv ...string) StreamEntry {
+		e := StreamEntry{ID: StreamID{ms, 0}}
+		for _, f := range fv {
+			e.Fields = append(e.Fields, []byte(f))
+		}
+		return e
+	}
+	base := func() *StreamValue {
+		return &StreamValue{
+			Nodes: []StreamNode{{Master: StreamID{1, 0}, Fields: [][]byte{[]byte("a")},
+				Entries: []StreamEntry{entry(1, "a", "1"), entry(2, "b", "2")}}},
+			Length: 2, Last: StreamID{2, 0}, First: StreamID{1, 0}, Added: 2,
+			Groups: []StreamGroup{{Name: []byte("g"), Last: StreamID{2, 0}, EntriesRead: 2,
+				Pending:   []StreamPending{{ID: StreamID{1, 0}, Delivered: 7, Deliveries: 1, Consumer: []byte("c")}},
+				Consumers: []StreamConsumer{{Name: []byte("c"), Seen: 7}}}},
+		}
+	}
+	if _, err := Decode(Encode(&Value{Kind: Stream, Stream: base()}, DefaultLimits), 1<<20); err != nil {
+		t.Fatalf("base stream: %v", err)
+	}
+	f := func(name string, change func(s *StreamValue)) {
+		s := base()
+		change(s)
+		_, err := Decode(Encode(&Value{Kind: Stream, Stream: s}, DefaultLimits), 1<<20)
+		if !errors.Is(err, ErrFormat) {
+			t.Errorf("%s: error %v, want ErrFormat", name, err)
+		}
+	}
+	f("length", func(s *StreamValue) { s.Length = 3 })
+	f("added", func(s *StreamValue) { s.Added = 1 })
+	f("last ID", func(s *StreamValue) { s.Last = StreamID{1, 5} })
+	f("entries out of order", func(s *StreamValue) { s.Nodes[0].Entries[1].ID = StreamID{1, 0} })
+	f("entry before master", func(s *StreamValue) { s.Nodes[0].Master = StreamID{1, 1} })
+	f("nodes out of order", func(s *StreamValue) {
+		s.Nodes = append(s.Nodes, StreamNode{Master: StreamID{2, 0}, Entries: []StreamEntry{entry(3, "x", "y")}})
+		s.Length, s.Added, s.Last = 3, 3, StreamID{3, 0}
+	})
+	f("PEL without consumer", func(s *StreamValue) { s.Groups[0].Pending[0].Consumer = []byte("nobody") })
+	f("PEL out of order", func(s *StreamValue) {
+		g := &s.Groups[0]
+		g.Pending = append(g.Pending, StreamPending{ID: StreamID{0, 5}, Consumer: []byte("c")})
+	})
+	f("duplicate group", func(s *StreamValue) { s.Groups = append(s.Groups, s.Groups[0]) })
+	f("duplicate consumer", func(s *StreamValue) {
+		g := &s.Groups[0]
+		g.Consumers = append(g.Consumers, g.Consumers[0])
+	})
+}
