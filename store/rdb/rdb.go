@@ -3,9 +3,10 @@
 // encoding, the RDB version (2 bytes, little endian) and a CRC-64 of all
 // that (8 bytes, little endian). It writes what Redis 7.0 writes (RDB
 // version 10: listpacks for small hashes and sorted sets, a quicklist of
-// listpacks for lists, an intset for small integer sets) and reads every
-// encoding Redis 7.0 loads for strings, lists, sets, sorted sets and hashes,
-// from its own and older versions (ziplists, zipmaps, LZF strings). Reading
+// listpacks for lists, an intset for small integer sets, streams as type 19)
+// and reads every encoding Redis 7.0 loads for strings, lists, sets, sorted
+// sets, hashes and streams, from its own and older versions (ziplists,
+// zipmaps, LZF strings, type 15 streams). Reading
 // checks every length, offset and count against the payload before it
 // allocates, so a corrupt payload is an error, never a panic.
 package rdb
