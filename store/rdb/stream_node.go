@@ -156,6 +156,9 @@ func (n *nodeReader) entry(nd *StreamNode) (*StreamEntry, bool, error) {
 			return nil, false, err
 		}
 	}
+	if len(e.Fields) == 0 { // XADD never adds one
+		return nil, false, errFormat("stream entry without fields")
+	}
 	elems := n.i - start
 	c, err := n.int()
 	if err != nil || c != int64(elems) {

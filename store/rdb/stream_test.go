@@ -139,6 +139,7 @@ func TestStreamInconsistent(t *testing.T) {
 		s.Nodes = append(s.Nodes, StreamNode{Master: StreamID{2, 0}, Entries: []StreamEntry{entry(3, "x", "y")}})
 		s.Length, s.Added, s.Last = 3, 3, StreamID{3, 0}
 	})
+	f("entry without fields", func(s *StreamValue) { s.Nodes[0].Entries[1].Fields = nil })
 	f("PEL without consumer", func(s *StreamValue) { s.Groups[0].Pending[0].Consumer = []byte("nobody") })
 	f("PEL out of order", func(s *StreamValue) {
 		g := &s.Groups[0]
