@@ -78,23 +78,9 @@ func readStreamNode(master StreamID, lp []byte, prev *StreamID) (*StreamNode, er
 	}
 	n := &nodeReader{es: es}
 	nd := &StreamNode{Master: master}
-	live, err := n.count()
+	live, deleted, err := n.master(nd)
 	if err != nil {
 		return nil, err
-	}
-	deleted, err := n.count()
-	if err != nil {
-		return nil, err
-	}
-	nf, err := n.count()
-	if err != nil {
-		return nil, err
-	}
-	if nd.Fields, err = n.take(nf); err != nil {
-		return nil, err
-	}
-	if z, err := n.int(); err != nil || z != 0 {
-		return nil, errOr(err, "bad master entry terminator")
 	}
 	seen, gone, last := 0, 0, master
 	for n.more() {
@@ -118,6 +104,28 @@ func readStreamNode(master StreamID, lp []byte, prev *StreamID) (*StreamNode, er
 	}
 	nd.Deleted, nd.last = gone, last
 	return nd, nil
+}
+
+// master reads the master entry: the counts of live and deleted entries
+// and the master fields, into nd.
+func (n *nodeReader) master(nd *StreamNode) (live, deleted int, err error) {
+	if live, err = n.count(); err != nil {
+		return 0, 0, err
+	}
+	if deleted, err = n.count(); err != nil {
+		return 0, 0, err
+	}
+	nf, err := n.count()
+	if err != nil {
+		return 0, 0, err
+	}
+	if nd.Fields, err = n.take(nf); err != nil {
+		return 0, 0, err
+	}
+	if z, err := n.int(); err != nil || z != 0 {
+		return 0, 0, errOr(err, "bad master entry terminator")
+	}
+	return live, deleted, nil
 }
 
 // entry reads one entry and reports whether it is flagged deleted.
@@ -167,7 +175,7 @@ func (n *nodeReader) entry(nd *StreamNode) (*StreamEntry, bool, error) {
 	return e, flags&streamFlagDeleted != 0, nil
 }
 
-// appendStreamNode writes a node's listpack: its live entries only.
+// streamNodeListpack is a node's listpack: its live entries only.
 func streamNodeListpack(nd *StreamNode) []byte {
 	el := [][]byte{itoa(int64(len(nd.Entries))), itoa(0), itoa(int64(len(nd.Fields)))}
 	el = append(append(el, nd.Fields...), itoa(0))
