@@ -38,6 +38,14 @@ func (s *XStream) SetLastNode(cut NodeCut) error {
 	if err := s.t.sub.Delete(s.sub(kindNode, idBytes(n.first))); err != nil {
 		return err
 	}
+	es, err := s.Range(n.first, n.last, false, 0)
+	if err != nil {
+		return err
+	}
 	n.first, n.fields, n.deleted = cut.First, cut.Fields, n.deleted+cut.Deleted
+	n.bytes = lpMasterBytes(n.fields) // its live entries against the new master
+	for _, e := range es {
+		n.bytes += lpEntryBytes(n, e.ID, e.Fields)
+	}
 	return s.putNode(n)
 }

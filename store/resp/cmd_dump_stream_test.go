@@ -174,3 +174,27 @@ func TestRestoreStreamCorrupt(t *testing.T) {
 	}
 	restoreCorrupt(t, c, "stream", dumpOf(t, c, "k"))
 }
+
+// TestRestoreStreamThenAdd restores redis-server's payload of a stream
+// whose last node is part full, then adds to both: the nodes are cut where
+// Redis cuts them.
+func TestRestoreStreamThenAdd(t *testing.T) {
+	redis := dial(t, startRedis(t))
+	addr, _ := startWaq(t, Options{})
+	waq := dial(t, addr)
+	add := func(c *rconn, from, to int) {
+		for i := from; i < to; i++ {
+			run(t, c, "XADD", "k", fmt.Sprintf("%d-1", i+1), "f", strings.Repeat("v", 100+i), "n", fmt.Sprint(i))
+		}
+	}
+	add(redis, 0, 20)
+	if v := run(t, waq, "RESTORE", "k", "0", dumpOf(t, redis, "k")); v != "+OK\r\n" {
+		t.Fatalf("RESTORE: %q", v)
+	}
+	for _, c := range []*rconn{redis, waq} {
+		add(c, 20, 60)
+	}
+	if got, want := dumpOf(t, waq, "k"), uncompressed(t, dumpOf(t, redis, "k")); got != want {
+		t.Errorf("DUMP differs:\nredis %x\n  waq %x", want, got)
+	}
+}
