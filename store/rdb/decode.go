@@ -50,6 +50,8 @@ func (r *reader) value(typ byte) (*Value, error) {
 		return r.plainHash()
 	case typeListQuicklist, typeListQuicklist2:
 		return r.quicklist(typ == typeListQuicklist2)
+	case typeStreamListpacks, typeStreamListpacks2:
+		return r.stream(typ == typeStreamListpacks2)
 	}
 	blob, err := r.string()
 	if err != nil {
@@ -232,7 +234,7 @@ func pairsOf(k Kind, es [][]byte, err error) (*Value, error) {
 func check(v *Value) error {
 	var keys [][]byte
 	switch v.Kind {
-	case String:
+	case String, Stream:
 		return nil
 	case List:
 		if len(v.Elems) == 0 {

@@ -39,6 +39,8 @@ func Encode(v *Value, lim Limits) []byte {
 		w = appendHash(w, v.Pairs, lim)
 	case ZSet:
 		w = appendZSet(w, v.Members, lim)
+	case Stream:
+		w = appendStream(w, v.Stream)
 	}
 	w = binary.LittleEndian.AppendUint16(w, Version)
 	return binary.LittleEndian.AppendUint64(w, Checksum(w))

@@ -3,9 +3,10 @@
 // encoding, the RDB version (2 bytes, little endian) and a CRC-64 of all
 // that (8 bytes, little endian). It writes what Redis 7.0 writes (RDB
 // version 10: listpacks for small hashes and sorted sets, a quicklist of
-// listpacks for lists, an intset for small integer sets) and reads every
-// encoding Redis 7.0 loads for strings, lists, sets, sorted sets and hashes,
-// from its own and older versions (ziplists, zipmaps, LZF strings). Reading
+// listpacks for lists, an intset for small integer sets, streams as type 19)
+// and reads every encoding Redis 7.0 loads for strings, lists, sets, sorted
+// sets, hashes and streams, from its own and older versions (ziplists,
+// zipmaps, LZF strings, type 15 streams). Reading
 // checks every length, offset and count against the payload before it
 // allocates, so a corrupt payload is an error, never a panic.
 package rdb
@@ -30,16 +31,19 @@ const (
 	Set
 	ZSet
 	Hash
+	Stream
 )
 
 // Value is one key's value: Str for a string, Elems for a list (in order) or
-// a set, Pairs for a hash (field, value), Members for a sorted set.
+// a set, Pairs for a hash (field, value), Members for a sorted set, Stream
+// for a stream.
 type Value struct {
 	Kind    Kind
 	Str     []byte
 	Elems   [][]byte
 	Pairs   [][2][]byte
 	Members []Member
+	Stream  *StreamValue
 }
 
 // Member is one member of a sorted set.
@@ -53,9 +57,10 @@ var (
 	// version or whose checksum does not match.
 	ErrPayload = errors.New("rdb: DUMP payload version or checksum are wrong")
 	// ErrFormat is returned for a payload whose value cannot be read: a
-	// type other than the five above (streams, modules), a length past the
-	// end, a corrupt listpack, ziplist or intset, an empty collection,
-	// duplicate members, a NaN score, bytes left over.
+	// type other than the six above (modules, Redis 7.2's streams), a
+	// length past the end, a corrupt listpack, ziplist or intset, an empty
+	// collection, duplicate members, a NaN score, a stream whose entries,
+	// counters, PEL or consumers disagree, bytes left over.
 	ErrFormat = errors.New("rdb: bad data format")
 )
 

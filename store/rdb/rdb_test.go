@@ -196,6 +196,10 @@ func FuzzDecode(f *testing.F) {
 	} {
 		f.Add(Encode(v, DefaultLimits)[1:])
 	}
+	for _, h := range []string{redisStream, legacyStream} {
+		p := unhex(f, h)
+		f.Add(p[:len(p)-10])
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		v, err := Decode(payload(body, Version), 1<<16)
 		if err != nil {

@@ -30,12 +30,12 @@ const (
 // cmdDump: DUMP key. The payload is in the encoding Redis 7.0 would use for
 // the same contents under the CONFIG SET thresholds.
 func cmdDump(c *call) error {
-	v, err := readValue(c, c.db(), c.args[1])
+	v, err := dumpValue(c, c.db(), c.args[1])
 	if err != nil || v == nil {
 		c.w.null()
 		return err
 	}
-	c.w.bulk(rdb.Encode(v.rdbValue(), c.s.rdbLimits()))
+	c.w.bulk(rdb.Encode(v, c.s.rdbLimits()))
 	return nil
 }
 
@@ -127,8 +127,7 @@ func cmdRestore(c *call) error {
 		c.w.ok()
 		return err
 	}
-	v.expireAt = at
-	if err := v.write(c, db, key); err != nil {
+	if err := writeRDB(c, db, key, v, at); err != nil {
 		return err
 	}
 	c.touch(db, key)
@@ -153,7 +152,7 @@ func restoreExpiry(c *call, abs bool) (int64, error) {
 }
 
 // decodePayload reads the payload into a value the keyspace can hold.
-func decodePayload(c *call, key []byte) (*kvalue, error) {
+func decodePayload(c *call, key []byte) (*rdb.Value, error) {
 	v, err := rdb.Decode(c.args[3], c.s.opt.MaxBulk)
 	switch {
 	case errors.Is(err, rdb.ErrPayload):
@@ -161,9 +160,8 @@ func decodePayload(c *call, key []byte) (*kvalue, error) {
 	case err != nil:
 		return nil, errBadFormat
 	}
-	kv := fromRDB(v)
-	if err := keyspace.CheckLen(key, kv.subkeys()...); err != nil {
-		return nil, err
+	if v.Kind == rdb.Stream {
+		return v, checkStreamLen(key, v.Stream)
 	}
-	return kv, nil
+	return v, keyspace.CheckLen(key, fromRDB(v).subkeys()...)
 }

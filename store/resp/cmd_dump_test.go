@@ -38,6 +38,8 @@ func contents(t *testing.T, c *rconn, key string) string {
 		args, group = []string{"HGETALL", key}, 2
 	case "+zset":
 		args = []string{"ZRANGE", key, "0", "-1", "WITHSCORES"}
+	case "+stream":
+		args = []string{"XRANGE", key, "-", "+"}
 	default:
 		return typ
 	}
@@ -76,6 +78,7 @@ func dumpCases() map[string][][]string {
 		"small zset":   {{"ZADD", "k", "1", "a", "-2.5", "b", "inf", "c", "0.1", "d"}},
 		"big zset":     many("ZADD", 200, func(i int) []string { return []string{fmt.Sprint(float64(i) / 3), fmt.Sprint("m", i)} }),
 		"long member":  {{"ZADD", "k", "3", strings.Repeat("m", 100)}},
+		"stream":       {{"XADD", "k", "1-1", "f", "v", "n", "12"}},
 	}
 }
 
@@ -131,34 +134,40 @@ func TestRestoreCorrupt(t *testing.T) {
 		}
 		run(t, c, "FLUSHALL")
 		run(t, c, cmds[0]...)
-		payload := dumpOf(t, c, "k")
-		var pipe []byte
-		var bads [][]byte
-		for i := 0; i <= len(payload); i++ {
-			for _, bad := range corruptions([]byte(payload), i) {
-				bads = append(bads, bad)
-				pipe = append(pipe, encode([]string{"RESTORE", "k", "0", string(bad), "REPLACE"})...)
-				pipe = append(pipe, encode([]string{"DUMP", "k"})...)
-				pipe = append(pipe, encode([]string{"RESTORE", "k", "0", payload, "REPLACE"})...)
-			}
+		restoreCorrupt(t, c, name, dumpOf(t, c, "k"))
+	}
+}
+
+// restoreCorrupt restores every corruption of payload, key k's, over k in
+// one pipeline.
+func restoreCorrupt(t *testing.T, c *rconn, name, payload string) {
+	t.Helper()
+	var pipe []byte
+	var bads [][]byte
+	for i := 0; i <= len(payload); i++ {
+		for _, bad := range corruptions([]byte(payload), i) {
+			bads = append(bads, bad)
+			pipe = append(pipe, encode([]string{"RESTORE", "k", "0", string(bad), "REPLACE"})...)
+			pipe = append(pipe, encode([]string{"DUMP", "k"})...)
+			pipe = append(pipe, encode([]string{"RESTORE", "k", "0", payload, "REPLACE"})...)
 		}
-		go c.c.Write(pipe)
-		want := fmt.Sprintf("$%d\r\n%s\r\n", len(payload), payload)
-		for _, bad := range bads {
-			var r [3]string
-			for j := range r {
-				v, err := send(c, nil, false)
-				if err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
-				r[j] = v.raw
+	}
+	go c.c.Write(pipe)
+	want := fmt.Sprintf("$%d\r\n%s\r\n", len(payload), payload)
+	for _, bad := range bads {
+		var r [3]string
+		for j := range r {
+			v, err := send(c, nil, false)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
 			}
-			if r[0] != "+OK\r\n" && r[0] != "-ERR Bad data format\r\n" && r[0] != "-"+string(errBadPayload)+"\r\n" {
-				t.Fatalf("%s: RESTORE of %q: %q", name, bad, r[0])
-			}
-			if r[0] != "+OK\r\n" && r[1] != want {
-				t.Fatalf("%s: a refused RESTORE of %q changed the key to %q", name, bad, r[1])
-			}
+			r[j] = v.raw
+		}
+		if r[0] != "+OK\r\n" && r[0] != "-ERR Bad data format\r\n" && r[0] != "-"+string(errBadPayload)+"\r\n" {
+			t.Fatalf("%s: RESTORE of %q: %q", name, bad, r[0])
+		}
+		if r[0] != "+OK\r\n" && r[1] != want {
+			t.Fatalf("%s: a refused RESTORE of %q changed the key to %q", name, bad, r[1])
 		}
 	}
 }

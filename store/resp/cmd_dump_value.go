@@ -5,6 +5,40 @@ import (
 	"github.com/waqhq/waq/store/rdb"
 )
 
+// dumpValue reads key's value in db for rdb.Encode; nil when it is missing.
+func dumpValue(c *call, db int, key []byte) (*rdb.Value, error) {
+	m, err := c.tx.Meta(db, key)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	if m.Type == keyspace.Stream {
+		return dumpStream(c, db, key)
+	}
+	v, err := readValue(c, db, key)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	return v.rdbValue(), nil
+}
+
+// writeRDB stores v at key in db, replacing what was there, expiring at at
+// (Unix ms, 0 for never).
+func writeRDB(c *call, db int, key []byte, v *rdb.Value, at int64) error {
+	if v.Kind != rdb.Stream {
+		kv := fromRDB(v)
+		kv.expireAt = at
+		return kv.write(c, db, key)
+	}
+	if _, err := c.tx.Delete(db, key); err != nil {
+		return err
+	}
+	if err := restoreStream(c, db, key, v.Stream); err != nil || at == 0 {
+		return err
+	}
+	_, err := c.tx.SetExpire(db, key, at)
+	return err
+}
+
 // rdbValue converts a value read by readValue for rdb.Encode.
 func (v *kvalue) rdbValue() *rdb.Value {
 	switch v.typ {
