@@ -255,6 +255,7 @@ func blockFor(c *call, keys [][]byte, timeout time.Duration, try func(c *call, r
 		}
 		select {
 		case <-w.wake:
+			s.awaitWatchers(c.cl)
 		case <-hungUp: // nobody to serve: leave the elements
 			c.cl.quit = true
 			return nil

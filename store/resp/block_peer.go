@@ -3,6 +3,7 @@ package resp
 import (
 	"errors"
 	"net"
+	"slices"
 	"syscall"
 	"time"
 
@@ -139,6 +140,34 @@ func (s *Server) awaitOthers(cl *client) {
 		for time.Now().Before(deadline) && w.o.guard().settled.Load() < w.upto &&
 			!(w.o.awaiting.Load() && w.o.id > cl.id) {
 			time.Sleep(200 * time.Microsecond)
+		}
+	}
+}
+
+// awaitWatchers waits, at most othersMax, until the commands that clients
+// watching keys have sent so far have run, before a woken blocked client
+// serves itself. Redis ran them before the write that woke it, so an EXEC
+// sent just before that write must not find its watched keys touched by the
+// pop or move the write woke. Without watchers it costs nothing.
+func (s *Server) awaitWatchers(cl *client) {
+	if s.watching.Load() == 0 {
+		return
+	}
+	s.mu.Lock()
+	var watchers []*client
+	for _, cls := range s.watch {
+		for o := range cls {
+			if o != cl && !slices.Contains(watchers, o) {
+				watchers = append(watchers, o)
+			}
+		}
+	}
+	s.mu.Unlock()
+	deadline := time.Now().Add(othersMax)
+	for _, o := range watchers {
+		g, upto := o.guard(), o.pendingReads()
+		for g != nil && g.settled.Load() < upto && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Microsecond) // polling: the peer's goroutine signals nothing
 		}
 	}
 }

@@ -175,3 +175,30 @@ func TestWatchExpired(t *testing.T) {
 		t.Errorf("EXEC after the watched key expired: %q", got)
 	}
 }
+
+// TestBlockedWakeWatch: an EXEC sent just before the push that wakes a
+// blocked BRPOPLPUSH runs first, as Redis runs commands in the order they
+// came, so the move does not spoil the transaction watching its target
+// (Redis's "BRPOPLPUSH does not affect WATCH while still blocked").
+func TestBlockedWakeWatch(t *testing.T) {
+	addr, _ := startWaq(t, Options{})
+	ctl := dial(t, addr)
+	for i := 0; i < 20; i++ {
+		ctl.do("FLUSHDB")
+		ctl.do("SET", "somekey", "somevalue")
+		blocked, watching := dial(t, addr), dial(t, addr)
+		watching.do("WATCH", "dstlist")
+		watching.do("MULTI")
+		watching.do("GET", "somekey")
+		blocked.send(t, "BRPOPLPUSH", "srclist", "dstlist", "0")
+		waitBlocked(t, ctl, 1)
+		watching.send(t, "EXEC")
+		ctl.do("LPUSH", "srclist", "element")
+		if got := watching.read(t); got != "*1\r\n$9\r\nsomevalue\r\n" {
+			t.Fatalf("round %d: EXEC answered %q: the move woken by the push ran first", i, got)
+		}
+		if got := blocked.read(t); got != "$7\r\nelement\r\n" {
+			t.Fatalf("round %d: BRPOPLPUSH answered %q", i, got)
+		}
+	}
+}
