@@ -212,6 +212,7 @@ func cmdXDel(c *call) error {
 	}
 	if n > 0 {
 		c.touch(c.db(), c.args[1])
+		c.notify(nStream, "xdel", c.args[1])
 	}
 	c.w.int(n)
 	return nil
@@ -267,5 +268,6 @@ func cmdXSetID(c *call) error {
 		s.MaxDeleted = maxDel
 	}
 	c.w.ok()
+	c.notify(nStream, "xsetid", c.args[1])
 	return s.Save()
 }

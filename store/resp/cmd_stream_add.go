@@ -129,7 +129,8 @@ func cmdXAdd(c *call) error {
 		c.w.null()
 		return nil
 	}
-	if s == nil {
+	created := s == nil
+	if created {
 		if s, err = c.tx.CreateStream(c.db(), c.args[1]); err != nil {
 			return err
 		}
@@ -145,9 +146,17 @@ func cmdXAdd(c *call) error {
 		return err
 	}
 	c.w.bulkString(id.String())
+	if created {
+		c.notify(nNew, "new", c.args[1])
+	}
+	c.notify(nStream, "xadd", c.args[1])
 	if a.trimming {
-		if _, err := s.Trim(a.trim); err != nil {
+		n, err := s.Trim(a.trim)
+		if err != nil {
 			return err
+		}
+		if n > 0 {
+			c.notify(nStream, "xtrim", c.args[1])
 		}
 	}
 	c.s.wakeStream(c, c.db(), c.args[1])
@@ -197,6 +206,7 @@ func cmdXTrim(c *call) error {
 	n, err := s.Trim(a.trim)
 	if n > 0 {
 		c.touch(c.db(), c.args[1])
+		c.notify(nStream, "xtrim", c.args[1])
 	}
 	c.w.int(n)
 	return err

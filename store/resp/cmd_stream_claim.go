@@ -146,7 +146,7 @@ func claimOne(c *call, s *keyspace.XStream, id sid, o claimOpts, minIdle, now in
 	} else if minIdle > 0 && now-p.Delivered < minIdle {
 		return false, nil
 	}
-	if _, err := s.PutConsumer(group, name, now); err != nil {
+	if err := putConsumer(c, s, c.args[1], group, name, now); err != nil {
 		return false, err
 	}
 	p.Consumer, p.Delivered = name, o.delivery

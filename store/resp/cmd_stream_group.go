@@ -74,6 +74,7 @@ func cmdXGroupCreate(c *call) error {
 			return err
 		}
 		c.touch(c.db(), c.args[2])
+		c.notify(nNew, "new", c.args[2])
 	}
 	g, err := s.Group(c.args[3])
 	if err != nil {
@@ -83,6 +84,7 @@ func cmdXGroupCreate(c *call) error {
 		return rerr("BUSYGROUP Consumer Group name already exists")
 	}
 	c.w.ok()
+	c.notify(nStream, "xgroup-create", c.args[2])
 	return s.PutGroup(&keyspace.Group{Name: c.args[3], Last: id, EntriesRead: read})
 }
 
@@ -102,6 +104,7 @@ func cmdXGroupSetID(c *call) error {
 	}
 	g.Last, g.EntriesRead = id, read
 	c.w.ok()
+	c.notify(nStream, "xgroup-setid", c.args[2])
 	return s.PutGroup(g)
 }
 
@@ -113,6 +116,7 @@ func cmdXGroupDestroy(c *call) error {
 	ok, err := s.DeleteGroup(c.args[3])
 	c.w.bool(ok)
 	if ok {
+		c.notify(nStream, "xgroup-destroy", c.args[2])
 		c.s.wakeStream(c, c.db(), c.args[2])
 	}
 	return err
@@ -129,6 +133,7 @@ func cmdXGroupCreateConsumer(c *call) error {
 	}
 	_, err = s.PutConsumer(c.args[3], c.args[4], c.streamNow())
 	c.w.int(1)
+	c.notify(nStream, "xgroup-createconsumer", c.args[2])
 	return err
 }
 
@@ -139,6 +144,9 @@ func cmdXGroupDelConsumer(c *call) error {
 	}
 	n, err := s.DeleteConsumer(c.args[3], c.args[4])
 	c.w.int(max(n, 0))
+	if n >= 0 {
+		c.notify(nStream, "xgroup-delconsumer", c.args[2])
+	}
 	return err
 }
 
@@ -160,6 +168,16 @@ var xgroupHelp = []string{
 	"    Remove the specified group.",
 	"SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
 	"    Set the current group ID and entries_read counter.",
+}
+
+// putConsumer notes the consumer's activity, creating it as XREADGROUP,
+// XCLAIM and XAUTOCLAIM do, with its event.
+func putConsumer(c *call, s *keyspace.XStream, key, group, name []byte, now int64) error {
+	created, err := s.PutConsumer(group, name, now)
+	if created && err == nil {
+		c.notify(nStream, "xgroup-createconsumer", key)
+	}
+	return err
 }
 
 // cmdXAck: XACK key group id [id ...]; the IDs are checked only when the
@@ -212,7 +230,7 @@ func (x *xread) reply(c *call, s *keyspace.XStream, i int) error {
 		return err
 	}
 	now := c.streamNow()
-	if _, err := s.PutConsumer(x.group, x.consumer, now); err != nil {
+	if err := putConsumer(c, s, x.keys[i], x.group, x.consumer, now); err != nil {
 		return err
 	}
 	if gt != keyspace.MaxStreamID {

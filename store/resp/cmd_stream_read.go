@@ -141,7 +141,9 @@ func xreadCmd(c *call, group bool) error {
 	if atOnce {
 		return first(c)
 	}
-	if err := x.once(c, first); err != nil || served || !x.blocking {
+	err = x.once(c, first)
+	c.s.sendEvents(c.cl, err == nil) // XREADGROUP's new consumers
+	if err != nil || served || !x.blocking {
 		return err
 	}
 	if x.count == 0 {
@@ -150,9 +152,11 @@ func xreadCmd(c *call, group bool) error {
 	if x.group != nil {
 		defer c.s.waitGroup(c.cl, c.db(), x.keys, x.group)()
 	}
-	return blockFor(c, x.keys, x.block, func(c *call, retry bool) (bool, error) {
+	err = blockFor(c, x.keys, x.block, func(c *call, retry bool) (bool, error) {
 		return x.serve(c, true)
 	})
+	c.s.sendEvents(c.cl, err == nil)
+	return err
 }
 
 // once runs fn in a transaction of its own, keeping its reply only when
@@ -161,6 +165,7 @@ func (x *xread) once(c *call, fn func(*call) error) error {
 	start := c.w.len()
 	run := func(tx *keyspace.Tx) error {
 		c.w.truncate(start)
+		c.cl.events = c.cl.events[:0]
 		c.tx = tx
 		defer func() { c.tx = nil }()
 		err := fn(c)

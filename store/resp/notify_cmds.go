@@ -56,6 +56,12 @@ var cmdEvents = map[string]cmdEvent{
 	"hincrby": {nHash, "hincrby", onOK, false}, "hincrbyfloat": {nHash, "hincrbyfloat", onOK, false},
 }
 
+// ownEvents are the commands whose handlers raise their events themselves
+// with c.notify, "new" first when they create the key (as Redis raises it
+// on adding the key, before the command's own event): the stream commands,
+// which alone know whether they trimmed, deleted or created something.
+var ownEvents = map[string]bool{"xadd": true, "xgroup|create": true}
+
 // notifyBefore notes which key arguments exist before the command runs:
 // all of them for DEL and UNLINK, the write command's keys when "new"
 // events are on.
@@ -63,7 +69,7 @@ func notifyBefore(c *call) []bool {
 	flags := c.s.ps.notify.Load()
 	ev := cmdEvents[c.cmd.name]
 	del := ev.rule == onExisting && flags&ev.class != 0
-	fresh := flags&nNew != 0 && c.cmd.write
+	fresh := flags&nNew != 0 && c.cmd.write && !ownEvents[c.cmd.name]
 	if !del && !fresh {
 		return nil
 	}
@@ -90,7 +96,7 @@ func keyArgs(c *call) []int {
 
 // notifyNew queues "new" for the keys the command created.
 func notifyNew(c *call, existed []bool) {
-	if c.s.ps.notify.Load()&nNew == 0 || existed == nil || !c.cmd.write {
+	if c.s.ps.notify.Load()&nNew == 0 || existed == nil || !c.cmd.write || ownEvents[c.cmd.name] {
 		return
 	}
 	for _, i := range keyArgs(c) {
