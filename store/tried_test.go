@@ -45,4 +45,3 @@ func TestFailByRecordsTheInstanceThatTried(t *testing.T) {
 		t.Fatalf("JSON: %s", j)
 	}
 }
-
