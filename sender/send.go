@@ -109,7 +109,7 @@ func retryRecord(err error) bool {
 // longer when the gateway asked for it (after).
 func (s *Sender) fail(m *store.Message, reason string, permanent bool, after time.Duration) {
 	backoff := func(n int) time.Duration { return max(s.cfg.backoff(n), after) }
-	got, err := s.st.Fail(m.ID, reason, permanent, backoff)
+	got, err := s.st.FailBy(m.ID, s.cfg.Instance, reason, permanent, backoff)
 	switch {
 	case err != nil:
 		s.log.Error("sender: record failure", "id", m.ID, "reason", reason, "err", err)

@@ -35,7 +35,7 @@ var waqHelp = map[string]string{
 	"waq_send_duration_seconds":                 "Time of one gateway send call.",
 	"waq_messages_enqueued_total":               "Messages enqueued, by priority.",
 	"waq_messages_sent_total":                   "Messages the gateway accepted, by WhatsApp instance (wa_instance).",
-	"waq_messages_failed_total":                 "Failures: retryable tries, messages that went dead, failed deliveries (reason).",
+	"waq_messages_failed_total":                 "Failures: retryable tries, messages that went dead, failed deliveries (reason), by the instance that sent or tried the message (wa_instance).",
 	"waq_panics_recovered_total":                "Panics recovered without stopping waq, by where (http, resp, commit).",
 	"waq_backups_total":                         "Nightly backups, by result (ok, failed).",
 	"waq_backup_last_success_timestamp_seconds": "Unix time of the last good nightly backup; 0 before the first since start.",

@@ -65,7 +65,7 @@ func TestMetricsHelp(t *testing.T) {
 	}
 	defer st.Close()
 	ObserveRateLimitWait(time.Second)
-	failedCounter(reasonDead).Inc()
+	failedCounter(reasonDead, "a").Inc()
 	m := &Metrics{Store: st, Now: time.Now, Paused: func() map[string]bool { return map[string]bool{"a": true, "b": false} },
 		Use: func() map[string]InstanceUse {
 			return map[string]InstanceUse{"a": {WindowLimit: 80, DailyCap: 10}, "b": {WindowLimit: 20, DailyCap: 5}}

@@ -109,6 +109,15 @@ func msgDims(m *store.Message) dims {
 	return dims{m.Campaign, m.Instance, typ, m.Variant}
 }
 
+// failDims are the dimensions a failure of m counts in: d, with the
+// instance that tried when m has none. An unpinned message has no instance
+// until one sends it, so its failed tries and dead letter count on
+// tried_by, which the store keeps apart from the pin.
+func failDims(m *store.Message, d dims) dims {
+	d.instance = failInstance(m)
+	return d
+}
+
 // Transitions is the tracker's subscription to the store's feed
 // (store.Subscriber): it counts what each transition means (see classify)
 // in memory. Transitions that count nothing (leases, deferrals, cancels)
@@ -146,10 +155,10 @@ func (t *Tracker) count(k change, m *store.Message, now time.Time) {
 		t.sentTo(m, at, d)
 	}
 	if k&(chFailRetry|chFailDead|chFailDelivery) != 0 {
-		t.counters(now, d).Failed++
+		t.counters(now, failDims(m, d)).Failed++
 	}
 	if k&chDead != 0 {
-		t.counters(now, d).Dead++
+		t.counters(now, failDims(m, d)).Dead++
 	}
 	if k&chDelivered != 0 {
 		t.counters(timeOr(m.DeliveredAt, now), d).Delivered++

@@ -104,7 +104,7 @@ func promChange(k change, m *store.Message) {
 		reason string
 	}{{chFailRetry, reasonRetryable}, {chFailDead, reasonDead}, {chFailDelivery, reasonDelivery}} {
 		if k&r.bit != 0 {
-			failedCounter(r.reason).Inc()
+			failedCounter(r.reason, failInstance(m)).Inc()
 		}
 	}
 }
@@ -126,6 +126,17 @@ var enqueuedCounters = func() []*metrics.Counter {
 	return cs
 }()
 
-func failedCounter(reason string) *metrics.Counter {
-	return metrics.GetOrCreateCounter(`waq_messages_failed_total{reason="` + reason + `"}`)
+// failedCounter is the counter of a failure's reason on instance (empty
+// when none sent or tried the message).
+func failedCounter(reason, instance string) *metrics.Counter {
+	return metrics.GetOrCreateCounter(fmt.Sprintf(`waq_messages_failed_total{reason=%q,%s=%q}`, reason, instanceLabel, instance))
+}
+
+// failInstance is the instance a failure of m counts on: the one that sent
+// it, else the one that tried it (see failDims).
+func failInstance(m *store.Message) string {
+	if m.Instance != "" {
+		return m.Instance
+	}
+	return m.TriedBy
 }

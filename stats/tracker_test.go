@@ -137,7 +137,7 @@ func TestTrackFailedReasons(t *testing.T) {
 	reasons := []string{"retryable", "dead", "delivery"}
 	read := func() (n []uint64) {
 		for _, r := range reasons {
-			n = append(n, promCount(`waq_messages_failed_total{reason="`+r+`"}`))
+			n = append(n, promCount(`waq_messages_failed_total{reason="`+r+`",wa_instance="sales-1"}`))
 		}
 		return n
 	}
@@ -155,7 +155,7 @@ func TestTrackFailedReasons(t *testing.T) {
 	after := read()
 	for i := range reasons {
 		if after[i]-before[i] != 1 {
-			t.Fatalf("waq_messages_failed_total{reason=%q} moved by %d, want 1", reasons[i], after[i]-before[i])
+			t.Fatalf("waq_messages_failed_total{reason=%q,wa_instance=\"sales-1\"} moved by %d, want 1", reasons[i], after[i]-before[i])
 		}
 	}
 }

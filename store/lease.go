@@ -127,6 +127,7 @@ func (s *Store) MarkSent(id, gid, sentAs, instance string) (*Message, error) {
 		n.GatewayMessageID, n.SentAs = gid, sentAs
 		if instance != "" {
 			n.Instance = instance // the instance that sent it, for the analytics
+			n.TriedBy = instance
 		}
 		n.LeaseUntil, n.NextAttemptAt, n.LastError = nil, nil, ""
 		n.SentAt = &now
@@ -162,9 +163,21 @@ func (s *Store) Defer(id string, at time.Time, note string) (*Message, error) {
 // true or its attempts are spent. It returns ECONFLICT unless the message is
 // sending.
 func (s *Store) Fail(id, reason string, permanent bool, backoff func(attempt int) time.Duration) (*Message, error) {
+	return s.FailBy(id, "", reason, permanent, backoff)
+}
+
+// FailBy is Fail for a try made through instance (when given), recorded in
+// the message's TriedBy so the analytics count the failure on the instance
+// that tried. Instance, the pin, is left alone: an unpinned message stays
+// free to go out through another instance on its next try. It returns
+// ECONFLICT unless the message is sending.
+func (s *Store) FailBy(id, instance, reason string, permanent bool, backoff func(attempt int) time.Duration) (*Message, error) {
 	return s.transition(id, func(m *Message, now time.Time) (TransitionKind, error) {
 		if m.Status != Sending {
 			return "", Errorf(ECONFLICT, "message %s is %s, not sending", id, m.Status)
+		}
+		if instance != "" {
+			m.TriedBy = instance
 		}
 		m.Attempts++
 		m.LastError, m.LeaseUntil = reason, nil

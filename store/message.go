@@ -122,7 +122,8 @@ type Message struct {
 	CallbackURL      string         `json:"callback_url,omitempty"`
 	FallbackTemplate *Template      `json:"fallback_template,omitempty"`
 	SentAs           string         `json:"sent_as,omitempty"`
-	Variant          string         `json:"variant,omitempty"` // the campaign variant it got at intake
+	Variant          string         `json:"variant,omitempty"`  // the campaign variant it got at intake
+	TriedBy          string         `json:"tried_by,omitempty"` // the instance of its latest try; Instance stays the pin
 	History          []Change       `json:"history,omitempty"`
 
 	firstNote string // the note of its first history entry, from its Intake (why send_at "best" chose its time)

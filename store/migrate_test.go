@@ -63,7 +63,7 @@ func legacyFile(t *testing.T, b *bundle, bulk int) map[string]*Message {
 		for id, m := range want {
 			j, err := json.Marshal((*legacy)(m))
 			if id == first.ID {
-				j = golden
+				j, m.TriedBy = golden, "" // the legacy record predates tried_by, and opens without it
 			}
 			if err != nil || mb.Put([]byte(id), j) != nil {
 				t.Fatal(err)

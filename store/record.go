@@ -43,7 +43,8 @@ const (
 	optSentAs
 	optHistory
 	optVariant // added after the first recordV1 files: older records lack the bit, and read with no variant
-	optAll     = optVariant<<1 - 1
+	optTriedBy // added after optVariant, the same way: older records read with no tried_by
+	optAll     = optTriedBy<<1 - 1
 )
 
 const (
@@ -82,7 +83,8 @@ func presence(m *Message) uint64 {
 		m.LastError != "", m.GatewayMessageID != "",
 		m.Campaign != "", m.Instance != "", m.IdempotencyKey != "",
 		len(m.Metadata) > 0, m.CallbackURL != "",
-		m.FallbackTemplate != nil, m.SentAs != "", len(m.History) > 0, m.Variant != ""}
+		m.FallbackTemplate != nil, m.SentAs != "", len(m.History) > 0, m.Variant != "",
+		m.TriedBy != ""}
 	var opts uint64
 	for i, on := range has { // in the order of the opt constants
 		if on {
@@ -137,6 +139,7 @@ func appendOptional(b []byte, m *Message, opts uint64) ([]byte, error) {
 		}
 	}
 	strs(optVariant, m.Variant)
+	strs(optTriedBy, m.TriedBy)
 	if err != nil {
 		return nil, fmt.Errorf("encode message: %w", err)
 	}

@@ -94,6 +94,7 @@ func (r *recordReader) optional(m *Message, opts uint64) {
 		m.History = r.history(m.CreatedAt)
 	}
 	strs(optVariant, &m.Variant)
+	strs(optTriedBy, &m.TriedBy)
 }
 
 func (r *recordReader) history(created time.Time) []Change {

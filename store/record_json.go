@@ -62,6 +62,7 @@ func (m *Message) AppendJSON(b []byte) ([]byte, error) {
 	w.template("fallback_template", m.FallbackTemplate)
 	w.optField("sent_as", m.SentAs)
 	w.optField("variant", m.Variant)
+	w.optField("tried_by", m.TriedBy)
 	w.history(m.History)
 	w.raw("}")
 	return w.b, w.err

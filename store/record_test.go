@@ -33,7 +33,7 @@ func sample() []*Message {
 		DeliveredAt: at("2026-11-26T10:31:00Z"), ReadAt: at("2026-11-26T10:32:00Z"), LeaseUntil: at("2026-11-26T09:00:00Z"),
 		LastError: "boom", GatewayMessageID: "wamid.X", Campaign: "bf", Instance: "main", IdempotencyKey: "k1",
 		Metadata:    map[string]any{"order": 42.0, "tags": []any{"a", true, nil}, "nested": map[string]any{"x": "y"}},
-		CallbackURL: "https://cb.test/", FallbackTemplate: &Template{Name: "f", Language: "en"}, SentAs: TypeTemplate, Variant: "B",
+		CallbackURL: "https://cb.test/", FallbackTemplate: &Template{Name: "f", Language: "en"}, SentAs: TypeTemplate, Variant: "B", TriedBy: "backup",
 		History: []Change{{Status: Queued, At: created}, {Status: Sending, At: created.Add(time.Second), Note: "n"},
 			{Status: Delivered, At: created.Add(-time.Minute)}}}
 	odd := &Message{ID: "vvvvvvvvvvvvvvvvvvvv", To: "", Type: "custom", Priority: "urgent", Status: "weird",
@@ -177,7 +177,14 @@ func TestRecordWithoutVariant(t *testing.T) {
 	if data[1] != optText|0x80 || optVariant != 1<<19 {
 		t.Fatalf("bitmap %x", data[1:4])
 	}
-	if back, err := decode(got.ID, data); err != nil || back.Variant != "B" {
+	if back, err := decode(got.ID, data); err != nil || back.Variant != "B" || back.TriedBy != "" {
 		t.Fatalf("with a variant: %+v, %v", back, err)
+	}
+	got.TriedBy = "sales-2" // the bit after the variant's
+	if data, err = encodeRecord(nil, got); err != nil || data[3] != 0x60 || optTriedBy != 1<<20 {
+		t.Fatalf("with tried_by: bitmap %x, %v", data[1:4], err)
+	}
+	if back, err := decode(got.ID, data); err != nil || back.TriedBy != "sales-2" || back.Variant != "B" {
+		t.Fatalf("with tried_by: %+v, %v", back, err)
 	}
 }
