@@ -138,8 +138,14 @@ func (c *call) touch(db int, key []byte) {
 	if w == nil || w.cl == c.cl {
 		return
 	}
+	c.cl.wake(w)
+}
+
+// wake signals w and notes it among the clients cl woke, which cl waits for
+// (waitWoken) before it answers.
+func (cl *client) wake(w *waiter) {
 	w.mu.Lock()
-	c.cl.woke = append(c.cl.woke, wakeup{w, w.started + 1})
+	cl.woke = append(cl.woke, wakeup{w, w.started + 1})
 	w.mu.Unlock()
 	select {
 	case w.wake <- struct{}{}:

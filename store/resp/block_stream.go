@@ -14,15 +14,8 @@ func (s *Server) wakeStream(c *call, db int, key []byte) {
 	q := append([]*waiter(nil), b.queue[watchKey(db, key)]...)
 	b.mu.Unlock()
 	for _, w := range q {
-		if w.done.Load() || w.cl == c.cl {
-			continue
-		}
-		w.mu.Lock()
-		c.cl.woke = append(c.cl.woke, wakeup{w, w.started + 1})
-		w.mu.Unlock()
-		select {
-		case w.wake <- struct{}{}:
-		default:
+		if !w.done.Load() && w.cl != c.cl {
+			c.cl.wake(w)
 		}
 	}
 }
