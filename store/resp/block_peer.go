@@ -102,10 +102,7 @@ func (cl *client) pendingReads() uint64 {
 	return 0
 }
 
-// othersMax bounds how long a blocking command waits for other connections.
-const othersMax = 10 * time.Millisecond
-
-// awaitOthers waits, at most othersMax, until the commands that other
+// awaitOthers waits, at most Options.PeersWait, until the commands that other
 // connections had received when cl's blocking command came have run or
 // blocked. Redis runs commands one at a time in the order they come; waq
 // runs connections in parallel, so without this a blocking command sent
@@ -135,7 +132,7 @@ func (s *Server) awaitOthers(cl *client) {
 			waits = append(waits, wait{o, n})
 		}
 	}
-	deadline := time.Now().Add(othersMax)
+	deadline := time.Now().Add(s.opt.PeersWait)
 	for _, w := range waits {
 		for time.Now().Before(deadline) && w.o.guard().settled.Load() < w.upto &&
 			!(w.o.awaiting.Load() && w.o.id > cl.id) {
@@ -144,7 +141,7 @@ func (s *Server) awaitOthers(cl *client) {
 	}
 }
 
-// awaitWatchers waits, at most othersMax, until the commands that clients
+// awaitWatchers waits, at most Options.PeersWait, until the commands that clients
 // watching keys have sent so far have run, before a woken blocked client
 // serves itself. Redis ran them before the write that woke it, so an EXEC
 // sent just before that write must not find its watched keys touched by the
@@ -163,7 +160,7 @@ func (s *Server) awaitWatchers(cl *client) {
 		}
 	}
 	s.mu.Unlock()
-	deadline := time.Now().Add(othersMax)
+	deadline := time.Now().Add(s.opt.PeersWait)
 	for _, o := range watchers {
 		g, upto := o.guard(), o.pendingReads()
 		for g != nil && g.settled.Load() < upto && time.Now().Before(deadline) {

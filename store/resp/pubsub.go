@@ -251,7 +251,7 @@ const maxPeekedSubscribers = 64
 
 // awaitSubscribers lets the commands subscribers have already sent (read,
 // or still in their sockets) run before a PUBLISH or PUBSUB looks at the
-// registry, for at most othersMax. Redis runs commands in arrival order,
+// registry, for at most Options.PeersWait. Redis runs commands in arrival order,
 // so an UNSUBSCRIBE sent before another connection's PUBLISH takes effect
 // first; test harnesses send one and, without reading its reply, the other.
 //
@@ -267,7 +267,7 @@ func (s *Server) awaitSubscribers(cl *client) {
 		}
 	}
 	s.mu.Unlock()
-	deadline := time.Now().Add(othersMax)
+	deadline := time.Now().Add(s.opt.PeersWait)
 	for _, o := range subs {
 		g := o.guard()
 		if g == nil {

@@ -246,7 +246,7 @@ func pubsubLines(info string) string {
 // PUBLISH's (the hook holds it until then).
 func TestPublishAfterUnsubscribe(t *testing.T) {
 	published := make(chan struct{}, 1)
-	addr, _ := startWith(t, Options{}, func(s *Server) {
+	addr, _ := startWith(t, Options{PeersWait: 5 * time.Second}, func(s *Server) {
 		s.testHook = func(c *call) {
 			switch c.cmd.name {
 			case "publish":

@@ -24,7 +24,11 @@ import (
 const (
 	MaxBulkDefault       = 64 << 20 // largest argument accepted; Redis allows 512 MB
 	PipelineTxMaxDefault = 256      // commands of one pipeline sharing a transaction
-	RedisVersion         = "7.0.15" // reported by INFO and HELLO; the replies follow this version
+	// PeersWaitDefault bounds how long a command that must come after the
+	// commands other connections sent before it (a blocking one, PUBLISH, a
+	// woken blocked client) waits for them to run.
+	PeersWaitDefault = 10 * time.Millisecond
+	RedisVersion     = "7.0.15" // reported by INFO and HELLO; the replies follow this version
 )
 
 // Options configure a Server; the zero value of each field is its default.
@@ -32,8 +36,12 @@ type Options struct {
 	Password      string // AUTH password; none when empty
 	MaxBulk       int    // MaxBulkDefault when 0
 	PipelineTxMax int    // PipelineTxMaxDefault when 0
-	Logger        *slog.Logger
-	Now           func() time.Time // time.Now when nil; must match the store's clock
+	// PeersWait is PeersWaitDefault when 0. Redis runs commands one at a
+	// time in the order they come; waq runs connections in parallel and
+	// waits this long at most for another connection's earlier command.
+	PeersWait time.Duration
+	Logger    *slog.Logger
+	Now       func() time.Time // time.Now when nil; must match the store's clock
 }
 
 // Server answers Redis clients from a store's keyspace.
@@ -77,6 +85,9 @@ func New(st *store.Store, opt Options) *Server {
 	}
 	if opt.PipelineTxMax <= 0 {
 		opt.PipelineTxMax = PipelineTxMaxDefault
+	}
+	if opt.PeersWait <= 0 {
+		opt.PeersWait = PeersWaitDefault
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now

@@ -132,8 +132,13 @@ func TestBlockingChain(t *testing.T) {
 // TestBlockingTurn: a blocking command that came after another blocked on
 // the same key waits its turn even when its first look finds an element
 // (Redis's "BRPOPLPUSH with multiple blocked clients").
+//
+// What is tested is the order; waq waits for another connection's earlier
+// command at most PeersWait (10 ms by default), which a goroutine on a
+// loaded machine under -race can take longer than to be scheduled, so the
+// bound is raised here (the wait ends as soon as the command ran).
 func TestBlockingTurn(t *testing.T) {
-	addr, _ := startWaq(t, Options{})
+	addr, _ := startWaq(t, Options{PeersWait: 5 * time.Second})
 	ctl := dial(t, addr)
 	for i := 0; i < 10; i++ {
 		ctl.do("FLUSHDB")
@@ -180,8 +185,9 @@ func TestWatchExpired(t *testing.T) {
 // blocked BRPOPLPUSH runs first, as Redis runs commands in the order they
 // came, so the move does not spoil the transaction watching its target
 // (Redis's "BRPOPLPUSH does not affect WATCH while still blocked").
+// As in TestBlockingTurn, the order is tested, not the PeersWait bound.
 func TestBlockedWakeWatch(t *testing.T) {
-	addr, _ := startWaq(t, Options{})
+	addr, _ := startWaq(t, Options{PeersWait: 5 * time.Second})
 	ctl := dial(t, addr)
 	for i := 0; i < 20; i++ {
 		ctl.do("FLUSHDB")
