@@ -64,14 +64,7 @@ func TestDumpStreamRedis(t *testing.T) {
 	waq := dial(t, addr)
 	for name, cmds := range streamCases() {
 		t.Run(name, func(t *testing.T) {
-			for _, c := range []*rconn{redis, waq} {
-				run(t, c, "FLUSHALL")
-				for _, cmd := range cmds {
-					if v := run(t, c, cmd...); v[0] == '-' {
-						t.Fatalf("%.60q: %q", cmd, v)
-					}
-				}
-			}
+			loadEach(t, cmds, redis, waq)
 			want := uncompressed(t, dumpOf(t, redis, "k"))
 			if got := dumpOf(t, waq, "k"); got != want {
 				t.Fatalf("DUMP differs:\nredis %x\n  waq %x", want, got)

@@ -82,6 +82,19 @@ func dumpCases() map[string][][]string {
 	}
 }
 
+// loadEach empties each server and runs cmds on it; none may fail.
+func loadEach(t *testing.T, cmds [][]string, servers ...*rconn) {
+	t.Helper()
+	for _, c := range servers {
+		run(t, c, "FLUSHALL")
+		for _, cmd := range cmds {
+			if v := run(t, c, cmd...); v[0] == '-' {
+				t.Fatalf("%.60q: %q", cmd, v)
+			}
+		}
+	}
+}
+
 // TestDumpRestoreRedis moves every kind of value from redis-server to waq
 // and back with DUMP and RESTORE: each reads the other's payloads.
 func TestDumpRestoreRedis(t *testing.T) {
@@ -90,14 +103,7 @@ func TestDumpRestoreRedis(t *testing.T) {
 	waq := dial(t, addr)
 	for name, cmds := range dumpCases() {
 		t.Run(name, func(t *testing.T) {
-			for _, c := range []*rconn{redis, waq} {
-				run(t, c, "FLUSHALL")
-				for _, cmd := range cmds {
-					if v := run(t, c, cmd...); v[0] == '-' {
-						t.Fatalf("%.60q: %q", cmd, v)
-					}
-				}
-			}
+			loadEach(t, cmds, redis, waq)
 			want := contents(t, redis, "k")
 			if got := contents(t, waq, "k"); got != want {
 				t.Fatalf("the servers hold different values:\nredis %.200q\n  waq %.200q", want, got)

@@ -192,13 +192,9 @@ func cmdXDel(c *call) error {
 		c.w.int(0)
 		return err
 	}
-	ids := make([]sid, 0, len(c.args)-2)
-	for _, a := range c.args[2:] {
-		id, _, err := idArg(a, 0, true, false)
-		if err != nil {
-			return err
-		}
-		ids = append(ids, id)
+	ids, err := idArgs(c.args[2:])
+	if err != nil {
+		return err
 	}
 	n := int64(0)
 	for _, id := range ids {
@@ -270,4 +266,17 @@ func cmdXSetID(c *call) error {
 	c.w.ok()
 	c.notify(nStream, "xsetid", c.args[1])
 	return s.Save()
+}
+
+// idArgs reads the exact stream IDs of XDEL and XACK.
+func idArgs(args [][]byte) ([]sid, error) {
+	ids := make([]sid, 0, len(args))
+	for _, a := range args {
+		id, _, err := idArg(a, 0, true, false)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }

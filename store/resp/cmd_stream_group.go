@@ -197,13 +197,9 @@ func cmdXAck(c *call) error {
 		c.w.int(0)
 		return nil
 	}
-	ids := make([]sid, 0, len(c.args)-3)
-	for _, a := range c.args[3:] {
-		id, _, err := idArg(a, 0, true, false)
-		if err != nil {
-			return err
-		}
-		ids = append(ids, id)
+	ids, err := idArgs(c.args[3:])
+	if err != nil {
+		return err
 	}
 	n := int64(0)
 	for _, id := range ids {
