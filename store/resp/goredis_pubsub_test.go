@@ -2,6 +2,7 @@ package resp
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -21,9 +22,13 @@ func TestGoRedisPubSub(t *testing.T) {
 		pub := redis.NewClient(&redis.Options{Addr: addr, Protocol: protocol})
 		defer sub.Close()
 		defer pub.Close()
-		ps := sub.Subscribe(ctx, "news")
+		// Each protocol has its own channel: the other run's connections
+		// may not be closed on the server yet.
+		channel := fmt.Sprintf("news%d", protocol)
+		pattern := channel + "*"
+		ps := sub.Subscribe(ctx, channel)
 		defer ps.Close()
-		if err := ps.PSubscribe(ctx, "n*"); err != nil {
+		if err := ps.PSubscribe(ctx, pattern); err != nil {
 			t.Fatal(err)
 		}
 		// Receive reads the confirmations: each must be a *redis.Subscription.
@@ -33,7 +38,7 @@ func TestGoRedisPubSub(t *testing.T) {
 				t.Fatalf("protocol %d: confirmation %d: %#v %v", protocol, want, v, err)
 			}
 		}
-		if n, err := pub.Publish(ctx, "news", "hello").Result(); err != nil || n != 2 {
+		if n, err := pub.Publish(ctx, channel, "hello").Result(); err != nil || n != 2 {
 			t.Fatalf("protocol %d: PUBLISH: %d %v", protocol, n, err)
 		}
 		got := map[string]string{}
@@ -44,10 +49,10 @@ func TestGoRedisPubSub(t *testing.T) {
 			}
 			got[m.Pattern] = m.Channel + ":" + m.Payload
 		}
-		if got[""] != "news:hello" || got["n*"] != "news:hello" {
+		if want := channel + ":hello"; got[""] != want || got[pattern] != want {
 			t.Fatalf("protocol %d: messages %v", protocol, got)
 		}
-		if n, err := pub.PubSubNumSub(ctx, "news").Result(); err != nil || n["news"] != 1 {
+		if n, err := pub.PubSubNumSub(ctx, channel).Result(); err != nil || n[channel] != 1 {
 			t.Fatalf("protocol %d: NUMSUB %v %v", protocol, n, err)
 		}
 	}
