@@ -19,7 +19,7 @@ func (c check) ok(n *phonenumbers.PhoneNumber) bool {
 	if c == possible {
 		return phonenumbers.IsPossibleNumberWithReason(n) == phonenumbers.IS_POSSIBLE
 	}
-	return phonenumbers.IsValidNumber(n)
+	return isValid(n)
 }
 
 // punctuation is what people put between digits; anything else but digits

@@ -57,6 +57,7 @@ type Config struct {
 	DataDir        string
 	HTTPAddr       string
 	RESPAddr       string // "" turns the RESP server off
+	PprofAddr      string // Go's profiles; "" (the default) turns them off
 	APIKey         string
 	RESPPassword   string
 	WebhookToken   string
@@ -149,6 +150,7 @@ func (c *Config) Validate() error {
 	if c.RESPAddr != "" {
 		errs = append(errs, checkListen("WAQ_RESP_ADDR", c.RESPAddr, c.RESPPassword, "WAQ_RESP_PASSWORD (or --resp-password)"))
 	}
+	errs = append(errs, checkPprof(c.PprofAddr))
 	if _, err := sender.ParseRate(c.Rate); err != nil {
 		add("WAQ_RATE: %q is not COUNT/WINDOW such as 80/1m", c.Rate)
 	}

@@ -45,6 +45,7 @@ type Main struct {
 	tracker   *stats.Tracker
 	callbacks *callback.Notifier // posts the outbox's status callbacks
 	stopRESP  func() error       // the RESP server; nil until Run starts it
+	stopPprof func() error       // Go's profiles (WAQ_PPROF_ADDR); nil until Run starts it
 	mirrors   *mirror.Manager    // waq mirror, import and cutover through the API
 	respAddr  string             // where it listens; "" when WAQ_RESP_ADDR is empty
 	reader    *stats.Reader      // the stats routes' queries, with their cache
@@ -134,6 +135,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	if m.stopRESP, m.respAddr, err = startRESP(m.Config, m.store, m.Logger.With("part", "resp")); err != nil {
+		return err
+	}
+	if m.stopPprof, _, err = startPprof(m.Config); err != nil {
 		return err
 	}
 	m.start(context.WithoutCancel(ctx), sch)
@@ -259,6 +263,9 @@ func (m *Main) close() error {
 	}
 	if m.stopRESP != nil {
 		errs = append(errs, m.stopRESP())
+	}
+	if m.stopPprof != nil {
+		errs = append(errs, m.stopPprof())
 	}
 	if m.mirrors != nil {
 		m.mirrors.Stop()

@@ -41,6 +41,7 @@ func settingTable(c *Config) []setting {
 		{"WAQ_STATS_RETENTION", "stats-retention", "DURATION", &c.StatsRetention, "how long minute analytics buckets are kept"},
 		{"WAQ_STATS_HOUR_RETENTION", "stats-hour-retention", "DURATION", &c.HourRetention, "how long hour analytics buckets are kept; day totals stay"},
 		{"WAQ_TIMEZONE", "timezone", "ZONE", &c.Timezone, "zone of reports and day buckets, e.g. Europe/Madrid"},
+		{"WAQ_PPROF_ADDR", "pprof-addr", "HOST:PORT", &c.PprofAddr, `Go's profiles (net/http/pprof), loopback only; "" (the default) turns them off`},
 		{"WAQ_LOG_LEVEL", "log-level", "LEVEL", &c.LogLevel, "least level logged: debug, info, warn or error"},
 		{"WAQ_BACKUP_DIR", "backup-dir", "DIR", &c.BackupDir, `nightly backups go here; "" means none`},
 		{"WAQ_BACKUP_KEEP", "backup-keep", "N", &c.BackupKeep, "nightly backups kept"},
