@@ -17,6 +17,8 @@ import (
 // to eleven kinds of number, which made the check of a new contact a third
 // of a bulk enqueue's CPU (docs/benchmarks.md).
 type plan struct {
+	md      *phonenumbers.PhoneMetadata
+	once    sync.Once // compiles the patterns at the plan's first number
 	general desc
 	kinds   []desc // fixed line and mobile first: most numbers are one of them
 }
@@ -40,18 +42,21 @@ func loadPlans() map[int32]*plan {
 	for _, md := range coll.GetMetadata() {
 		cc := md.GetCountryCode()
 		if regions := phonenumbers.GetRegionCodesForCountryCode(int(cc)); len(regions) == 1 && regions[0] == md.GetId() {
-			out[cc] = newPlan(md)
+			out[cc] = &plan{md: md}
 		}
 	}
 	return out
 }
 
-// newPlan compiles md's patterns. The kinds are those of the library's
-// getNumberTypeHelper: a number is valid when it matches the general
-// description and one kind, and mobile counts apart from fixed line only
-// when the two patterns differ.
-func newPlan(md *phonenumbers.PhoneMetadata) *plan {
-	p := &plan{general: newDesc(md.GetGeneralDesc())}
+// compile compiles the plan's patterns, about a dozen: all the plans'
+// together take tens of milliseconds, which the first request should not
+// wait for. The kinds are those of the library's getNumberTypeHelper: a
+// number is valid when it matches the general description and one kind,
+// and mobile counts apart from fixed line only when the two patterns
+// differ.
+func (p *plan) compile() {
+	md := p.md
+	p.general = newDesc(md.GetGeneralDesc())
 	kinds := []*phonenumbers.PhoneNumberDesc{md.GetFixedLine()}
 	if !md.GetSameMobileAndFixedLinePattern() {
 		kinds = append(kinds, md.GetMobile())
@@ -61,7 +66,6 @@ func newPlan(md *phonenumbers.PhoneMetadata) *plan {
 	for _, d := range kinds {
 		p.kinds = append(p.kinds, newDesc(d))
 	}
-	return p
 }
 
 func newDesc(d *phonenumbers.PhoneNumberDesc) desc {
@@ -79,6 +83,7 @@ func (d desc) match(nsn string) bool {
 }
 
 func (p *plan) valid(nsn string) bool {
+	p.once.Do(p.compile)
 	if !p.general.match(nsn) {
 		return false
 	}

@@ -63,16 +63,21 @@ func (s *Store) EnqueueBulk(ms []*Message) ([]string, error) {
 	if len(items) > 0 {
 		return nil, InvalidItems(items)
 	}
+	// The records and their index keys are built before the commit's turn,
+	// which serializes every writer.
 	records := make([][]byte, len(ms))
+	indexes := make([][]entry, len(ms))
 	for i, m := range ms {
 		var err error
 		if records[i], err = encodeRecord(nil, m); err != nil {
 			return nil, err
 		}
+		indexes[i] = entries(m)
 	}
 	ids := make([]string, len(ms))
 	err := s.update(func(tx *bolt.Tx) error {
 		c := counts{}
+		s.expectChanges(len(ms))
 		for i, m := range ms {
 			old, err := byKey(tx, bucketIdempotency, m.IdempotencyKey)
 			switch {
@@ -83,7 +88,7 @@ func (s *Store) EnqueueBulk(ms []*Message) ([]string, error) {
 				continue
 			}
 			ids[i] = m.ID
-			if err := putRecord(tx, m, records[i]); err != nil {
+			if err := putIndexed(tx, m, records[i], indexes[i]); err != nil {
 				return err
 			}
 			c.add(m, 1)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -106,6 +107,25 @@ type CallbackRule func(t *Transition) (url string, body []byte, ok bool)
 // disk. A write that runs again (a neighbour of its batch failed) starts
 // with an empty list, so nothing is reported twice.
 func (s *Store) emit(tx *bolt.Tx, kind TransitionKind, before, m *Message, reason string) error {
+	if s.cur == nil || len(s.subs) == 0 {
+		if s.rule == nil {
+			return nil
+		}
+		t := s.describe(kind, before, m, reason)
+		return s.writeCallback(tx, &t)
+	}
+	// Kept in place: the transition's address is taken only in the list,
+	// so it is not allocated once for each message of a bulk enqueue.
+	s.cur.changes = append(s.cur.changes, s.describe(kind, before, m, reason))
+	if s.rule == nil {
+		return nil
+	}
+	return s.writeCallback(tx, &s.cur.changes[len(s.cur.changes)-1])
+}
+
+// describe is the transition of m's change of kind from before, with reason (else
+// the note of m's last history entry).
+func (s *Store) describe(kind TransitionKind, before, m *Message, reason string) Transition {
 	if reason == "" && len(m.History) > 0 {
 		reason = m.History[len(m.History)-1].Note
 	}
@@ -118,15 +138,14 @@ func (s *Store) emit(tx *bolt.Tx, kind TransitionKind, before, m *Message, reaso
 	} else {
 		t.At = s.now()
 	}
-	if s.rule != nil {
-		if err := s.writeCallback(tx, &t); err != nil {
-			return err
-		}
-	}
+	return t
+}
+
+// expectChanges makes room for n transitions of the write in progress.
+func (s *Store) expectChanges(n int) {
 	if s.cur != nil && len(s.subs) > 0 {
-		s.cur.changes = append(s.cur.changes, t)
+		s.cur.changes = slices.Grow(s.cur.changes, n)
 	}
-	return nil
 }
 
 // publish hands the transitions of a committed batch to the subscribers.
