@@ -29,7 +29,7 @@ const RegionDefault = "ES"
 // It returns an *Error saying why s is not a number; errors.Is(err,
 // ErrNotPhone) holds for a WhatsApp id that is not a phone.
 func Normalize(s, region string) (string, error) {
-	if IsE164(s) { // the common case: no parsing, a cached verdict
+	if IsE164(s) { // the common case: no parsing, the compiled plan
 		return international(s, s, valid)
 	}
 	return normalize(s, canonical(region), valid)

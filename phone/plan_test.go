@@ -1,14 +1,17 @@
 package phone
 
 import (
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
 )
 
-// TestPlanMatchesLibrary checks isValid against phonenumbers.IsValidNumber
+// TestPlanMatchesLibrary checks isValid, and validE164 of the E.164 form,
+// against phonenumbers.IsValidNumber
 // for the example number of every kind in every region and for random
 // numbers around them: every length of the plan and one more and one less,
 // the example's leading digits kept for a varying part, the rest random.
@@ -24,6 +27,10 @@ func TestPlanMatchesLibrary(t *testing.T) {
 		}
 		if got := isValid(n); got != want {
 			t.Fatalf("+%d %d: isValid %v, library %v", n.GetCountryCode(), n.GetNationalNumber(), got, want)
+		}
+		e := "+" + strconv.Itoa(int(n.GetCountryCode())) + strconv.FormatUint(n.GetNationalNumber(), 10)
+		if plans()[n.GetCountryCode()] != nil && !n.GetItalianLeadingZero() && validE164(e) != want {
+			t.Fatalf("validE164(%q) = %v, library %v", e, !want, want)
 		}
 	}
 	for _, ex := range examples() {
@@ -42,17 +49,19 @@ func TestPlanMatchesLibrary(t *testing.T) {
 }
 
 // examples returns the library's example number of every kind of number
-// in every region and non-geographic entity.
+// in every region and non-geographic entity, in a fixed order so that the
+// random numbers around them are the same in every run.
 func examples() []*phonenumbers.PhoneNumber {
 	var out []*phonenumbers.PhoneNumber
-	for region := range phonenumbers.GetSupportedRegions() {
+	regions := slices.Sorted(maps.Keys(phonenumbers.GetSupportedRegions()))
+	for _, region := range regions {
 		for typ := phonenumbers.FIXED_LINE; typ <= phonenumbers.VOICEMAIL; typ++ {
 			if n := phonenumbers.GetExampleNumberForType(region, typ); n != nil {
 				out = append(out, n)
 			}
 		}
 	}
-	for cc := range phonenumbers.GetSupportedGlobalNetworkCallingCodes() {
+	for _, cc := range slices.Sorted(maps.Keys(phonenumbers.GetSupportedGlobalNetworkCallingCodes())) {
 		if n := phonenumbers.GetExampleNumberForNonGeoEntity(cc); n != nil {
 			out = append(out, n)
 		}
