@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -22,13 +23,14 @@ func (b *bench) drain(ctx context.Context, concurrency int) ([]result, error) {
 			return err
 		}
 		done := st.reset(n)
+		stop := w.profile(ctx, b.pprofDir, fmt.Sprintf("drain%d", concurrency))
 		t0 := time.Now()
 		if err := w.resume(ctx); err != nil {
-			return err
+			return errors.Join(err, stop())
 		}
 		err := st.wait(ctx, done, figureTimeout)
 		res.Waq = rate(n, time.Since(t0))
-		return err
+		return errors.Join(err, stop())
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -20,6 +21,7 @@ type bench struct {
 	node     *bullMQ
 	sizes    sizes
 	progress io.Writer
+	pprofDir string // -pprof: where waq's CPU profiles go; "" for none
 }
 
 // sizes are the message counts of the figures.
@@ -47,7 +49,7 @@ func (b *bench) logf(format string, args ...any) {
 func (b *bench) waqSide(ctx context.Context, concurrency int, paused bool, fn func(*waqServer, *standIn) error) error {
 	st := newStandIn()
 	defer st.Close()
-	w, err := startWaq(ctx, b.waqBin, b.tmp, st.URL(), concurrency)
+	w, err := startWaq(ctx, b.waqBin, b.tmp, st.URL(), concurrency, b.pprofDir != "")
 	if err != nil {
 		return err
 	}
@@ -101,9 +103,10 @@ func (b *bench) singleEnqueue(ctx context.Context, clients int) ([]result, error
 	}
 	res := result{Figure: fmt.Sprintf("single enqueue, %d client(s) in flight", clients), Unit: "msg/s", N: n, Higher: true}
 	err := b.waqSide(ctx, 5, true, func(w *waqServer, _ *standIn) error {
+		stop := w.profile(ctx, b.pprofDir, fmt.Sprintf("single%d", clients))
 		d, err := inFlight(ctx, n, clients, 1, func(ctx context.Context, from, _ int) error { return w.enqueue(ctx, from) })
 		res.Waq = rate(n, d)
-		return err
+		return errors.Join(err, stop())
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -59,8 +60,9 @@ func (b *bench) fillWaq(ctx context.Context, s *waqServer, n int) (sideSizes, er
 	if err != nil {
 		return z, err
 	}
+	stop := s.profile(ctx, b.pprofDir, "bulk")
 	d, err := inFlight(ctx, n, bulkClients, bulkBatch, s.enqueueBulk)
-	if err != nil {
+	if err := errors.Join(err, stop()); err != nil {
 		return z, err
 	}
 	z.rate = rate(n, d)

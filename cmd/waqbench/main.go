@@ -6,7 +6,7 @@
 // queued message takes. It starts every process it measures itself, in
 // temporary directories that it removes, and stops them on any exit.
 //
-//	go run ./cmd/waqbench [-n 200000] [-only single32,drain50] [-waq PATH] [-json]
+//	go run ./cmd/waqbench [-n 200000] [-only single32,drain50] [-waq PATH] [-json] [-pprof DIR]
 //
 // It is a benchmark, not a test: it never fails on speed. docs/benchmarks.md
 // holds a run and how to read it.
@@ -40,6 +40,7 @@ type options struct {
 	redis     string
 	json      bool
 	timeout   time.Duration
+	pprof     string
 }
 
 func main() {
@@ -69,6 +70,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.redis, "redis-server", "/usr/bin/redis-server", "redis-server binary")
 	fs.BoolVar(&o.json, "json", false, "write the results as JSON")
 	fs.DurationVar(&o.timeout, "timeout", time.Hour, "stop everything after this long")
+	fs.StringVar(&o.pprof, "pprof", "", "write waq's CPU profiles of each figure's timed part into this directory, as FIGURE-NNN.prof (one a second)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -99,7 +101,12 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	b := &bench{tmp: tmp, redisBin: o.redis, waqBin: o.waq, sizes: sizesFor(o.n), progress: stderr}
+	b := &bench{tmp: tmp, redisBin: o.redis, waqBin: o.waq, sizes: sizesFor(o.n), progress: stderr, pprofDir: o.pprof}
+	if o.pprof != "" {
+		if err := os.MkdirAll(o.pprof, 0o755); err != nil {
+			return err
+		}
+	}
 	if err := b.prepare(ctx, o); err != nil {
 		return err
 	}

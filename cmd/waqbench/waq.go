@@ -32,15 +32,17 @@ func buildWaq(ctx context.Context, root, dir string) (string, error) {
 // waqServer is one waq serve on a fresh data directory, sending through
 // the Evolution gateway to the stand-in.
 type waqServer struct {
-	base string // http://127.0.0.1:PORT
-	dir  string
-	proc *child
-	http *http.Client
+	base  string // http://127.0.0.1:PORT
+	pprof string // HOST:PORT of waq's profiles; "" without -pprof
+	dir   string
+	proc  *child
+	http  *http.Client
 }
 
 // startWaq starts bin serve with its data under tmp, WAQ_CONCURRENCY
-// concurrency and the stand-in at gateway as Evolution API. Close it.
-func startWaq(ctx context.Context, bin, tmp, gateway string, concurrency int) (*waqServer, error) {
+// concurrency and the stand-in at gateway as Evolution API, with its
+// profiles served on a free port when profiles is set. Close it.
+func startWaq(ctx context.Context, bin, tmp, gateway string, concurrency int, profiles bool) (*waqServer, error) {
 	dir, err := os.MkdirTemp(tmp, "waq-")
 	if err != nil {
 		return nil, fmt.Errorf("waq: %w", err)
@@ -55,11 +57,18 @@ func startWaq(ctx context.Context, bin, tmp, gateway string, concurrency int) (*
 		"WAQ_GATEWAY=evolution", "EVOLUTION_API_URL="+gateway,
 		"EVOLUTION_API_KEY="+standInKey, "EVOLUTION_INSTANCE="+standInInstance,
 		"WAQ_RATE="+waqRate, "WAQ_CONCURRENCY="+strconv.Itoa(concurrency))
+	var pprofAddr string
+	if profiles {
+		if pprofAddr, err = freeAddr(); err != nil {
+			return nil, err
+		}
+		cmd.Env = append(cmd.Env, "WAQ_PPROF_ADDR="+pprofAddr)
+	}
 	p, err := start("waq", cmd, filepath.Join(tmp, filepath.Base(dir)+".log"))
 	if err != nil {
 		return nil, err
 	}
-	w := &waqServer{base: "http://" + addr, dir: dir, proc: p, http: newHTTPClient()}
+	w := &waqServer{base: "http://" + addr, pprof: pprofAddr, dir: dir, proc: p, http: newHTTPClient()}
 	err = waitFor(ctx, p, 30*time.Second, func() error { return w.do(ctx, "GET", "/readyz", nil) })
 	if err != nil {
 		w.Close()
