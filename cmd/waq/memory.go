@@ -13,10 +13,14 @@ import (
 // requests' garbage. Go's scavenger gives it back slowly and keeps some for
 // the next burst; on a small VPS shared with the gateway it is better
 // returned. Every trimEvery, when more than trimOver bytes of heap are free
-// and not yet returned, waq runs a collection and returns them: at most one
-// extra GC a second while bursts last, none while idle.
+// and not yet returned, and the last trimEvery allocated less than
+// trimOver (the burst is over: 16 MB a second is far above an idle
+// appliance's allocation), waq runs a collection and returns them, within
+// half a second of the burst's end. Trimming during a burst cost it a
+// forced collection a second and the faulting in again of the pages
+// returned: 10 to 15% of a bulk enqueue's rate (docs/benchmarks.md).
 const (
-	trimEvery = time.Second
+	trimEvery = 250 * time.Millisecond
 	trimOver  = 4 << 20
 )
 
@@ -38,14 +42,29 @@ func tuneGC() {
 func trimMemory(ctx context.Context) error {
 	t := time.NewTicker(trimEvery)
 	defer t.Stop()
+	var tr trimmer
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
-			trimOnce()
+			tr.tick()
 		}
 	}
+}
+
+// A trimmer returns the free heap once a burst of allocation is over.
+type trimmer struct {
+	allocs uint64 // bytes allocated in all, at the last tick
+}
+
+// tick trims when the heap allocated since the last tick is under
+// trimOver, and reports whether it did.
+func (tr *trimmer) tick() bool {
+	allocs := readUint64("/gc/heap/allocs:bytes")
+	quiet := allocs-tr.allocs < trimOver
+	tr.allocs = allocs
+	return quiet && trimOnce()
 }
 
 // trimOnce returns the free heap when more than trimOver bytes of it are
@@ -60,7 +79,12 @@ func trimOnce() bool {
 
 // heapFree returns the bytes of heap that are free and not returned yet.
 func heapFree() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/free:bytes"}}
+	return readUint64("/memory/classes/heap/free:bytes")
+}
+
+// readUint64 reads one of the runtime's metrics, 0 when it has none.
+func readUint64(name string) uint64 {
+	s := []metrics.Sample{{Name: name}}
 	metrics.Read(s)
 	if s[0].Value.Kind() != metrics.KindUint64 {
 		return 0

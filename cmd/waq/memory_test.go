@@ -26,6 +26,30 @@ func TestTrimReturnsFreeHeap(t *testing.T) {
 	}
 }
 
+// While a burst allocates, the trimmer leaves the heap alone; the first
+// quiet tick after it returns what the burst left free.
+func TestTrimmerWaitsForTheBurstToEnd(t *testing.T) {
+	var tr trimmer
+	tr.tick()
+	for range 256 {
+		sink = append(sink, make([]byte, 64<<10)) // 16 MiB, a burst
+	}
+	sink = nil
+	runtime.GC()
+	if heapFree() <= trimOver {
+		t.Skipf("the runtime returned the heap by itself (%d bytes free)", heapFree())
+	}
+	if tr.tick() {
+		t.Fatal("the trimmer trimmed right after 16 MiB were allocated")
+	}
+	if !tr.tick() {
+		t.Fatal("the trimmer did not trim on the quiet tick after the burst")
+	}
+	if got := heapFree(); got > trimOver {
+		t.Fatalf("%d bytes of free heap held after the trim, want at most %d", got, trimOver)
+	}
+}
+
 func TestTuneGC(t *testing.T) {
 	f := func(gogc string, want int) {
 		t.Helper()
