@@ -109,12 +109,12 @@ func msgDims(m *store.Message) dims {
 	return dims{m.Campaign, m.Instance, typ, m.Variant}
 }
 
-// failDims are the dimensions a failure of m counts in: d, with the
-// instance that tried when m has none. An unpinned message has no instance
-// until one sends it, so its failed tries and dead letter count on
-// tried_by, which the store keeps apart from the pin.
-func failDims(m *store.Message, d dims) dims {
-	d.instance = failInstance(m)
+// triedDims are the dimensions a try of m counts in (a failure, a dead
+// letter, a gateway call's latency): d, with the instance that tried when
+// m has none. An unpinned message has no instance until one sends it, so
+// its tries count on tried_by, which the store keeps apart from the pin.
+func triedDims(m *store.Message, d dims) dims {
+	d.instance = triedInstance(m)
 	return d
 }
 
@@ -155,10 +155,10 @@ func (t *Tracker) count(k change, m *store.Message, now time.Time) {
 		t.sentTo(m, at, d)
 	}
 	if k&(chFailRetry|chFailDead|chFailDelivery) != 0 {
-		t.counters(now, failDims(m, d)).Failed++
+		t.counters(now, triedDims(m, d)).Failed++
 	}
 	if k&chDead != 0 {
-		t.counters(now, failDims(m, d)).Dead++
+		t.counters(now, triedDims(m, d)).Dead++
 	}
 	if k&chDelivered != 0 {
 		t.counters(timeOr(m.DeliveredAt, now), d).Delivered++
@@ -187,14 +187,16 @@ func timeOr(p *time.Time, def time.Time) time.Time {
 }
 
 // Call counts one gateway call's duration in the latency histogram of the
-// message's dimensions (the sender's OnCall hook), whatever its outcome.
+// message's dimensions (the sender's OnCall hook), whatever its outcome,
+// on the instance that made the call: m's pin, else its TriedBy, which
+// sender/fleet sets to the calling instance before it calls Call.
 func (t *Tracker) Call(m *store.Message, d time.Duration, err error) {
 	if m == nil {
 		return
 	}
 	now := t.now()
 	t.mu.Lock()
-	t.counters(now, msgDims(m)).Latency.Observe(d)
+	t.counters(now, triedDims(m, msgDims(m))).Latency.Observe(d)
 	t.mu.Unlock()
 	sendDuration.Update(d.Seconds())
 }

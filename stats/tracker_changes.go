@@ -104,7 +104,7 @@ func promChange(k change, m *store.Message) {
 		reason string
 	}{{chFailRetry, reasonRetryable}, {chFailDead, reasonDead}, {chFailDelivery, reasonDelivery}} {
 		if k&r.bit != 0 {
-			failedCounter(r.reason, failInstance(m)).Inc()
+			failedCounter(r.reason, triedInstance(m)).Inc()
 		}
 	}
 }
@@ -132,9 +132,9 @@ func failedCounter(reason, instance string) *metrics.Counter {
 	return metrics.GetOrCreateCounter(fmt.Sprintf(`waq_messages_failed_total{reason=%q,%s=%q}`, reason, instanceLabel, instance))
 }
 
-// failInstance is the instance a failure of m counts on: the one that sent
-// it, else the one that tried it (see failDims).
-func failInstance(m *store.Message) string {
+// triedInstance is the instance a try of m counts on: the one that sent
+// it, else the one that tried it (see triedDims).
+func triedInstance(m *store.Message) string {
 	if m.Instance != "" {
 		return m.Instance
 	}

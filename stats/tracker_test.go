@@ -240,3 +240,20 @@ func TestFlushFailureKeepsCounts(t *testing.T) {
 		t.Fatal("the contact state was lost with the failed flush")
 	}
 }
+
+// A gateway call's latency counts on the instance that made it: the pin,
+// else tried_by (which sender/fleet sets for the call).
+func TestCallLatencyByInstance(t *testing.T) {
+	f := func(pin, tried, want string) {
+		t.Helper()
+		r := newTrRig(t)
+		r.tr.Call(&store.Message{ID: "m1", To: "+34600111222", Type: "text", Instance: pin, TriedBy: tried}, 250*time.Millisecond, nil)
+		c := r.day(t, DimInstance(want))
+		if got := c.Latency.Count(); got != 1 {
+			t.Fatalf("pin %q, tried_by %q: %d calls on %q, want 1", pin, tried, got, want)
+		}
+	}
+	f("sales-1", "sales-1", "sales-1")
+	f("", "support", "support")
+	f("sales-1", "", "sales-1")
+}

@@ -40,7 +40,9 @@ func (r *Runner) learn(contact string, s stick) {
 }
 
 // onCall wraps a loop's OnCall to remember the instance that sent to each
-// contact.
+// contact, and passes on a copy of the message whose TriedBy is this
+// instance: the store sets TriedBy only with the call's outcome, and the
+// call's latency counts on the instance that made it (stats.Tracker.Call).
 func (r *Runner) onCall(name string, next func(*store.Message, time.Duration, error)) func(*store.Message, time.Duration, error) {
 	return func(m *store.Message, d time.Duration, err error) {
 		if err == nil {
@@ -50,7 +52,9 @@ func (r *Runner) onCall(name string, next func(*store.Message, time.Duration, er
 			r.mu.Unlock()
 		}
 		if next != nil {
-			next(m, d, err)
+			tried := *m
+			tried.TriedBy = name
+			next(&tried, d, err)
 		}
 	}
 }
