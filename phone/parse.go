@@ -150,6 +150,9 @@ func validE164(e string) bool {
 // splitCode cuts e, a plus and digits, into its calling code and national
 // number, or returns "" for a code no country has.
 func splitCode(e string) (int32, string) {
+	if len(e) < 2 || e[1] == '0' { // no code starts with 0; Atoi would skip it
+		return 0, ""
+	}
 	codes := phonenumbers.GetSupportedCallingCodes()
 	for i := 2; i <= 4 && i < len(e); i++ {
 		cc, err := strconv.Atoi(e[1:i])

@@ -55,6 +55,9 @@ func TestNormalizeRefuses(t *testing.T) {
 		}
 	}
 	f("", "ES", "is empty")
+	// A national number whose 0 then 49 read as a code once gave "+049…",
+	// no E.164 number: a code never starts with 0 (found by FuzzNormalize).
+	f("04917000 000000", "ES", "nor a number with a country code")
 	f("   ", "ES", "is empty")
 	f("+600111222", "ES", "not a valid number of +60 (MY): too short")
 	f("+34100111222", "ES", "not a valid number of +34 (ES): no number range")
