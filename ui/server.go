@@ -56,6 +56,9 @@ type InstanceQueue struct {
 	Waiting    int      `json:"waiting"`
 	WaitingIDs []string `json:"waiting_ids,omitempty"`
 	List       string   `json:"list,omitempty"`
+	// Partial is set when the queue is longer than waq reads for these
+	// counts (the first 100 000 queued messages): they are lower bounds.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Options configure a Server; the zero value serves an open API.

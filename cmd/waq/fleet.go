@@ -68,7 +68,8 @@ func queueInstances(r *fleet.Runner) func() ([]ui.Instance, error) {
 		for i, l := range ls {
 			out[i] = uiInstance(l.Instance)
 			out[i].PausedSince, out[i].RateLimit = l.PausedSince, l.RateLimit
-			out[i].Queue = &ui.InstanceQueue{Queued: l.Queued, Pinned: l.Pinned, Waiting: l.Waiting, WaitingIDs: l.WaitingIDs}
+			out[i].Queue = &ui.InstanceQueue{Queued: l.Queued, Pinned: l.Pinned, Waiting: l.Waiting, WaitingIDs: l.WaitingIDs,
+				Partial: l.Partial}
 		}
 		return out, nil
 	}

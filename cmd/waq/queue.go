@@ -43,8 +43,9 @@ type queueStatus struct {
 		DailyCap       int    `json:"daily_cap"`
 		SentLastDay    int    `json:"sent_last_day"`
 		Queue          *struct {
-			Queued  int `json:"queued"`
-			Waiting int `json:"waiting"`
+			Queued  int  `json:"queued"`
+			Waiting int  `json:"waiting"`
+			Partial bool `json:"partial"`
 		} `json:"queue"`
 	} `json:"instances"`
 	OldestQueuedAge float64 `json:"oldest_queued_age_seconds"`
@@ -100,6 +101,9 @@ func printQueue(w io.Writer, q *queueStatus) {
 		}
 		if in.Queue != nil {
 			queued, waiting = fmt.Sprint(in.Queue.Queued), fmt.Sprint(in.Queue.Waiting)
+			if in.Queue.Partial { // counted in the first 100 000 queued only
+				queued, waiting = queued+"+", waiting+"+"
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", in.Name, in.Gateway, state, in.Rate, in.SentLastWindow, day, queued, waiting)
 	}

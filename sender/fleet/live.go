@@ -35,25 +35,36 @@ type Live struct {
 	// are the first of them in the order they will go.
 	Waiting    int
 	WaitingIDs []string
+	// Partial says that the queue held more messages than Live reads
+	// (LiveScanMax): the counts above cover the first of them only.
+	Partial bool
 }
 
 // Live returns every instance, sorted by name, with its queue. It reads up
-// to LiveScanMax queued messages (in the order they are leased) and
-// applies the routing to each, outside the store's transactions.
+// to LiveScanMax queued messages (in the order they are leased; Partial
+// says when there were more) and applies the routing to each, outside the
+// store's transactions.
 func (r *Runner) Live() ([]Live, error) {
 	ins, err := r.Fleet.Settings()
 	if err != nil {
 		return nil, err
 	}
-	refs, err := r.Fleet.Store.QueuedRefs(LiveScanMax)
+	scan := r.LiveScan
+	if scan <= 0 {
+		scan = LiveScanMax
+	}
+	refs, err := r.Fleet.Store.QueuedRefs(scan + 1) // one more tells a longer queue
 	if err != nil {
 		return nil, err
 	}
+	partial := len(refs) > scan
+	refs = refs[:min(len(refs), scan)]
 	out := make([]Live, len(ins))
 	at := map[string]*Live{}
 	sending := map[string]bool{}
 	for i, in := range ins {
 		out[i] = r.live(in)
+		out[i].Partial = partial
 		at[in.Name] = &out[i]
 		sending[in.Name] = out[i].State == sender.StateActive
 	}

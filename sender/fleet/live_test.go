@@ -68,3 +68,24 @@ func TestLiveWaiting(t *testing.T) {
 		t.Fatalf("pinned to a disabled instance: %s", m.Status)
 	}
 }
+
+// A queue longer than Live reads marks every instance's counts partial.
+// The loops do not run, so every message stays queued.
+func TestLivePartial(t *testing.T) {
+	b := setup(t)
+	b.putRate(t, "sales-1", "key-1", "100/1h")
+	b.r.LiveScan = 3
+	queued := 0
+	f := func(more int, partial bool) {
+		t.Helper()
+		for range more {
+			b.enqueueTo(t, "+34600111222", "sales-1")
+		}
+		queued += more
+		if l := b.live(t, "sales-1"); l.Partial != partial || l.Pinned != min(queued, 3) {
+			t.Fatalf("%d queued: %+v, want partial %v", queued, l, partial)
+		}
+	}
+	f(3, false)
+	f(1, true)
+}

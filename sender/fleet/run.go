@@ -36,6 +36,8 @@ type Runner struct {
 	// Campaigns, when set, returns the instances each campaign may use
 	// (PUT /v1/campaigns/{name}'s instances); read every second.
 	Campaigns func() (map[string][]string, error)
+	// LiveScan bounds the queued messages Live reads; LiveScanMax when 0.
+	LiveScan int
 
 	reconcile sync.Mutex // one Reconcile at a time
 	mu        sync.Mutex // guards the fields below; never held while a loop stops
