@@ -52,8 +52,11 @@ func busyScenario(t *testing.T, addr string) []string {
 	add(b.do("EXEC"))
 	add(ctl.do("GET", "xx"))
 	add(b.do("PING", "asdf"))
-	// A script that wrote cannot be killed; this one ends by itself.
-	a.send(t, "EVAL", "redis.call('set', 'w', '1') local t = redis.call('time') while redis.call('time')[1] - t[1] < 1 do end return 'done'", "0")
+	// A script that wrote cannot be killed; this one ends by itself after
+	// a whole second (counted in microseconds: waiting for the next second
+	// could end at once, before any client saw it busy).
+	a.send(t, "EVAL", "redis.call('set', 'w', '1') local t = redis.call('time') local s = t[1] * 1000000 + t[2] "+
+		"while true do local n = redis.call('time') if n[1] * 1000000 + n[2] - s >= 1000000 then break end end return 'done'", "0")
 	out = append(out, waitReply(t, ctl, "-BUSY", "GET", "w"))
 	add(ctl.do("SCRIPT", "KILL"))
 	out = append(out, a.read(t))
