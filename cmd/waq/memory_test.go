@@ -18,11 +18,19 @@ func TestTrimReturnsFreeHeap(t *testing.T) {
 	if heapFree() <= trimOver {
 		t.Skipf("the runtime returned the heap by itself (%d bytes free)", heapFree())
 	}
+	before := heapFree()
 	if !trimOnce() {
 		t.Fatal("trimOnce did nothing with more than trimOver bytes free")
 	}
-	if got := heapFree(); got > trimOver {
-		t.Fatalf("%d bytes of free heap held after the trim, want at most %d", got, trimOver)
+	checkReturned(t, before)
+}
+
+// checkReturned fails unless most of the before bytes of free heap went
+// back: the test binary's other goroutines may free some more meanwhile.
+func checkReturned(t *testing.T, before uint64) {
+	t.Helper()
+	if got := heapFree(); got > before/2 {
+		t.Fatalf("%d bytes of free heap held after the trim, of %d before", got, before)
 	}
 }
 
@@ -39,15 +47,22 @@ func TestTrimmerWaitsForTheBurstToEnd(t *testing.T) {
 	if heapFree() <= trimOver {
 		t.Skipf("the runtime returned the heap by itself (%d bytes free)", heapFree())
 	}
+	before := heapFree()
 	if tr.tick() {
 		t.Fatal("the trimmer trimmed right after 16 MiB were allocated")
 	}
-	if !tr.tick() && heapFree() > trimOver { // the scavenger may have been first
-		t.Fatal("the trimmer did not trim on the quiet tick after the burst")
+	// The next tick is quiet unless other goroutines of the test binary
+	// allocate 4 MB meanwhile; a few more ticks leave them no chance.
+	trimmed := false
+	for range 5 {
+		if trimmed = tr.tick(); trimmed || heapFree() <= trimOver { // the scavenger may have been first
+			break
+		}
 	}
-	if got := heapFree(); got > trimOver {
-		t.Fatalf("%d bytes of free heap held after the trim, want at most %d", got, trimOver)
+	if !trimmed && heapFree() > trimOver {
+		t.Fatal("the trimmer did not trim on the quiet ticks after the burst")
 	}
+	checkReturned(t, before)
 }
 
 func TestTuneGC(t *testing.T) {

@@ -141,23 +141,27 @@ func (c *call) touch(db int, key []byte) {
 	c.cl.wake(w)
 }
 
-// wake signals w and notes it among the clients cl woke, which cl waits for
-// (waitWoken) before it answers.
+// wake notes w among the clients cl woke; waitWoken signals them and waits
+// for them before cl answers. The signal waits until then so that the
+// write's keyspace events, published once it committed, come before those
+// of the clients it serves, as in Redis.
 func (cl *client) wake(w *waiter) {
 	w.mu.Lock()
 	cl.woke = append(cl.woke, wakeup{w, w.started + 1})
 	w.mu.Unlock()
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
 }
 
-// waitWoken waits until each client cl woke has tried (or left), at most
-// wakeWaitMax in all.
+// waitWoken signals each client cl woke and waits until each has tried (or
+// left), at most wakeWaitMax in all.
 func (s *Server) waitWoken(cl *client) {
 	if len(cl.woke) == 0 {
 		return
+	}
+	for _, u := range cl.woke {
+		select {
+		case u.w.wake <- struct{}{}:
+		default:
+		}
 	}
 	deadline := time.NewTimer(wakeWaitMax)
 	defer deadline.Stop()
