@@ -85,6 +85,10 @@ func psCompare(t *testing.T, steps []psStep) {
 		var out []string
 		for no, s := range steps {
 			c := conns[s.conn]
+			if s.mode == "blocked" { // Redis's wait_for_blocked_client
+				waitBlocked(t, c, 1)
+				continue
+			}
 			if s.args != "" {
 				if _, err := c.c.Write(encode(strings.Fields(s.args))); err != nil {
 					t.Fatal(err)
@@ -121,6 +125,7 @@ func TestPubSubBlocked(t *testing.T) {
 		{2, "HELLO 3", 1, "-"},
 		{2, "SUBSCRIBE ch", 1, ""},
 		{2, "BLPOP l 0", 0, ""},
+		{1, "", 0, "blocked"}, // the messages come while it is blocked, as the test says
 		{1, "PUBLISH ch m1", 1, ""}, {2, "", 1, ""},
 		{1, "PUBLISH ch m2", 1, ""}, {2, "", 1, ""},
 		{1, "RPUSH l x", 1, ""}, {2, "", 1, ""},
