@@ -55,7 +55,7 @@ func TestStreamKeyspaceEvents(t *testing.T) {
 		do("XAUTOCLAIM s2 g c5 999999999 0"),
 		do("XAUTOCLAIM s2 g c5 0 0"), ev(2),
 		{2, "XREADGROUP GROUP g c6 BLOCK 10000 STREAMS s2 >", 0, ""},
-		{1, "", 0, "blocked"}, // else a slow first look would find the entry and not block
+		{1, "", 0, "blocked"},                        // else a slow first look would find the entry and not block
 		do("XADD s2 2-0 a 1"), {2, "", 1, ""}, ev(4), // xadd, then the served client's consumer
 		do("MULTI"), do("XADD m 1-0 a 1"), do("XGROUP CREATE m g 0"), do("XREADGROUP GROUP g c STREAMS m >"),
 		do("EXEC"), ev(8),
