@@ -57,11 +57,7 @@ func firstNonEmpty(c *call, keys [][]byte, typ keyspace.Type, skipOthers bool) (
 func cmdBRPopLPush(c *call) error { return blmove(c, false, true, c.args[3]) }
 
 func cmdBLMove(c *call) error {
-	from, err := side(c.args[3])
-	if err != nil {
-		return err
-	}
-	to, err := side(c.args[4])
+	from, to, err := sides(c)
 	if err != nil {
 		return err
 	}

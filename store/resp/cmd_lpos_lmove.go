@@ -125,12 +125,17 @@ func side(b []byte) (left bool, err error) {
 	return false, errSyntax
 }
 
-func cmdLMove(c *call) error {
-	from, err := side(c.args[3])
-	if err != nil {
-		return err
+// sides reads the wherefrom and whereto of LMOVE and BLMOVE.
+func sides(c *call) (from, to bool, err error) {
+	if from, err = side(c.args[3]); err != nil {
+		return false, false, err
 	}
-	to, err := side(c.args[4])
+	to, err = side(c.args[4])
+	return from, to, err
+}
+
+func cmdLMove(c *call) error {
+	from, to, err := sides(c)
 	if err != nil {
 		return err
 	}
